@@ -1,0 +1,224 @@
+/**
+ * The engine: propeller's role in the sandbox. Implements
+ * {@link ExecutionLauncher}; runs each accepted execution in its own loop
+ * ({@link Run}), keeps durable state in `<dataDir>/engine.db`, serves task
+ * logs over HTTP, and on start resumes what a previous process left behind.
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Client } from "@connectrpc/connect";
+import type { AdminService } from "@flyteidl/service/admin_pb.ts";
+import type { SignalService } from "@flyteidl/service/signal_pb.ts";
+import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
+import type { ExecutionLauncher, LaunchRequest } from "../launcher.ts";
+import { EngineStore, execKey } from "./store.ts";
+import { EventReporter } from "./events.ts";
+import { Run } from "./run.ts";
+import type { CommandMapper } from "./process.ts";
+
+/**
+ * Options of {@link Engine}.
+ *
+ * @example
+ * ```ts
+ * import type { EngineOptions } from "./engine.ts";
+ * const partial: Partial<EngineOptions> = { dataDir: "/tmp/sandbox", pollIntervalMs: 100 };
+ * ```
+ */
+export interface EngineOptions {
+  /** AdminService client (in-process router transport or remote) events go to. */
+  admin: Client<typeof AdminService>;
+  /** SignalService client used by gate nodes. */
+  signals: Client<typeof SignalService>;
+  /** Folder for `engine.db`, task logs and scratch folders. */
+  dataDir: string;
+  /** Folders searched for task commands before PATH (e.g. a venv's bin). Default none. */
+  extraPath?: string[];
+  /** Maps a container image + argv to the local argv. Default: argv unchanged. */
+  commandMapper?: CommandMapper;
+  /**
+   * Base URL task-log links point at (`<logBaseUrl>/<path>`); the host then
+   * serves {@link Engine.serveLog}. Default: the engine starts its own HTTP
+   * server on 127.0.0.1 (port {@link EngineOptions.logPort}).
+   */
+  logBaseUrl?: string;
+  /** Port of the engine's own log server. Default 0 (any free port). */
+  logPort?: number;
+  /** Poll interval for signals and child executions, ms. Default 200. */
+  pollIntervalMs?: number;
+  /** Producer id in events. Default `"sandbox-engine"`. */
+  producerId?: string;
+  /** Max system failures per node before giving up (Flyte's default 3). */
+  maxSystemFailures?: number;
+  /** Environment every task process starts from. Default: this process's environment. */
+  baseEnv?: Record<string, string>;
+  /** Resume unfinished executions found in `engine.db` on start. Default true. */
+  resume?: boolean;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The sandbox engine.
+ *
+ * @example
+ * ```ts ignore
+ * import { Engine } from "./engine.ts";
+ * const engine = await Engine.start({ admin, signals, dataDir: "/tmp/sandbox" });
+ * await engine.launch(request);
+ * await engine.close();
+ * ```
+ */
+export class Engine implements ExecutionLauncher {
+  readonly #store: EngineStore;
+  readonly #runs = new Map<string, Run>();
+  readonly #opts: EngineOptions;
+  readonly #dataDir: string;
+  #server?: Deno.HttpServer;
+  #logBase = "";
+  #closed = false;
+
+  private constructor(opts: EngineOptions) {
+    this.#opts = opts;
+    this.#dataDir = resolve(opts.dataDir);
+    this.#store = new EngineStore(`${this.#dataDir}/engine.db`);
+  }
+
+  /** Creates an engine, starts its log server and resumes unfinished executions. */
+  static async start(opts: EngineOptions): Promise<Engine> {
+    const e = new Engine(opts);
+    if (opts.logBaseUrl) e.#logBase = opts.logBaseUrl.replace(/\/+$/, "");
+    else {
+      const ready = Promise.withResolvers<void>();
+      e.#server = Deno.serve({
+        hostname: "127.0.0.1",
+        port: opts.logPort ?? 0,
+        onListen: () => ready.resolve(),
+      }, (req) => e.serveLog(req));
+      await ready.promise;
+      const addr = e.#server.addr as Deno.NetAddr;
+      e.#logBase = `http://127.0.0.1:${addr.port}/logs`;
+    }
+    e.#cleanupProcesses();
+    if (opts.resume ?? true) {
+      for (const req of e.#store.pendingExecutions()) e.#startRun(req);
+    }
+    return e;
+  }
+
+  /** The URL prefix of task-log links. */
+  get logBaseUrl(): string {
+    return this.#logBase;
+  }
+
+  /** Kills task processes a previous engine process left running. */
+  #cleanupProcesses(): void {
+    for (const p of this.#store.processes()) {
+      if (!processAlive(p.pid)) continue;
+      try {
+        const environ = Deno.readTextFileSync(`/proc/${p.pid}/environ`);
+        const [project, domain, name] = p.key.split(":");
+        const mine =
+          environ.includes(`FLYTE_INTERNAL_EXECUTION_ID=${name}\0`) &&
+          environ.includes(`FLYTE_INTERNAL_EXECUTION_PROJECT=${project}\0`) &&
+          environ.includes(`FLYTE_INTERNAL_EXECUTION_DOMAIN=${domain}\0`);
+        if (mine) Deno.kill(p.pid, "SIGKILL");
+      } catch { /* gone or not ours */ }
+    }
+    this.#store.clearProcesses();
+  }
+
+  #startRun(req: LaunchRequest): Run {
+    const o = this.#opts;
+    const run = new Run(req, {
+      admin: o.admin,
+      signals: o.signals,
+      store: this.#store,
+      reporter: new EventReporter(o.admin, o.producerId ?? "sandbox-engine"),
+      dataDir: this.#dataDir,
+      extraPath: o.extraPath ?? [],
+      commandMapper: o.commandMapper ?? ((_image, argv) => argv),
+      logUrl: (rel) => `${this.#logBase}/${rel}`,
+      pollMs: o.pollIntervalMs ?? 200,
+      maxSystemFailures: o.maxSystemFailures ?? 3,
+      baseEnv: o.baseEnv ?? Deno.env.toObject(),
+    });
+    this.#runs.set(run.key, run);
+    run.start().catch((e) =>
+      console.error(`engine: execution ${run.key} loop crashed:`, e)
+    )
+      .finally(() => {
+        if (this.#runs.get(run.key) === run) this.#runs.delete(run.key);
+      });
+    return run;
+  }
+
+  /** Accepts an execution (idempotent for one id) and starts running it. */
+  launch(request: LaunchRequest): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("engine is closed"));
+    const key = execKey(request.id);
+    if (this.#runs.has(key)) return Promise.resolve();
+    if (!this.#store.addExecution(request) && !this.#store.isActive(key)) {
+      return Promise.resolve();
+    }
+    this.#startRun(request);
+    return Promise.resolve();
+  }
+
+  /** Stops an execution: kills its processes; ABORTED is then reported. */
+  terminate(id: WorkflowExecutionIdentifier, cause: string): Promise<void> {
+    const key = execKey(id);
+    if (this.#store.isActive(key)) this.#store.setTerminateCause(key, cause);
+    this.#runs.get(key)?.terminate(cause);
+    return Promise.resolve();
+  }
+
+  /** Resolves when the execution's loop has finished (or at once if none). */
+  async settled(id: WorkflowExecutionIdentifier): Promise<void> {
+    await this.#runs.get(execKey(id))?.start();
+  }
+
+  /**
+   * Serves `GET <base>/<exec path>/<generated name>/{stdout,stderr}.log`.
+   * Hosts that pass `logBaseUrl` mount this under that URL's path.
+   */
+  async serveLog(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const m = url.pathname.match(/\/logs\/(.+\/(?:stdout|stderr)\.log)$/);
+    if (!m || m[1].split("/").some((p) => p === ".." || p === "")) {
+      return new Response("not found", { status: 404 });
+    }
+    try {
+      const body = await readFile(`${this.#dataDir}/logs/${m[1]}`);
+      return new Response(new Uint8Array(body), {
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    } catch {
+      return new Response(`no log at ${m[1]}`, { status: 404 });
+    }
+  }
+
+  /**
+   * Stops every execution loop (their task processes are killed) without
+   * recording them as finished: a later engine on the same data dir resumes
+   * them. Closes the log server and the store.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const runs = [...this.#runs.values()];
+    for (const r of runs) r.stop();
+    await Promise.allSettled(runs.map((r) => r.start()));
+    await this.#server?.shutdown();
+    this.#store.close();
+  }
+}

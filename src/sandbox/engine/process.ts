@@ -1,0 +1,188 @@
+/**
+ * Running one task attempt as a local process: command resolution (`deno`
+ * is the running Deno; other names from PATH), stdout/stderr kept in log
+ * files, per-attempt timeout and abort.
+ *
+ * @module
+ */
+import { open, stat } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ExecutionError_ErrorKind } from "@flyteidl/core/execution_pb.ts";
+import { NodeFailure } from "./errors.ts";
+
+/**
+ * Maps a container (image + argv) to the local argv to run. The default
+ * keeps argv as is.
+ *
+ * @example
+ * ```ts
+ * import type { CommandMapper } from "./process.ts";
+ * const m: CommandMapper = (_image, argv) => argv[0] === "python" ? ["python3", ...argv.slice(1)] : argv;
+ * ```
+ */
+export type CommandMapper = (image: string, argv: string[]) => string[];
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    const s = await stat(path);
+    return s.isFile() && (s.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolves a command name: `deno` is the running Deno, names with a slash
+ * are used as they are, others are searched in `extraPath` then `PATH`.
+ * A missing command raises a USER failure naming it.
+ *
+ * @example
+ * ```ts
+ * import { resolveCommand } from "./process.ts";
+ * (await resolveCommand("deno", [])) === Deno.execPath(); // true
+ * ```
+ */
+export async function resolveCommand(
+  name: string,
+  extraPath: string[],
+  envPath = Deno.env.get("PATH") ?? "",
+): Promise<string> {
+  if (name === "deno") return Deno.execPath();
+  if (name.includes("/")) {
+    if (await isExecutable(name)) return name;
+  } else {
+    for (const dir of [...extraPath, ...envPath.split(":")].filter(Boolean)) {
+      const p = join(dir, name);
+      if (await isExecutable(p)) return p;
+    }
+  }
+  throw new NodeFailure(
+    "CommandNotFound",
+    `task command ${JSON.stringify(name)} was not found on this machine ` +
+      `(searched ${[...extraPath, "$PATH"].join(", ")})`,
+    ExecutionError_ErrorKind.USER,
+    false,
+  );
+}
+
+/**
+ * What to run for one attempt.
+ *
+ * @example
+ * ```ts
+ * import type { ProcessSpec } from "./process.ts";
+ * const s: ProcessSpec = { argv: ["/bin/true"], env: {}, cwd: "/tmp", stdoutPath: "/tmp/o", stderrPath: "/tmp/e", signal: new AbortController().signal };
+ * ```
+ */
+export interface ProcessSpec {
+  /** Resolved argv (argv[0] an executable path). */
+  argv: string[];
+  /** Full environment. */
+  env: Record<string, string>;
+  /** Working directory. */
+  cwd: string;
+  /** Where stdout goes. */
+  stdoutPath: string;
+  /** Where stderr goes. */
+  stderrPath: string;
+  /** Per-attempt timeout in ms (none when undefined or 0). */
+  timeoutMs?: number;
+  /** Aborts (kills) the process. */
+  signal: AbortSignal;
+  /** Called with the pid right after spawn. */
+  onSpawn?: (pid: number) => void;
+}
+
+/**
+ * How the process ended.
+ *
+ * @example
+ * ```ts
+ * import type { ProcessResult } from "./process.ts";
+ * const r: ProcessResult = { code: 0, signal: null, timedOut: false, aborted: false };
+ * ```
+ */
+export interface ProcessResult {
+  /** Exit code (128+n when killed by signal n). */
+  code: number;
+  /** Terminating signal, if any. */
+  signal: string | null;
+  /** Killed because the timeout expired. */
+  timedOut: boolean;
+  /** Killed because of the abort signal. */
+  aborted: boolean;
+}
+
+async function pump(
+  stream: ReadableStream<Uint8Array>,
+  path: string,
+): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const fh = await open(path, "a");
+  try {
+    for await (const chunk of stream) await fh.write(chunk);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Runs a process to completion, keeping its output in the log files.
+ *
+ * @example
+ * ```ts
+ * import { runProcess } from "./process.ts";
+ * const r = await runProcess({ argv: ["/bin/true"], env: {}, cwd: "/tmp",
+ *   stdoutPath: "/tmp/engine-doc/o", stderrPath: "/tmp/engine-doc/e", signal: new AbortController().signal });
+ * r.code; // 0
+ * ```
+ */
+export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
+  const child = new Deno.Command(spec.argv[0], {
+    args: spec.argv.slice(1),
+    env: spec.env,
+    clearEnv: true,
+    cwd: spec.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  spec.onSpawn?.(child.pid);
+  let timedOut = false;
+  let aborted = false;
+  const kill = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  };
+  const onAbort = () => {
+    aborted = true;
+    kill();
+  };
+  if (spec.signal.aborted) onAbort();
+  spec.signal.addEventListener("abort", onAbort);
+  const timer = spec.timeoutMs
+    ? setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, spec.timeoutMs)
+    : undefined;
+  const pumps = Promise.all([
+    pump(child.stdout, spec.stdoutPath),
+    pump(child.stderr, spec.stderrPath),
+  ]);
+  const status = await child.status;
+  await pumps;
+  if (timer !== undefined) clearTimeout(timer);
+  spec.signal.removeEventListener("abort", onAbort);
+  const signalNo: Record<string, number> = {
+    SIGKILL: 9,
+    SIGTERM: 15,
+    SIGINT: 2,
+  };
+  const code = status.signal
+    ? 128 + (signalNo[status.signal] ?? 0)
+    : status.code;
+  return { code, signal: status.signal, timedOut, aborted };
+}

@@ -1,0 +1,1701 @@
+/**
+ * One execution's loop: walks the compiled workflow graph, runs each node
+ * kind as propeller does, keeps progress in the {@link EngineStore} so a
+ * restart resumes, and reports every change through {@link EventReporter}.
+ *
+ * @module
+ */
+import { create, toBinary } from "@bufbuild/protobuf";
+import { durationMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Client } from "@connectrpc/connect";
+import type { AdminService } from "@flyteidl/service/admin_pb.ts";
+import type { SignalService } from "@flyteidl/service/signal_pb.ts";
+import {
+  ExecutionError_ErrorKind as Kind,
+  NodeExecution_Phase as NodePhase,
+  TaskExecution_Phase as TaskPhase,
+  type TaskLog,
+  TaskLogSchema,
+  WorkflowExecution_Phase as WfPhase,
+} from "@flyteidl/core/execution_pb.ts";
+import {
+  type Literal,
+  type LiteralMap,
+  LiteralMapSchema,
+  LiteralSchema,
+} from "@flyteidl/core/literals_pb.ts";
+import type {
+  CompiledWorkflow,
+  CompiledWorkflowClosure,
+} from "@flyteidl/core/compiler_pb.ts";
+import {
+  type ArrayNode,
+  type GateNode,
+  type Node,
+  WorkflowMetadata_OnFailurePolicy,
+  type WorkflowTemplate,
+} from "@flyteidl/core/workflow_pb.ts";
+import {
+  type TaskTemplate,
+  TaskTemplateSchema,
+} from "@flyteidl/core/tasks_pb.ts";
+import {
+  type Identifier,
+  ResourceType,
+  type WorkflowExecutionIdentifier,
+} from "@flyteidl/core/identifier_pb.ts";
+import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
+import { ExecutionMetadata_ExecutionMode } from "@flyteidl/admin/execution_pb.ts";
+import { TaskExecutionMetadata_InstanceClass } from "@flyteidl/event/event_pb.ts";
+import { SimpleType } from "@flyteidl/core/types_pb.ts";
+import type { LaunchRequest } from "../launcher.ts";
+import { Aborted, NodeFailure, ShutdownSignal } from "./errors.ts";
+import { type EventReporter, toExecutionError } from "./events.ts";
+import { type EngineStore, execKey, type NodeRecord } from "./store.ts";
+import { resolveBindings } from "./bindings.ts";
+import { chooseBranch } from "./branch.ts";
+import { cacheDataset, cacheTag } from "./cache.ts";
+import {
+  childExecutionName,
+  childUniqueId,
+  fixedLengthId,
+  generatedName,
+  perRetryUniqueKey,
+  shardOf,
+} from "./ids.ts";
+import { joinUri, readProto, writeBytes, writeProto } from "./storage.ts";
+import { renderArg } from "./template.ts";
+import { type CommandMapper, resolveCommand, runProcess } from "./process.ts";
+import { readOutcome } from "./outcome.ts";
+import { collectCopilotOutputs, prepareCopilotInputs } from "./copilot.ts";
+
+/** Settings shared by every run of one engine. */
+export interface RunSettings {
+  /** AdminService client events and child executions go to. */
+  admin: Client<typeof AdminService>;
+  /** SignalService client for gate nodes. */
+  signals: Client<typeof SignalService>;
+  /** The engine's store. */
+  store: EngineStore;
+  /** Reporter over `admin`. */
+  reporter: EventReporter;
+  /** Folder for task logs and scratch dirs. */
+  dataDir: string;
+  /** Extra folders searched for task commands before PATH. */
+  extraPath: string[];
+  /** Maps an image + argv to the local argv. */
+  commandMapper: CommandMapper;
+  /** Turns a log file path (relative to the log root) into an HTTP URL. */
+  logUrl: (relative: string) => string;
+  /** Poll interval for signals and child executions, ms. */
+  pollMs: number;
+  /** Max system failures before a node stops retrying (Flyte default 3). */
+  maxSystemFailures: number;
+  /** Base environment for task processes. */
+  baseEnv: Record<string, string>;
+}
+
+interface Scope {
+  wf: WorkflowTemplate;
+  upstream: Record<string, string[]>;
+  parent?: { uniqueId: string; attempt: number };
+  /** Data base for children (`<parent O>`); undefined at top level. */
+  childBase?: string;
+  outputs: Map<string, LiteralMap>;
+  abort: AbortController;
+}
+
+interface NodeResult {
+  outputs: LiteralMap;
+  outputUri: string;
+  cacheStatus?: CatalogCacheStatus;
+  catalog?: { dataset: ReturnType<typeof cacheDataset>; tag: string };
+}
+
+const EMPTY = () => create(LiteralMapSchema, {});
+
+function idKey(id: Identifier | undefined): string {
+  return id ? `${id.project}/${id.domain}/${id.name}/${id.version}` : "";
+}
+
+function abortable(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+class Semaphore {
+  #free: number;
+  #waiters: Array<() => void> = [];
+  constructor(n: number) {
+    this.#free = n;
+  }
+  async acquire(): Promise<() => void> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((r) => this.#waiters.push(r));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#waiters.shift();
+      if (next) next();
+      else this.#free++;
+    };
+  }
+}
+
+function noneLiteral(): Literal {
+  return create(LiteralSchema, {
+    value: {
+      case: "scalar",
+      value: { value: { case: "noneType", value: {} } },
+    },
+  });
+}
+
+/** Runs one execution; see the module doc. */
+export class Run {
+  readonly req: LaunchRequest;
+  readonly key: string;
+  readonly abort = new AbortController();
+  readonly #s: RunSettings;
+  readonly #tasks = new Map<string, TaskTemplate>();
+  readonly #subworkflows = new Map<string, CompiledWorkflow>();
+  readonly #parallel?: Semaphore;
+  #done: Promise<void> | undefined;
+
+  constructor(req: LaunchRequest, settings: RunSettings) {
+    this.req = req;
+    this.key = execKey(req.id);
+    this.#s = settings;
+    const closure: CompiledWorkflowClosure = req.closure;
+    for (const t of closure.tasks) {
+      if (t.template) this.#tasks.set(idKey(t.template.id), t.template);
+    }
+    for (const w of closure.subWorkflows) {
+      if (w.template) this.#subworkflows.set(idKey(w.template.id), w);
+    }
+    if (req.spec.maxParallelism > 0) {
+      this.#parallel = new Semaphore(req.spec.maxParallelism);
+    }
+  }
+
+  /** Starts the loop (once); resolves when the execution is finished. */
+  start(): Promise<void> {
+    this.#done ??= this.#main();
+    return this.#done;
+  }
+
+  /** Asks the loop to stop: processes are killed and ABORTED is reported. */
+  terminate(cause: string): void {
+    if (!this.abort.signal.aborted) this.abort.abort(new Aborted(cause));
+  }
+
+  /** Stops the loop for a shutdown: nothing is reported, a restart resumes. */
+  stop(): void {
+    if (!this.abort.signal.aborted) this.abort.abort(new ShutdownSignal());
+  }
+
+  get #stopping(): boolean {
+    return this.abort.signal.reason instanceof ShutdownSignal;
+  }
+
+  get #execId(): WorkflowExecutionIdentifier {
+    return this.req.id;
+  }
+
+  async #main(): Promise<void> {
+    const s = this.#s;
+    const primary = this.req.closure.primary;
+    const stored = s.store.terminateCause(this.key);
+    if (stored) this.terminate(stored);
+    try {
+      if (!primary?.template) {
+        throw new NodeFailure(
+          "BadClosure",
+          "compiled workflow closure has no primary template",
+          Kind.SYSTEM,
+          false,
+        );
+      }
+      await s.reporter.workflow({
+        executionId: this.#execId,
+        phase: WfPhase.RUNNING,
+      });
+      const scope = this.#scope(primary, undefined, undefined, this.abort);
+      try {
+        const endUri = await this.#runGraph(scope);
+        await s.reporter.workflow({
+          executionId: this.#execId,
+          phase: WfPhase.SUCCEEDING,
+        });
+        await s.reporter.workflow({
+          executionId: this.#execId,
+          phase: WfPhase.SUCCEEDED,
+          outputResult: { case: "outputUri", value: endUri },
+        });
+      } catch (e) {
+        if (e instanceof Aborted || this.abort.signal.aborted) throw e;
+        await s.reporter.workflow({
+          executionId: this.#execId,
+          phase: WfPhase.FAILING,
+        });
+        const err = await this.#runFailureNode(scope, e);
+        await s.reporter.workflow({
+          executionId: this.#execId,
+          phase: WfPhase.FAILED,
+          outputResult: { case: "error", value: toExecutionError(err) },
+        });
+      }
+    } catch (e) {
+      if (this.#stopping) return;
+      if (e instanceof Aborted || this.abort.signal.aborted) {
+        const cause = (this.abort.signal.reason as Error)?.message ?? String(e);
+        await s.reporter.workflow({
+          executionId: this.#execId,
+          phase: WfPhase.ABORTED,
+          outputResult: {
+            case: "error",
+            value: toExecutionError(
+              new NodeFailure("ExecutionAborted", cause, Kind.USER, false),
+            ),
+          },
+        });
+      } else {
+        await s.reporter.workflow({
+          executionId: this.#execId,
+          phase: WfPhase.FAILED,
+          outputResult: { case: "error", value: toExecutionError(e) },
+        });
+      }
+    }
+    if (!this.#stopping) s.store.finishExecution(this.key);
+  }
+
+  #scope(
+    wf: CompiledWorkflow,
+    parent: Scope["parent"],
+    childBase: string | undefined,
+    parentAbort: AbortController,
+  ): Scope {
+    const tpl = wf.template!;
+    const upstream: Record<string, string[]> = {};
+    for (const n of tpl.nodes) {
+      const ids = wf.connections?.upstream[n.id]?.ids ?? n.upstreamNodeIds;
+      upstream[n.id] = [...ids];
+    }
+    const abort = new AbortController();
+    const forward = () => abort.abort(parentAbort.signal.reason);
+    if (parentAbort.signal.aborted) forward();
+    else parentAbort.signal.addEventListener("abort", forward, { once: true });
+    return { wf: tpl, upstream, parent, childBase, outputs: new Map(), abort };
+  }
+
+  #dataDir(scope: Scope, nodeId: string): string {
+    return scope.childBase !== undefined
+      ? joinUri(scope.childBase, nodeId)
+      : joinUri(this.req.metadataPrefix, nodeId, "data");
+  }
+
+  #uniqueId(scope: Scope, nodeId: string): string {
+    return childUniqueId(
+      scope.parent?.uniqueId,
+      scope.parent?.attempt ?? 0,
+      nodeId,
+    );
+  }
+
+  #nodeEventBase(scope: Scope, node: Node, uniqueId: string) {
+    return {
+      id: { executionId: this.#execId, nodeId: uniqueId },
+      specNodeId: node.id,
+      nodeName: node.metadata?.name ?? node.id,
+      eventVersion: 2,
+      retryGroup: scope.parent ? String(scope.parent.attempt) : "",
+      parentNodeMetadata: scope.parent
+        ? { nodeId: scope.parent.uniqueId }
+        : undefined,
+    };
+  }
+
+  /** Runs a graph to completion; returns the end-node output URI. */
+  async #runGraph(scope: Scope, startInputs?: LiteralMap): Promise<string> {
+    const s = this.#s;
+    const tpl = scope.wf;
+    // start-node
+    const startD = this.#dataDir(scope, "start-node");
+    const startOut = joinUri(startD, "0", "outputs.pb");
+    const inputs = startInputs ??
+      (this.req.inputsUri
+        ? await readProto(LiteralMapSchema, this.req.inputsUri)
+        : EMPTY());
+    scope.outputs.set("start-node", inputs);
+    const startId = this.#uniqueId(scope, "start-node");
+    if (s.store.node(this.key, startId)?.phase !== "succeeded") {
+      await writeProto(LiteralMapSchema, startOut, inputs);
+      s.store.putNode(this.key, startId, {
+        phase: "succeeded",
+        attempts: 1,
+        systemFailures: 0,
+        startedAt: Date.now(),
+        outputUri: startOut,
+        cacheStatus: 0,
+      });
+      const startNode = tpl.nodes.find((n) => n.id === "start-node") ??
+        ({ id: "start-node" } as Node);
+      await s.reporter.node({
+        ...this.#nodeEventBase(scope, startNode, startId),
+        phase: NodePhase.SUCCEEDED,
+        outputResult: { case: "outputUri", value: startOut },
+      });
+    }
+
+    const work = tpl.nodes.filter((n) =>
+      n.id !== "start-node" && n.id !== "end-node"
+    );
+    const state = new Map<
+      string,
+      "pending" | "running" | "ok" | "failed" | "skipped"
+    >();
+    for (const n of work) state.set(n.id, "pending");
+    state.set("start-node", "ok");
+    const running = new Map<string, Promise<void>>();
+    let failure: unknown;
+    const failImmediately = tpl.metadata?.onFailure !==
+      WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE;
+
+    const ready = (n: Node) =>
+      (scope.upstream[n.id] ?? []).every((u) => {
+        const st = state.get(u) ?? "ok";
+        return st === "ok" || st === "skipped" || st === "failed";
+      });
+
+    while (true) {
+      if (scope.abort.signal.aborted && running.size === 0) break;
+      let started = false;
+      if (!scope.abort.signal.aborted && !(failure && failImmediately)) {
+        for (const n of work) {
+          if (state.get(n.id) !== "pending" || !ready(n)) continue;
+          const ups = scope.upstream[n.id] ?? [];
+          if (ups.some((u) => state.get(u) === "failed")) continue;
+          if (ups.some((u) => state.get(u) === "skipped")) {
+            state.set(n.id, "skipped");
+            const uid = this.#uniqueId(scope, n.id);
+            s.store.putNode(this.key, uid, {
+              phase: "skipped",
+              attempts: 0,
+              systemFailures: 0,
+              startedAt: Date.now(),
+              outputUri: "",
+              cacheStatus: 0,
+            });
+            await s.reporter.node({
+              ...this.#nodeEventBase(scope, n, uid),
+              phase: NodePhase.SKIPPED,
+            });
+            started = true;
+            continue;
+          }
+          state.set(n.id, "running");
+          started = true;
+          running.set(
+            n.id,
+            this.#runNode(scope, n).then(
+              () => {
+                state.set(n.id, "ok");
+              },
+              (e) => {
+                state.set(n.id, "failed");
+                if (!(e instanceof Aborted)) {
+                  failure = e;
+                  if (failImmediately && !scope.abort.signal.aborted) {
+                    scope.abort.abort(
+                      new Aborted("Some node execution failed, auto-abort."),
+                    );
+                  }
+                } else failure ??= e;
+              },
+            ).finally(() => running.delete(n.id)),
+          );
+        }
+      }
+      if (running.size === 0) {
+        if (!started) break;
+        continue;
+      }
+      await Promise.race(running.values());
+    }
+    if (failure) throw failure;
+    if (scope.abort.signal.aborted) throw scope.abort.signal.reason;
+    if ([...state.values()].some((v) => v === "pending")) {
+      throw new NodeFailure(
+        "UnreachableNodes",
+        "some nodes could never start (their upstream nodes failed or form a cycle)",
+        Kind.SYSTEM,
+        false,
+      );
+    }
+
+    // end-node
+    const endId = this.#uniqueId(scope, "end-node");
+    const endD = this.#dataDir(scope, "end-node");
+    const endOut = joinUri(endD, "0", "outputs.pb");
+    const endNode = tpl.nodes.find((n) => n.id === "end-node") ??
+      ({ id: "end-node", inputs: tpl.outputs } as unknown as Node);
+    const endInputs = resolveBindings(
+      tpl.outputs,
+      (id) => scope.outputs.get(id),
+      (nid, v) => this.#alias(scope, nid, v),
+    );
+    if (s.store.node(this.key, endId)?.phase !== "succeeded") {
+      const inUri = joinUri(endD, "inputs.pb");
+      await writeProto(LiteralMapSchema, inUri, endInputs);
+      await s.reporter.node({
+        ...this.#nodeEventBase(scope, endNode, endId),
+        phase: NodePhase.QUEUED,
+        inputValue: { case: "inputUri", value: inUri },
+      });
+      await writeProto(LiteralMapSchema, endOut, endInputs);
+      s.store.putNode(this.key, endId, {
+        phase: "succeeded",
+        attempts: 1,
+        systemFailures: 0,
+        startedAt: Date.now(),
+        outputUri: endOut,
+        cacheStatus: 0,
+      });
+      await s.reporter.node({
+        ...this.#nodeEventBase(scope, endNode, endId),
+        phase: NodePhase.SUCCEEDED,
+        outputResult: { case: "outputUri", value: endOut },
+      });
+    }
+    scope.outputs.set("end-node", endInputs);
+    return endOut;
+  }
+
+  #alias(scope: Scope, nodeId: string, v: string): string {
+    const n = scope.wf.nodes.find((x) => x.id === nodeId);
+    return n?.outputAliases.find((a) => a.alias === v)?.var ?? v;
+  }
+
+  /** Runs the failure node if there is one; returns the error to report. */
+  async #runFailureNode(scope: Scope, original: unknown): Promise<unknown> {
+    const fn = scope.wf.failureNode;
+    if (!fn) return original;
+    const errLit = create(LiteralSchema, {
+      value: {
+        case: "scalar",
+        value: {
+          value: {
+            case: "union",
+            value: {
+              value: create(LiteralSchema, {
+                value: {
+                  case: "scalar",
+                  value: {
+                    value: {
+                      case: "error",
+                      value: {
+                        failedNodeId: fn.id,
+                        message: toExecutionError(original).message,
+                      },
+                    },
+                  },
+                },
+              }),
+              type: {
+                type: { case: "simple", value: SimpleType.ERROR },
+                structure: { tag: "FlyteError" },
+              },
+            },
+          },
+        },
+      },
+    });
+    const failScope: Scope = {
+      ...scope,
+      abort: new AbortController(),
+    };
+    const forward = () => failScope.abort.abort(this.abort.signal.reason);
+    if (this.abort.signal.aborted) forward();
+    else this.abort.signal.addEventListener("abort", forward, { once: true });
+    try {
+      await this.#runNode(failScope, fn, { err: errLit });
+      return original;
+    } catch (e) {
+      if (e instanceof Aborted) throw e;
+      return e;
+    }
+  }
+
+  /** The node wrapper: resume check, inputs, QUEUED/RUNNING/terminal events. */
+  async #runNode(
+    scope: Scope,
+    node: Node,
+    extraInputs?: Record<string, Literal>,
+  ): Promise<void> {
+    const s = this.#s;
+    const uniqueId = this.#uniqueId(scope, node.id);
+    const D = this.#dataDir(scope, node.id);
+    const base = this.#nodeEventBase(scope, node, uniqueId);
+    let rec = s.store.node(this.key, uniqueId);
+    if (rec?.phase === "succeeded") {
+      scope.outputs.set(
+        node.id,
+        rec.outputUri
+          ? await readProto(LiteralMapSchema, rec.outputUri)
+          : EMPTY(),
+      );
+      return;
+    }
+    if (rec?.phase === "failed" && rec.error) {
+      throw new NodeFailure(
+        rec.error.code,
+        rec.error.message,
+        rec.error.kind,
+        false,
+      );
+    }
+    if (scope.abort.signal.aborted) throw scope.abort.signal.reason;
+    const inputs = resolveBindings(
+      node.inputs,
+      (id) => scope.outputs.get(id),
+      (nid, v) => this.#alias(scope, nid, v),
+    );
+    if (extraInputs) Object.assign(inputs.literals, extraInputs);
+    const inputUri = joinUri(D, "inputs.pb");
+    const isParent = node.target.case === "workflowNode" ||
+      node.target.case === "branchNode";
+    const targetEntity = node.target.case === "taskNode"
+      ? (node.target.value.reference.case === "referenceId"
+        ? node.target.value.reference.value
+        : undefined)
+      : undefined;
+    const common = {
+      ...base,
+      isParent: isParent &&
+        !(node.target.case === "workflowNode" &&
+          node.target.value.reference.case === "launchplanRef"),
+      isArray: node.target.case === "arrayNode",
+      targetEntity,
+    };
+    if (!rec) {
+      await writeProto(LiteralMapSchema, inputUri, inputs);
+      rec = {
+        phase: "running",
+        attempts: 0,
+        systemFailures: 0,
+        startedAt: Date.now(),
+        outputUri: "",
+        cacheStatus: 0,
+      };
+      s.store.putNode(this.key, uniqueId, rec);
+      await s.reporter.node({
+        ...common,
+        phase: NodePhase.QUEUED,
+        inputValue: { case: "inputUri", value: inputUri },
+      });
+    }
+    const ctx: NodeCtx = {
+      scope,
+      node,
+      uniqueId,
+      D,
+      inputs,
+      inputUri,
+      rec,
+      common,
+      running: false,
+    };
+    const markRunning = async (extra: Record<string, unknown> = {}) => {
+      if (ctx.running && Object.keys(extra).length === 0) return;
+      ctx.running = true;
+      await s.reporter.node({
+        ...common,
+        phase: NodePhase.RUNNING,
+        inputValue: { case: "inputUri", value: inputUri },
+        ...extra,
+      });
+    };
+    ctx.markRunning = markRunning;
+    const timeoutMs = node.metadata?.timeout
+      ? durationMs(node.metadata.timeout)
+      : 0;
+    try {
+      let result: NodeResult;
+      switch (node.target.case) {
+        case "taskNode":
+          result = await this.#taskNode(ctx);
+          break;
+        case "workflowNode":
+          result = node.target.value.reference.case === "launchplanRef"
+            ? await this.#launchPlanNode(ctx, node.target.value.reference.value)
+            : await this.#subWorkflowNode(ctx);
+          break;
+        case "branchNode":
+          result = await this.#branchNode(ctx);
+          break;
+        case "gateNode":
+          result = await this.#gateNode(ctx, node.target.value, timeoutMs);
+          break;
+        case "arrayNode":
+          result = await this.#arrayNode(ctx, node.target.value);
+          break;
+        default:
+          throw new NodeFailure(
+            "UnsupportedNode",
+            `node ${node.id} has no target`,
+            Kind.SYSTEM,
+            false,
+          );
+      }
+      scope.outputs.set(node.id, result.outputs);
+      const catalogKey = result.catalog
+        ? {
+          datasetId: {
+            resourceType: ResourceType.DATASET,
+            project: result.catalog.dataset.project,
+            domain: result.catalog.dataset.domain,
+            name: result.catalog.dataset.name,
+            version: result.catalog.dataset.version,
+          },
+          artifactTag: {
+            artifactId: result.catalog.tag,
+            name: result.catalog.tag,
+          },
+        }
+        : undefined;
+      s.store.putNode(this.key, uniqueId, {
+        ...ctx.rec,
+        phase: "succeeded",
+        outputUri: result.outputUri,
+        cacheStatus: result.cacheStatus ?? 0,
+      });
+      await s.reporter.node({
+        ...common,
+        phase: NodePhase.SUCCEEDED,
+        outputResult: { case: "outputUri", value: result.outputUri },
+        targetMetadata: node.target.case === "taskNode"
+          ? {
+            case: "taskNodeMetadata",
+            value: {
+              cacheStatus: result.cacheStatus ??
+                CatalogCacheStatus.CACHE_DISABLED,
+              catalogKey,
+            },
+          }
+          : { case: undefined },
+      });
+    } catch (e) {
+      if (e instanceof Aborted || scope.abort.signal.aborted) {
+        if (this.#stopping) throw e;
+        const reason =
+          (scope.abort.signal.reason as Error | undefined)?.message ??
+            (e as Error).message;
+        s.store.putNode(this.key, uniqueId, { ...ctx.rec, phase: "aborted" });
+        await s.reporter.node({
+          ...common,
+          phase: NodePhase.ABORTED,
+          outputResult: {
+            case: "error",
+            value: toExecutionError(
+              new NodeFailure("NodeAborted", reason, Kind.USER, false),
+            ),
+          },
+        });
+        throw e instanceof Aborted ? e : new Aborted(reason);
+      }
+      const err = toExecutionError(e);
+      s.store.putNode(this.key, uniqueId, {
+        ...ctx.rec,
+        phase: "failed",
+        error: { code: err.code, message: err.message, kind: err.kind },
+      });
+      const timedOut = e instanceof NodeFailure && e.code === "Timeout";
+      await s.reporter.node({
+        ...common,
+        phase: timedOut ? NodePhase.TIMED_OUT : NodePhase.FAILED,
+        outputResult: { case: "error", value: err },
+      });
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- task nodes
+
+  #task(id: Identifier | undefined, nodeId: string): TaskTemplate {
+    const t = this.#tasks.get(idKey(id));
+    if (!t) {
+      throw new NodeFailure(
+        "TaskNotFound",
+        `node ${nodeId}: task ${idKey(id)} is not in the compiled closure`,
+        Kind.SYSTEM,
+        false,
+      );
+    }
+    return t;
+  }
+
+  async #taskNode(ctx: NodeCtx): Promise<NodeResult> {
+    const tn = ctx.node.target
+      .value as import("@flyteidl/core/workflow_pb.ts").TaskNode;
+    const taskId = tn.reference.case === "referenceId"
+      ? tn.reference.value
+      : undefined;
+    const task = this.#task(taskId, ctx.node.id);
+    return await this.#runTaskAttempts({
+      ctx,
+      task,
+      uniqueId: ctx.uniqueId,
+      rec: ctx.rec,
+      inputs: ctx.inputs,
+      inputUri: ctx.inputUri,
+      D: ctx.D,
+      outputDir: (a) => joinUri(ctx.D, String(a)),
+      report: true,
+    });
+  }
+
+  /** Attempts with retries and caching, for a task node or one array item. */
+  async #runTaskAttempts(o: AttemptOpts): Promise<NodeResult> {
+    const s = this.#s;
+    const { ctx, task } = o;
+    const meta = task.metadata;
+    const spec = this.req.spec;
+    // caching
+    let catalog: NodeResult["catalog"];
+    let cacheStatus = CatalogCacheStatus.CACHE_DISABLED;
+    if (meta?.discoverable) {
+      if (!meta.discoveryVersion) {
+        throw new NodeFailure(
+          "CacheVersionMissing",
+          `task ${task.id?.name} is cacheable but has an empty discovery_version`,
+          Kind.USER,
+          false,
+        );
+      }
+      const outVars = task.interface?.outputs?.variables;
+      if (!(outVars && Object.keys(outVars).length === 0)) {
+        const dataset = cacheDataset(
+          task.id!,
+          meta.discoveryVersion,
+          task.interface,
+        );
+        const tag = cacheTag(o.inputs, meta.cacheIgnoreInputVars);
+        catalog = { dataset, tag };
+        cacheStatus = CatalogCacheStatus.CACHE_MISS;
+        if (!spec.overwriteCache) {
+          const hit = s.store.cacheGet(dataset.key, tag);
+          if (hit) {
+            const out = joinUri(o.outputDir(0), "outputs.pb");
+            await writeBytes(out, hit.outputs);
+            const outputs = await readProto(LiteralMapSchema, out);
+            return {
+              outputs,
+              outputUri: out,
+              cacheStatus: CatalogCacheStatus.CACHE_HIT,
+              catalog,
+            };
+          }
+        } else cacheStatus = CatalogCacheStatus.CACHE_SKIPPED;
+      }
+    }
+    const retries = ctx.node.metadata?.retries?.retries ??
+      meta?.retries?.retries ?? 0;
+    const maxAttempts = retries + 1;
+    const rec = o.rec;
+    // an attempt that was running when the engine stopped ended with it
+    if (rec.attempts > 0) {
+      const a = rec.attempts - 1;
+      const failure = new NodeFailure(
+        "Interrupted",
+        `the sandbox stopped while attempt ${a} was running (the task process was lost)`,
+        Kind.SYSTEM,
+        true,
+      );
+      if (o.report) {
+        await s.reporter.task({
+          ...this.#taskEventBase(o, a),
+          phase: TaskPhase.FAILED,
+          phaseVersion: 0,
+          outputResult: { case: "error", value: toExecutionError(failure) },
+        });
+      }
+      this.#checkRetry(failure, rec, maxAttempts);
+      rec.systemFailures++;
+      s.store.putNode(this.key, o.uniqueId, rec);
+    }
+    while (true) {
+      const attempt = rec.attempts;
+      rec.attempts++;
+      s.store.putNode(this.key, o.uniqueId, rec);
+      try {
+        const outputs = await this.#attempt(o, attempt);
+        const outputUri = joinUri(o.outputDir(attempt), "outputs.pb");
+        if (catalog) {
+          try {
+            s.store.cachePut(catalog.dataset.key, catalog.tag, {
+              outputs: toBinary(LiteralMapSchema, outputs),
+              createdAt: Date.now(),
+              sourceExecution: this.key,
+              sourceNode: o.uniqueId,
+              sourceAttempt: attempt,
+            });
+            cacheStatus = CatalogCacheStatus.CACHE_POPULATED;
+          } catch {
+            cacheStatus = CatalogCacheStatus.CACHE_PUT_FAILURE;
+          }
+        }
+        return { outputs, outputUri, cacheStatus, catalog };
+      } catch (e) {
+        if (
+          e instanceof Aborted || this.abort.signal.aborted ||
+          ctx.scope.abort.signal.aborted
+        ) {
+          throw e instanceof Aborted ? e : new Aborted(String(e));
+        }
+        if (!(e instanceof NodeFailure) || !e.recoverable) throw e;
+        this.#checkRetry(e, rec, maxAttempts);
+        if (e.kind === Kind.SYSTEM) rec.systemFailures++;
+        s.store.putNode(this.key, o.uniqueId, rec);
+      }
+    }
+  }
+
+  /** Throws the permanent failure when a retryable failure may not retry. */
+  #checkRetry(e: NodeFailure, rec: NodeRecord, maxAttempts: number): void {
+    const eligible = e.kind === Kind.SYSTEM
+      ? rec.systemFailures < this.#s.maxSystemFailures
+      : rec.attempts - rec.systemFailures < maxAttempts;
+    if (eligible) return;
+    const kindName = Kind[e.kind] ?? "UNKNOWN";
+    throw new NodeFailure(
+      `RetriesExhausted|${e.code}`,
+      `[${rec.attempts}/${maxAttempts}] currentAttempt done. Last Error: ${kindName}::${e.message}`,
+      Kind.USER,
+      false,
+    );
+  }
+
+  #taskEventBase(o: AttemptOpts, attempt: number) {
+    const interruptible = this.#interruptible(o.ctx.node, o.task);
+    return {
+      taskId: o.task.id,
+      parentNodeExecutionId: { executionId: this.#execId, nodeId: o.uniqueId },
+      retryAttempt: attempt,
+      taskType: o.task.type,
+      eventVersion: 0,
+      metadata: {
+        generatedName: generatedName(this.#execId.name, o.uniqueId, attempt),
+        pluginIdentifier: "container",
+        instanceClass: interruptible
+          ? TaskExecutionMetadata_InstanceClass.INTERRUPTIBLE
+          : TaskExecutionMetadata_InstanceClass.DEFAULT,
+      },
+    };
+  }
+
+  #interruptible(node: Node, task: TaskTemplate): boolean {
+    if (node.metadata?.interruptibleValue.case === "interruptible") {
+      return node.metadata.interruptibleValue.value;
+    }
+    if (this.req.spec.interruptible !== undefined) {
+      return this.req.spec.interruptible;
+    }
+    if (task.metadata?.interruptibleValue.case === "interruptible") {
+      return task.metadata.interruptibleValue.value;
+    }
+    return false;
+  }
+
+  #rawPrefix(name: string): string {
+    const base = this.req.spec.rawOutputDataConfig?.outputLocationPrefix ||
+      this.req.rawOutputPrefix;
+    return joinUri(base, shardOf(name), name);
+  }
+
+  /** One attempt: render, spawn, wait, read the outcome; task events. */
+  async #attempt(o: AttemptOpts, attempt: number): Promise<LiteralMap> {
+    const s = this.#s;
+    const { task } = o;
+    const O = o.outputDir(attempt);
+    const name = generatedName(this.#execId.name, o.uniqueId, attempt);
+    const raw = this.#rawPrefix(name);
+    const prev = attempt > 0
+      ? joinUri(
+        this.#rawPrefix(
+          generatedName(this.#execId.name, o.uniqueId, attempt - 1),
+        ),
+        "_flytecheckpoints",
+      )
+      : '""';
+    const logDir = `${this.key.replaceAll(":", "/")}/${name}`;
+    const stdoutRel = `${logDir}/stdout.log`;
+    const stderrRel = `${logDir}/stderr.log`;
+    const logs: TaskLog[] = [
+      create(TaskLogSchema, { name: "stdout", uri: s.logUrl(stdoutRel) }),
+      create(TaskLogSchema, { name: "stderr", uri: s.logUrl(stderrRel) }),
+    ];
+    const base = this.#taskEventBase(o, attempt);
+    const report = o.report;
+    const release = this.#parallel ? await this.#parallel.acquire() : () => {};
+    try {
+      if (o.ctx.scope.abort.signal.aborted) {
+        throw o.ctx.scope.abort.signal.reason;
+      }
+      if (report) {
+        await s.reporter.task({
+          ...base,
+          phase: TaskPhase.QUEUED,
+          phaseVersion: 0,
+          inputValue: { case: "inputUri", value: o.inputUri },
+        });
+      }
+      await o.ctx.markRunning?.();
+      o.onPhase?.(attempt, TaskPhase.RUNNING);
+      const container = task.target.case === "container"
+        ? task.target.value
+        : undefined;
+      if (!container) {
+        throw new NodeFailure(
+          "UnsupportedTaskType",
+          `task ${task.id?.name} (type ${task.type}) has no container; the sandbox runs container tasks only`,
+          Kind.USER,
+          false,
+        );
+      }
+      const values = {
+        input: o.inputUri,
+        inputPrefix: o.D,
+        outputPrefix: O,
+        rawOutputDataPrefix: raw,
+        checkpointOutputPrefix: joinUri(raw, "_flytecheckpoints"),
+        prevCheckpointPrefix: prev,
+        perRetryUniqueKey: perRetryUniqueKey(name),
+        taskTemplatePath: joinUri(o.D, "task.pb"),
+        namespace: `${this.#execId.project}-${this.#execId.domain}`,
+        inputs: o.itemInputs ?? o.inputs,
+      };
+      let argv = [...container.command, ...container.args].map((a) =>
+        renderArg(a, values)
+      );
+      if (
+        [...container.command, ...container.args].some((a) =>
+          /tasktemplatepath/i.test(a)
+        )
+      ) {
+        await writeProto(TaskTemplateSchema, values.taskTemplatePath, task);
+      }
+      const env: Record<string, string> = { ...s.baseEnv };
+      for (const kv of container.env) env[kv.key] = kv.value;
+      const wfId = this.req.closure.primary?.template?.id;
+      Object.assign(env, {
+        FLYTE_INTERNAL_EXECUTION_WORKFLOW:
+          `${wfId?.project}:${wfId?.domain}:${wfId?.name}`,
+        FLYTE_INTERNAL_EXECUTION_ID: this.#execId.name,
+        FLYTE_INTERNAL_EXECUTION_PROJECT: this.#execId.project,
+        FLYTE_INTERNAL_EXECUTION_DOMAIN: this.#execId.domain,
+        FLYTE_ATTEMPT_NUMBER: String(attempt),
+        FLYTE_INTERNAL_TASK_PROJECT: task.id?.project ?? "",
+        FLYTE_INTERNAL_TASK_DOMAIN: task.id?.domain ?? "",
+        FLYTE_INTERNAL_TASK_NAME: task.id?.name ?? "",
+        FLYTE_INTERNAL_TASK_VERSION: task.id?.version ?? "",
+      });
+      for (const kv of this.req.spec.envs?.values ?? []) env[kv.key] = kv.value;
+      if (o.arrayIndex !== undefined) {
+        env.BATCH_JOB_ARRAY_INDEX_VAR_NAME = "FLYTE_K8S_ARRAY_INDEX";
+        env.FLYTE_K8S_ARRAY_INDEX = String(o.arrayIndex);
+      }
+      const scratch = `${s.dataDir}/work/${logDir}`;
+      await Deno.mkdir(scratch, { recursive: true });
+      let copilot: Awaited<ReturnType<typeof prepareCopilotInputs>> | undefined;
+      if (container.dataConfig?.enabled) {
+        copilot = await prepareCopilotInputs(
+          container.dataConfig,
+          values.inputs,
+          scratch,
+        );
+        argv = argv.map(copilot.rewrite);
+        for (const k of Object.keys(env)) env[k] = copilot.rewrite(env[k]);
+      }
+      if (argv.length === 0) {
+        throw new NodeFailure(
+          "EmptyCommand",
+          `task ${task.id?.name} has no command or args`,
+          Kind.USER,
+          false,
+        );
+      }
+      const mapped = s.commandMapper(container.image, argv);
+      const exe = await resolveCommand(mapped[0], s.extraPath, env.PATH);
+      const timeout = o.ctx.node.metadata?.timeout ?? task.metadata?.timeout;
+      const stdoutPath = `${s.dataDir}/logs/${stdoutRel}`;
+      const stderrPath = `${s.dataDir}/logs/${stderrRel}`;
+      let pidSeen = 0;
+      const result = await runProcess({
+        argv: [exe, ...mapped.slice(1)],
+        env,
+        cwd: scratch,
+        stdoutPath,
+        stderrPath,
+        timeoutMs: timeout ? durationMs(timeout) : undefined,
+        signal: o.ctx.scope.abort.signal,
+        onSpawn: (pid) => {
+          pidSeen = pid;
+          s.store.addProcess(this.key, o.uniqueId, attempt, pid);
+          if (report) {
+            s.reporter.task({
+              ...base,
+              phase: TaskPhase.RUNNING,
+              phaseVersion: 0,
+              logs,
+              inputValue: { case: "inputUri", value: o.inputUri },
+            });
+          }
+        },
+      });
+      if (pidSeen) s.store.removeProcess(this.key, o.uniqueId, attempt);
+      if (result.aborted) {
+        throw o.ctx.scope.abort.signal.reason ?? new Aborted("aborted");
+      }
+      if (copilot && result.code === 0 && !result.timedOut) {
+        await collectCopilotOutputs(
+          container.dataConfig!,
+          task.interface,
+          scratch,
+          O,
+          raw,
+        );
+      }
+      const outputs = await readOutcome(result, O, task.interface, stderrPath);
+      if (report) {
+        await s.reporter.task({
+          ...base,
+          phase: TaskPhase.SUCCEEDED,
+          phaseVersion: 0,
+          logs,
+          outputResult: { case: "outputUri", value: joinUri(O, "outputs.pb") },
+        });
+      }
+      o.onPhase?.(attempt, TaskPhase.SUCCEEDED);
+      return outputs;
+    } catch (e) {
+      if (e instanceof Aborted || o.ctx.scope.abort.signal.aborted) {
+        if (this.#stopping) throw e;
+        if (report) {
+          await s.reporter.task({
+            ...base,
+            phase: TaskPhase.ABORTED,
+            phaseVersion: 0,
+            logs,
+            reason: (o.ctx.scope.abort.signal.reason as Error)?.message ??
+              "aborted",
+          });
+        }
+        o.onPhase?.(attempt, TaskPhase.ABORTED);
+        throw e instanceof Aborted ? e : new Aborted(String(e));
+      }
+      if (report) {
+        await s.reporter.task({
+          ...base,
+          phase: TaskPhase.FAILED,
+          phaseVersion: 0,
+          logs,
+          outputResult: { case: "error", value: toExecutionError(e) },
+        });
+      }
+      o.onPhase?.(attempt, TaskPhase.FAILED);
+      throw e;
+    } finally {
+      release();
+    }
+  }
+
+  // ------------------------------------------------------------ other kinds
+
+  async #subWorkflowNode(ctx: NodeCtx): Promise<NodeResult> {
+    const wn = ctx.node.target
+      .value as import("@flyteidl/core/workflow_pb.ts").WorkflowNode;
+    const ref = wn.reference.case === "subWorkflowRef"
+      ? wn.reference.value
+      : undefined;
+    const wf = this.#subworkflows.get(idKey(ref));
+    if (!wf?.template) {
+      throw new NodeFailure(
+        "SubWorkflowNotFound",
+        `node ${ctx.node.id}: sub-workflow ${
+          idKey(ref)
+        } is not in the compiled closure`,
+        Kind.SYSTEM,
+        false,
+      );
+    }
+    await ctx.markRunning!();
+    const O = joinUri(ctx.D, "0");
+    if (ctx.rec.attempts === 0) {
+      ctx.rec.attempts = 1;
+      this.#s.store.putNode(this.key, ctx.uniqueId, ctx.rec);
+    }
+    const child = this.#scope(
+      wf,
+      { uniqueId: ctx.uniqueId, attempt: 0 },
+      O,
+      ctx.scope.abort,
+    );
+    try {
+      await this.#runGraph(child, ctx.inputs);
+    } catch (e) {
+      if (e instanceof Aborted) throw e;
+      throw await this.#runFailureNode(child, e);
+    }
+    const outputs = child.outputs.get("end-node") ?? EMPTY();
+    const outUri = joinUri(O, "outputs.pb");
+    await writeProto(LiteralMapSchema, outUri, outputs);
+    return { outputs, outputUri: outUri };
+  }
+
+  async #branchNode(ctx: NodeCtx): Promise<NodeResult> {
+    const bn = ctx.node.target
+      .value as import("@flyteidl/core/workflow_pb.ts").BranchNode;
+    await ctx.markRunning!();
+    if (!bn.ifElse) {
+      throw new NodeFailure(
+        "MalformedBranchUserError",
+        "branch without if_else",
+        Kind.USER,
+        false,
+      );
+    }
+    const taken = chooseBranch(bn.ifElse, ctx.inputs);
+    const O = joinUri(ctx.D, "0");
+    if (ctx.rec.attempts === 0) {
+      ctx.rec.attempts = 1;
+      this.#s.store.putNode(this.key, ctx.uniqueId, ctx.rec);
+    }
+    // The taken node sees the outer scope's outputs; it runs as a child.
+    const child: Scope = {
+      ...ctx.scope,
+      parent: { uniqueId: ctx.uniqueId, attempt: 0 },
+      childBase: O,
+      outputs: ctx.scope.outputs,
+    };
+    await this.#runNode(child, taken);
+    const outputs = ctx.scope.outputs.get(taken.id) ?? EMPTY();
+    const outUri = joinUri(O, "outputs.pb");
+    await writeProto(LiteralMapSchema, outUri, outputs);
+    return { outputs, outputUri: outUri };
+  }
+
+  async #gateNode(
+    ctx: NodeCtx,
+    gate: GateNode,
+    timeoutMs: number,
+  ): Promise<NodeResult> {
+    const s = this.#s;
+    await ctx.markRunning!();
+    const O = joinUri(ctx.D, "0");
+    const outUri = joinUri(O, "outputs.pb");
+    const deadline = timeoutMs ? ctx.rec.startedAt + timeoutMs : Infinity;
+    const signal = ctx.scope.abort.signal;
+    const c = gate.condition;
+    const waitSignal = async (
+      signalId: string,
+      type: unknown,
+    ): Promise<Literal> => {
+      while (true) {
+        if (signal.aborted) throw signal.reason;
+        let sig;
+        try {
+          sig = await s.signals.getOrCreateSignal({
+            id: { executionId: this.#execId, signalId },
+            type: type as never,
+          }, { signal });
+        } catch (e) {
+          if (signal.aborted) throw signal.reason;
+          throw new NodeFailure(
+            "SignalError",
+            `GetOrCreateSignal ${signalId}: ${ConnectError.from(e).message}`,
+            Kind.SYSTEM,
+            false,
+          );
+        }
+        if (sig.value) return sig.value;
+        if (Date.now() >= deadline) {
+          throw new NodeFailure(
+            "Timeout",
+            `gate ${signalId} timed out`,
+            Kind.USER,
+            false,
+          );
+        }
+        await abortable(
+          Math.min(s.pollMs, Math.max(1, deadline - Date.now())),
+          signal,
+        );
+      }
+    };
+    let outputs: LiteralMap;
+    if (c.case === "signal") {
+      const v = await waitSignal(c.value.signalId, c.value.type);
+      outputs = create(LiteralMapSchema, {
+        literals: { [c.value.outputVariableName || "o0"]: v },
+      });
+    } else if (c.case === "approve") {
+      const v = await waitSignal(c.value.signalId, {
+        type: { case: "simple", value: SimpleType.BOOLEAN },
+      });
+      const ok = v.value.case === "scalar" &&
+        v.value.value.value.case === "primitive" &&
+        v.value.value.value.value.value.case === "boolean" &&
+        v.value.value.value.value.value.value;
+      if (!ok) {
+        throw new NodeFailure(
+          "ReceivedRejectSignal",
+          `received reject signal for ${c.value.signalId}`,
+          Kind.USER,
+          false,
+        );
+      }
+      outputs = ctx.inputs;
+    } else if (c.case === "sleep") {
+      const ms = c.value.duration ? durationMs(c.value.duration) : 0;
+      const until = ctx.rec.startedAt + ms;
+      if (until > deadline) {
+        await abortable(Math.max(0, deadline - Date.now()), signal);
+        throw new NodeFailure(
+          "Timeout",
+          "sleep gate timed out",
+          Kind.USER,
+          false,
+        );
+      }
+      await abortable(Math.max(0, until - Date.now()), signal);
+      outputs = EMPTY();
+    } else {
+      throw new NodeFailure(
+        "MalformedGate",
+        "gate node without condition",
+        Kind.USER,
+        false,
+      );
+    }
+    await writeProto(LiteralMapSchema, outUri, outputs);
+    return { outputs, outputUri: outUri };
+  }
+
+  async #launchPlanNode(ctx: NodeCtx, lp: Identifier): Promise<NodeResult> {
+    const s = this.#s;
+    const spec = this.req.spec;
+    const name = childExecutionName(this.#execId.name, ctx.uniqueId, 0);
+    const childId = {
+      project: this.#execId.project,
+      domain: this.#execId.domain,
+      name,
+    };
+    if (ctx.rec.attempts === 0) {
+      ctx.rec.attempts = 1;
+      s.store.putNode(this.key, ctx.uniqueId, ctx.rec);
+    }
+    const signal = ctx.scope.abort.signal;
+    try {
+      await s.admin.createExecution({
+        project: childId.project,
+        domain: childId.domain,
+        name,
+        inputs: ctx.inputs,
+        spec: {
+          launchPlan: lp,
+          metadata: {
+            mode: ExecutionMetadata_ExecutionMode.CHILD_WORKFLOW,
+            nesting: (spec.metadata?.nesting ?? 0) + 1,
+            parentNodeExecution: {
+              executionId: this.#execId,
+              nodeId: ctx.uniqueId,
+            },
+            principal: spec.metadata?.principal ?? "",
+          },
+          labels: spec.labels,
+          annotations: spec.annotations,
+          securityContext: spec.securityContext,
+          rawOutputDataConfig: spec.rawOutputDataConfig,
+          maxParallelism: spec.maxParallelism,
+          interruptible: spec.interruptible,
+          overwriteCache: spec.overwriteCache,
+          envs: spec.envs,
+        },
+      });
+    } catch (e) {
+      const err = ConnectError.from(e);
+      if (err.code !== Code.AlreadyExists) {
+        throw new NodeFailure(
+          "RemoteChildWorkflowExecutionFailed",
+          `creating child execution ${name} for launch plan ${
+            idKey(lp)
+          }: ${err.message}`,
+          Kind.USER,
+          false,
+        );
+      }
+    }
+    await ctx.markRunning!({
+      targetMetadata: {
+        case: "workflowNodeMetadata",
+        value: { executionId: childId },
+      },
+    });
+    const onAbort = () => {
+      s.admin.terminateExecution({
+        id: childId,
+        cause: "parent execution aborted",
+      }).catch(() => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      while (true) {
+        if (signal.aborted) throw signal.reason;
+        const ex = await s.admin.getExecution({ id: childId });
+        const c = ex.closure;
+        switch (c?.phase) {
+          case WfPhase.SUCCEEDED: {
+            let outputs = EMPTY();
+            const r = c.outputResult;
+            if (r.case === "outputData") outputs = r.value;
+            else if (r.case === "outputs") {
+              if (r.value.data.case === "values") outputs = r.value.data.value;
+              else if (r.value.data.case === "uri") {
+                outputs = await readProto(LiteralMapSchema, r.value.data.value);
+              }
+            } else {
+              try {
+                const d = await s.admin.getExecutionData({ id: childId });
+                if (d.fullOutputs) outputs = d.fullOutputs;
+              } catch { /* no outputs */ }
+            }
+            const outUri = joinUri(ctx.D, "0", "outputs.pb");
+            await writeProto(LiteralMapSchema, outUri, outputs);
+            return { outputs, outputUri: outUri };
+          }
+          case WfPhase.FAILED:
+          case WfPhase.TIMED_OUT: {
+            const err = c.outputResult.case === "error"
+              ? c.outputResult.value
+              : undefined;
+            throw new NodeFailure(
+              err?.code || "RemoteChildWorkflowExecutionFailed",
+              err?.message || `child execution ${name} failed`,
+              err?.kind ?? Kind.USER,
+              false,
+            );
+          }
+          case WfPhase.ABORTED:
+            throw new NodeFailure(
+              "RemoteChildWorkflowExecutionFailed",
+              `child execution ${name} was aborted`,
+              Kind.USER,
+              false,
+            );
+        }
+        await abortable(s.pollMs, signal);
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async #arrayNode(ctx: NodeCtx, an: ArrayNode): Promise<NodeResult> {
+    const s = this.#s;
+    const sub = an.node;
+    if (!sub || sub.target.case !== "taskNode") {
+      throw new NodeFailure(
+        "UnsupportedArrayNode",
+        `array node ${ctx.node.id}: only task sub-nodes are supported`,
+        Kind.USER,
+        false,
+      );
+    }
+    const tn = sub.target.value;
+    const task = this.#task(
+      tn.reference.case === "referenceId" ? tn.reference.value : undefined,
+      ctx.node.id,
+    );
+    let size = -1;
+    for (const [name, lit] of Object.entries(ctx.inputs.literals)) {
+      if (an.boundInputs.includes(name) || lit.value.case !== "collection") {
+        continue;
+      }
+      const n = lit.value.value.literals.length;
+      if (size >= 0 && n !== size) {
+        throw new NodeFailure(
+          "InvalidArrayLength",
+          `array node ${ctx.node.id}: input ${name} has ${n} items, others ${size}`,
+          Kind.USER,
+          false,
+        );
+      }
+      size = n;
+    }
+    if (size < 0) {
+      throw new NodeFailure(
+        "InvalidArrayLength",
+        `array node ${ctx.node.id}: no collection input to map over`,
+        Kind.USER,
+        false,
+      );
+    }
+    await ctx.markRunning!();
+    if (ctx.rec.attempts === 0) {
+      ctx.rec.attempts = 1;
+      s.store.putNode(this.key, ctx.uniqueId, ctx.rec);
+    }
+    const arrayAttempt = 0;
+    const O = joinUri(ctx.D, String(arrayAttempt));
+    const need = an.successCriteria.case === "minSuccesses"
+      ? an.successCriteria.value
+      : an.successCriteria.case === "minSuccessRatio"
+      ? Math.ceil(an.successCriteria.value * size)
+      : size;
+    const parallelism = an.parallelismOption.case === "parallelism" &&
+        an.parallelismOption.value > 0
+      ? an.parallelismOption.value
+      : size || 1;
+    const sem = new Semaphore(parallelism);
+    const individual = an.dataMode === 1;
+    const results: Array<LiteralMap | undefined> = new Array(size);
+    const phases: TaskPhase[] = new Array(size).fill(TaskPhase.UNDEFINED);
+    const attempts: number[] = new Array(size).fill(0);
+    const cacheStates: CatalogCacheStatus[] = new Array(size).fill(0);
+    let failures = 0;
+    let lastError: unknown;
+    const arrayName = generatedName(this.#execId.name, ctx.uniqueId, 0);
+    let phaseVersion = 0;
+    let pending: Promise<void> | undefined;
+    let dirty = false;
+    const taskId = task.id;
+    const emit = (phase: TaskPhase, final = false) => {
+      const ev = () =>
+        s.reporter.task({
+          taskId,
+          parentNodeExecutionId: {
+            executionId: this.#execId,
+            nodeId: ctx.uniqueId,
+          },
+          retryAttempt: 0,
+          phase,
+          phaseVersion: phaseVersion++,
+          taskType: "container_array",
+          inputValue: { case: "inputUri", value: ctx.inputUri },
+          outputResult: final && phase === TaskPhase.SUCCEEDED
+            ? { case: "outputUri", value: joinUri(O, "outputs.pb") }
+            : final && phase === TaskPhase.FAILED
+            ? { case: "error", value: toExecutionError(lastError) }
+            : { case: undefined },
+          metadata: {
+            generatedName: arrayName,
+            pluginIdentifier: "k8s-array",
+            externalResources: phases.map((p, i) => ({
+              externalId: `${arrayName}-n${i}-${Math.max(0, attempts[i] - 1)}`,
+              index: i,
+              retryAttempt: Math.max(0, attempts[i] - 1),
+              phase: p,
+              cacheStatus: cacheStates[i],
+            })),
+          },
+        });
+      if (final) return ev();
+      // coalesce intermediate updates
+      dirty = true;
+      if (!pending) {
+        pending = (async () => {
+          while (dirty) {
+            dirty = false;
+            await ev();
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          pending = undefined;
+        })();
+      }
+      return pending;
+    };
+    await emit(TaskPhase.RUNNING);
+    const itemInputs = (i: number): LiteralMap => {
+      const literals: Record<string, Literal> = {};
+      for (const [name, lit] of Object.entries(ctx.inputs.literals)) {
+        literals[name] =
+          !an.boundInputs.includes(name) && lit.value.case === "collection"
+            ? lit.value.value.literals[i]
+            : lit;
+      }
+      return create(LiteralMapSchema, { literals });
+    };
+    const abortItems = new AbortController();
+    const forward = () => abortItems.abort(ctx.scope.abort.signal.reason);
+    ctx.scope.abort.signal.addEventListener("abort", forward, { once: true });
+    const itemScope: Scope = { ...ctx.scope, abort: abortItems };
+    const runItem = async (i: number) => {
+      const release = await sem.acquire();
+      try {
+        if (abortItems.signal.aborted) return;
+        const uid = fixedLengthId(
+          [ctx.uniqueId, String(arrayAttempt), `n${i}`],
+          20,
+        );
+        let rec = s.store.node(this.key, uid);
+        if (rec?.phase === "succeeded") {
+          results[i] = rec.outputUri
+            ? await readProto(LiteralMapSchema, rec.outputUri)
+            : EMPTY();
+          phases[i] = TaskPhase.SUCCEEDED;
+          return;
+        }
+        if (rec?.phase === "failed") {
+          failures++;
+          phases[i] = TaskPhase.FAILED;
+          return;
+        }
+        rec ??= {
+          phase: "running",
+          attempts: 0,
+          systemFailures: 0,
+          startedAt: Date.now(),
+          outputUri: "",
+          cacheStatus: 0,
+        };
+        const items = itemInputs(i);
+        const itemD = joinUri(ctx.D, String(i));
+        let inUri = ctx.inputUri;
+        if (individual) {
+          inUri = joinUri(itemD, "inputs.pb");
+          await writeProto(LiteralMapSchema, inUri, items);
+        }
+        try {
+          const r = await this.#runTaskAttempts({
+            ctx: {
+              ...ctx,
+              scope: itemScope,
+              node: sub,
+              markRunning: undefined,
+            },
+            task,
+            uniqueId: uid,
+            rec,
+            inputs: items,
+            itemInputs: items,
+            inputUri: inUri,
+            D: itemD,
+            outputDir: (a) => joinUri(O, String(i), String(a)),
+            report: false,
+            arrayIndex: i,
+            onPhase: (a, p) => {
+              attempts[i] = a + 1;
+              phases[i] = p;
+              emit(TaskPhase.RUNNING);
+            },
+          });
+          results[i] = r.outputs;
+          cacheStates[i] = r.cacheStatus ?? 0;
+          phases[i] = TaskPhase.SUCCEEDED;
+          s.store.putNode(this.key, uid, {
+            ...rec,
+            phase: "succeeded",
+            outputUri: r.outputUri,
+          });
+        } catch (e) {
+          if (e instanceof Aborted) return;
+          failures++;
+          lastError = e;
+          phases[i] = TaskPhase.FAILED;
+          const err = toExecutionError(e);
+          s.store.putNode(this.key, uid, {
+            ...rec,
+            phase: "failed",
+            error: { code: err.code, message: err.message, kind: err.kind },
+          });
+          if (size - failures < need) {
+            abortItems.abort(
+              new Aborted(
+                "array node can no longer reach its success criteria",
+              ),
+            );
+          }
+        }
+      } finally {
+        release();
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: size }, (_, i) => runItem(i)));
+    } finally {
+      ctx.scope.abort.signal.removeEventListener("abort", forward);
+    }
+    await pending;
+    if (ctx.scope.abort.signal.aborted) throw ctx.scope.abort.signal.reason;
+    const successes = results.filter((r) => r !== undefined).length;
+    if (successes < need) {
+      const failure = new NodeFailure(
+        "ArrayNodeFailed",
+        `array node ${ctx.node.id}: ${successes} of ${size} items succeeded, ${need} needed; ` +
+          `last error: ${toExecutionError(lastError).message}`,
+        toExecutionError(lastError).kind,
+        false,
+      );
+      lastError = failure;
+      await emit(TaskPhase.FAILED, true);
+      throw failure;
+    }
+    const literals: Record<string, Literal> = {};
+    for (const name of Object.keys(task.interface?.outputs?.variables ?? {})) {
+      literals[name] = create(LiteralSchema, {
+        value: {
+          case: "collection",
+          value: {
+            literals: results.map((r) => r?.literals[name] ?? noneLiteral()),
+          },
+        },
+      });
+    }
+    const outputs = create(LiteralMapSchema, { literals });
+    const outUri = joinUri(O, "outputs.pb");
+    await writeProto(LiteralMapSchema, outUri, outputs);
+    await emit(TaskPhase.SUCCEEDED, true);
+    return { outputs, outputUri: outUri };
+  }
+}
+
+interface NodeCtx {
+  scope: Scope;
+  node: Node;
+  uniqueId: string;
+  D: string;
+  inputs: LiteralMap;
+  inputUri: string;
+  rec: NodeRecord;
+  common: Record<string, unknown>;
+  running: boolean;
+  markRunning?: (extra?: Record<string, unknown>) => Promise<void>;
+}
+
+interface AttemptOpts {
+  ctx: NodeCtx;
+  task: TaskTemplate;
+  uniqueId: string;
+  rec: NodeRecord;
+  inputs: LiteralMap;
+  itemInputs?: LiteralMap;
+  inputUri: string;
+  D: string;
+  outputDir: (attempt: number) => string;
+  report: boolean;
+  arrayIndex?: number;
+  onPhase?: (attempt: number, phase: TaskPhase) => void;
+}
