@@ -12,11 +12,20 @@ import {
   closure,
   int,
   intOf,
+  ints,
   lmap,
   Recorder,
+  taskId,
   taskNode,
   writeProgram,
 } from "./engine_harness.ts";
+import { create } from "@bufbuild/protobuf";
+import { NodeSchema } from "@flyteidl/core/workflow_pb.ts";
+import { ComparisonExpression_Operator } from "@flyteidl/core/condition_pb.ts";
+import { SimpleType } from "@flyteidl/core/types_pb.ts";
+import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
+import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
+import { ExecutionMetadata_ExecutionMode } from "@flyteidl/admin/execution_pb.ts";
 
 async function setup() {
   const dir = await Deno.makeTempDir({ prefix: "engine-run-" });
@@ -87,6 +96,428 @@ Deno.test("engine: three-node workflow runs tasks as processes and reports like 
       String(done.outputResult.value),
       "/n1/data/0/outputs.pb",
     );
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+function branchNode(id: string, threshold: number) {
+  return create(NodeSchema, {
+    id,
+    metadata: { name: "choose" },
+    upstreamNodeIds: ["n0"],
+    inputs: [{
+      var: "x",
+      binding: {
+        value: { case: "promise", value: { nodeId: "n0", var: "o0" } },
+      },
+    }],
+    target: {
+      case: "branchNode",
+      value: {
+        ifElse: {
+          case: {
+            condition: {
+              expr: {
+                case: "comparison",
+                value: {
+                  operator: ComparisonExpression_Operator.GT,
+                  leftValue: { val: { case: "var", value: "x" } },
+                  rightValue: {
+                    val: {
+                      case: "primitive",
+                      value: {
+                        value: { case: "integer", value: BigInt(threshold) },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            thenNode: taskNode("big", "double", { x: "n0.o0" }),
+          },
+          default: {
+            case: "elseNode",
+            value: taskNode("small", "inc", { x: "n0.o0" }),
+          },
+        },
+      },
+    },
+  });
+}
+
+Deno.test("engine: branch takes the matching case and runs it as a child node", async () => {
+  const { program, rec } = await setup();
+  try {
+    const tasks = [
+      { name: "add", op: "add", inputs: ["a", "b"] },
+      { name: "double", op: "double", inputs: ["x"] },
+      { name: "inc", op: "inc", inputs: ["x"] },
+    ];
+    const c = closure(
+      program,
+      tasks,
+      [
+        taskNode("n0", "add", { a: "start-node.a", b: 0 }),
+        branchNode("n1", 10),
+      ],
+      { out: "n1.o0" },
+      { inputs: ["a"] },
+    );
+    await rec.launch("br-big", c, lmap({ a: int(20) }));
+    await rec.launch("br-small", c, lmap({ a: int(3) }));
+    assertEquals(await rec.finished("br-big"), WfPhase.SUCCEEDED);
+    assertEquals(await rec.finished("br-small"), WfPhase.SUCCEEDED);
+    assertEquals(intOf((await rec.outputsOf("br-big")).literals.out), 40);
+    assertEquals(intOf((await rec.outputsOf("br-small")).literals.out), 4);
+    const child = rec.nodeEvents("br-big", "n1-0-big");
+    assertEquals(child.map((e) => e.phase), [
+      NodePhase.QUEUED,
+      NodePhase.RUNNING,
+      NodePhase.SUCCEEDED,
+    ]);
+    assertEquals(child[0].parentNodeMetadata?.nodeId, "n1");
+    assertEquals(child[0].specNodeId, "big");
+    assert(rec.nodeEvents("br-big", "n1")[0].isParent);
+    assertEquals(rec.nodeEvents("br-big", "n1-0-small").length, 0);
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: map over 50 items gathers outputs in order", async () => {
+  const { program, rec } = await setup();
+  try {
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    const sub = taskNode("n0-sub", "double", { x: "start-node.xs" });
+    const c = closure(
+      program,
+      [{ name: "double", op: "double", inputs: ["x"], listInputs: ["x"] }],
+      [create(NodeSchema, {
+        id: "n0",
+        metadata: { name: "map_double" },
+        inputs: [{
+          var: "x",
+          binding: {
+            value: {
+              case: "promise",
+              value: { nodeId: "start-node", var: "xs" },
+            },
+          },
+        }],
+        target: {
+          case: "arrayNode",
+          value: {
+            node: sub,
+            parallelismOption: { case: "parallelism", value: 6 },
+            successCriteria: { case: "minSuccessRatio", value: 1 },
+          },
+        },
+      })],
+      { out: "n0.o0" },
+      { inputs: ["xs"] },
+    );
+    await rec.launch("map50", c, lmap({ xs: ints(items) }));
+    assertEquals(await rec.finished("map50", 120_000), WfPhase.SUCCEEDED);
+    const out = (await rec.outputsOf("map50")).literals.out;
+    assert(out.value.case === "collection");
+    assertEquals(out.value.value.literals.map(intOf), items.map((i) => i * 2));
+    const t = rec.taskEvents("map50", "n0");
+    const last = t[t.length - 1];
+    assertEquals(last.phase, TaskPhase.SUCCEEDED);
+    assertEquals(last.taskType, "container_array");
+    assertEquals(last.metadata?.externalResources.length, 50);
+    assert(
+      last.metadata!.externalResources.every((r) =>
+        r.phase === TaskPhase.SUCCEEDED
+      ),
+    );
+    assert(rec.nodeEvents("map50", "n0")[0].isArray);
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: sub-workflow runs inline, launch plan runs as a child execution", async () => {
+  const { program, rec } = await setup();
+  try {
+    const tasks = [
+      { name: "double", op: "double", inputs: ["x"] },
+      { name: "inc", op: "inc", inputs: ["x"] },
+    ];
+    const subTpl = closure(program, tasks, [
+      taskNode("s0", "double", { x: "start-node.x" }),
+    ], {
+      o0: "s0.o0",
+    }, { inputs: ["x"], name: "subwf" });
+    const lp = closure(program, tasks, [
+      taskNode("l0", "inc", { x: "start-node.x" }),
+    ], {
+      o0: "l0.o0",
+    }, { inputs: ["x"], name: "lpwf" });
+    rec.launchPlans.set("lp", lp);
+    const c = closure(
+      program,
+      tasks,
+      [
+        taskNode("n0", "inc", { x: "start-node.a" }),
+        create(NodeSchema, {
+          id: "n1",
+          upstreamNodeIds: ["n0"],
+          inputs: [{
+            var: "x",
+            binding: {
+              value: { case: "promise", value: { nodeId: "n0", var: "o0" } },
+            },
+          }],
+          target: {
+            case: "workflowNode",
+            value: {
+              reference: {
+                case: "subWorkflowRef",
+                value: subTpl.primary!.template!.id!,
+              },
+            },
+          },
+        }),
+        create(NodeSchema, {
+          id: "n2",
+          upstreamNodeIds: ["n1"],
+          inputs: [{
+            var: "x",
+            binding: {
+              value: { case: "promise", value: { nodeId: "n1", var: "o0" } },
+            },
+          }],
+          target: {
+            case: "workflowNode",
+            value: {
+              reference: {
+                case: "launchplanRef",
+                value: {
+                  ...taskId("lp"),
+                  resourceType: ResourceType.LAUNCH_PLAN,
+                },
+              },
+            },
+          },
+        }),
+      ],
+      { out: "n2.o0" },
+      { inputs: ["a"], subWorkflows: [subTpl.primary!] },
+    );
+    await rec.launch("parent", c, lmap({ a: int(4) }));
+    assertEquals(await rec.finished("parent"), WfPhase.SUCCEEDED);
+    // ((4+1)*2)+1 = 11
+    assertEquals(intOf((await rec.outputsOf("parent")).literals.out), 11);
+    assertEquals(
+      rec.nodeEvents("parent", "n1-0-s0").at(-1)?.phase,
+      NodePhase.SUCCEEDED,
+    );
+    assert(rec.nodeEvents("parent", "n1")[0].isParent);
+    assertEquals(rec.created.length, 1);
+    const child = rec.created[0];
+    assertEquals(child.name, "parent-n2-0");
+    assertEquals(
+      child.spec.metadata?.mode,
+      ExecutionMetadata_ExecutionMode.CHILD_WORKFLOW,
+    );
+    assertEquals(child.spec.metadata?.parentNodeExecution?.nodeId, "n2");
+    assertEquals(rec.phases.get("parent-n2-0"), WfPhase.SUCCEEDED);
+    const n2Running = rec.nodeEvents("parent", "n2").find((e) =>
+      e.targetMetadata.case === "workflowNodeMetadata"
+    );
+    assertEquals(
+      n2Running?.targetMetadata.case === "workflowNodeMetadata" &&
+        n2Running.targetMetadata.value.executionId?.name,
+      "parent-n2-0",
+    );
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: a gate waits for its signal, then passes the value on", async () => {
+  const { program, rec } = await setup();
+  try {
+    const c = closure(
+      program,
+      [{ name: "double", op: "double", inputs: ["x"] }],
+      [
+        create(NodeSchema, {
+          id: "g",
+          target: {
+            case: "gateNode",
+            value: {
+              condition: {
+                case: "signal",
+                value: {
+                  signalId: "my-number",
+                  type: { type: { case: "simple", value: SimpleType.INTEGER } },
+                  outputVariableName: "o0",
+                },
+              },
+            },
+          },
+        }),
+        taskNode("n1", "double", { x: "g.o0" }),
+      ],
+      { out: "n1.o0" },
+    );
+    await rec.launch("gated", c, lmap({}));
+    await rec.until(
+      () => rec.signals.has("my-number"),
+      10_000,
+      "signal creation",
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    assertEquals(rec.phases.get("gated"), WfPhase.RUNNING);
+    rec.signals.set("my-number", int(21));
+    assertEquals(await rec.finished("gated"), WfPhase.SUCCEEDED);
+    assertEquals(intOf((await rec.outputsOf("gated")).literals.out), 42);
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: a recoverable failure retries and succeeds on the second attempt", async () => {
+  const { program, rec } = await setup();
+  try {
+    const c = closure(
+      program,
+      [{ name: "flaky", op: "flaky", inputs: ["x"], retries: 2 }],
+      [taskNode("n0", "flaky", { x: 1 })],
+      { out: "n0.o0" },
+    );
+    await rec.launch("retry", c, lmap({}));
+    assertEquals(await rec.finished("retry"), WfPhase.SUCCEEDED);
+    assertEquals(intOf((await rec.outputsOf("retry")).literals.out), 101);
+    const t = rec.taskEvents("retry", "n0").filter((e) =>
+      e.phase === TaskPhase.FAILED || e.phase === TaskPhase.SUCCEEDED
+    );
+    assertEquals(t.map((e) => [e.retryAttempt, e.phase]), [
+      [0, TaskPhase.FAILED],
+      [1, TaskPhase.SUCCEEDED],
+    ]);
+    assertEquals(
+      t[0].outputResult.case === "error" && t[0].outputResult.value.code,
+      "Flaky",
+    );
+    assert(
+      !rec.nodeEvents("retry", "n0").some((e) => e.phase === NodePhase.FAILED),
+    );
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: a cached task's second run is a cache hit with no task execution", async () => {
+  const { dir, program, rec } = await setup();
+  try {
+    const countFile = `${dir}/count`;
+    const c = closure(
+      program,
+      [{ name: "count", op: "count", inputs: ["x"], cache: "1.0" }],
+      [taskNode("n0", "count", { x: "start-node.x" })],
+      { out: "n0.o0" },
+      { inputs: ["x"] },
+    );
+    const envs = {
+      envs: { values: [{ key: "COUNT_FILE", value: countFile }] },
+    };
+    await rec.launch("c1", c, lmap({ x: int(7) }), envs as never);
+    assertEquals(await rec.finished("c1"), WfPhase.SUCCEEDED);
+    await rec.launch("c2", c, lmap({ x: int(7) }), envs as never);
+    assertEquals(await rec.finished("c2"), WfPhase.SUCCEEDED);
+    assertEquals(intOf((await rec.outputsOf("c2")).literals.out), 8);
+    assertEquals(await Deno.readTextFile(countFile), "x");
+    const meta = (name: string) => {
+      const e = rec.nodeEvents(name, "n0").at(-1)!;
+      return e.targetMetadata.case === "taskNodeMetadata"
+        ? e.targetMetadata.value
+        : undefined;
+    };
+    assertEquals(meta("c1")?.cacheStatus, CatalogCacheStatus.CACHE_POPULATED);
+    assertEquals(meta("c2")?.cacheStatus, CatalogCacheStatus.CACHE_HIT);
+    assertStringIncludes(
+      meta("c2")?.catalogKey?.datasetId?.name ?? "",
+      "flyte_task-count",
+    );
+    assertEquals(rec.taskEvents("c2").length, 0);
+    // overwrite_cache runs again and refreshes
+    await rec.launch(
+      "c3",
+      c,
+      lmap({ x: int(7) }),
+      { ...envs, overwriteCache: true } as never,
+    );
+    assertEquals(await rec.finished("c3"), WfPhase.SUCCEEDED);
+    assertEquals(await Deno.readTextFile(countFile), "xx");
+    assertEquals(meta("c3")?.cacheStatus, CatalogCacheStatus.CACHE_POPULATED);
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: terminate kills the running process and reports ABORTED", async () => {
+  const { program, rec } = await setup();
+  try {
+    const c = closure(
+      program,
+      [{ name: "sleep", op: "sleep", inputs: ["x"] }],
+      [taskNode("n0", "sleep", { x: 60 })],
+      { out: "n0.o0" },
+    );
+    await rec.launch("term", c, lmap({}));
+    await rec.until(
+      () =>
+        rec.taskEvents("term", "n0").some((e) => e.phase === TaskPhase.RUNNING),
+      20_000,
+      "task running",
+    );
+    const t0 = Date.now();
+    await rec.engine!.terminate(rec.wf[0].executionId!, "stop it");
+    assertEquals(await rec.finished("term"), WfPhase.ABORTED);
+    assert(Date.now() - t0 < 10_000);
+    assertEquals(rec.nodeEvents("term", "n0").at(-1)?.phase, NodePhase.ABORTED);
+    assertEquals(rec.taskEvents("term", "n0").at(-1)?.phase, TaskPhase.ABORTED);
+    assertStringIncludes(rec.errors.get("term") ?? "", "stop it");
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: bad task outcomes fail with messages that say which", async () => {
+  const { program, rec } = await setup();
+  try {
+    const cases: Array<[string, string, string | undefined, string]> = [
+      ["exit3", "exit3", undefined, "exit code (3)"],
+      ["noout", "noout", undefined, "declared outputs o0"],
+      ["garbage", "garbage", undefined, "outputs.pb"],
+      ["userfail", "userfail", undefined, "permanent user failure"],
+      [
+        "nocmd",
+        "x",
+        "pyflyte-definitely-missing",
+        "pyflyte-definitely-missing",
+      ],
+    ];
+    for (const [name, op, cmd] of cases) {
+      const c = closure(
+        program,
+        [{ name: op, op, inputs: [], command: cmd ? [cmd, "--x"] : undefined }],
+        [taskNode("n0", op, {})],
+        { out: "n0.o0" },
+      );
+      await rec.launch(name, c, lmap({}));
+    }
+    for (const [name, , , text] of cases) {
+      assertEquals(await rec.finished(name), WfPhase.FAILED, name);
+      assertStringIncludes(rec.errors.get(name) ?? "", text);
+      assertEquals(rec.nodeEvents(name, "n0").at(-1)?.phase, NodePhase.FAILED);
+    }
+    // exit3 and noout are recoverable: the retry budget (1 attempt) is reported exhausted
+    assertStringIncludes(rec.errors.get("exit3")!, "RetriesExhausted|Error");
   } finally {
     await rec.engine!.close();
   }
