@@ -15,10 +15,10 @@ import {
 } from "@connectrpc/connect";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { SignalService } from "@flyteidl/service/signal_pb.ts";
-import {
-  type NodeExecutionEvent,
-  type TaskExecutionEvent,
-  type WorkflowExecutionEvent,
+import type {
+  NodeExecutionEvent,
+  TaskExecutionEvent,
+  WorkflowExecutionEvent,
 } from "@flyteidl/event/event_pb.ts";
 import {
   ExecutionSchema,
@@ -369,6 +369,14 @@ switch (op) {
   case "userfail": fail("Boom", "permanent user failure", false); break;
   case "exit3": console.error("something broke"); Deno.exit(3);
   case "noout": break;
+  case "sleepfirst": {
+    if (attempt === 0) {
+      Deno.writeTextFileSync(Deno.env.get("PID_FILE"), String(Deno.pid));
+      await new Promise((r) => setTimeout(r, 120000));
+    }
+    write(intIn("x") * 3);
+    break;
+  }
   case "garbage": Deno.writeFileSync(out + "/outputs.pb", new Uint8Array([0xff, 0xff, 0xff])); break;
   case "env": write(Number(Deno.env.get("FLYTE_ATTEMPT_NUMBER")) + (Deno.env.get("FLYTE_INTERNAL_EXECUTION_ID") ? 10 : 0)); break;
 }
