@@ -34,7 +34,11 @@ export interface EngineOptions {
   signals: Client<typeof SignalService>;
   /** Folder for `engine.db`, task logs and scratch folders. */
   dataDir: string;
-  /** Folders searched for task commands before PATH (e.g. a venv's bin). Default none. */
+  /**
+   * Folders searched for task commands before PATH, and put in front of the
+   * tasks' PATH (e.g. a venv's bin holding pyflyte-execute). Default:
+   * `./.venv/bin` when that folder exists (the `setup-python` task's venv).
+   */
   extraPath?: string[];
   /** Maps a container image + argv to the local argv. Default: argv unchanged. */
   commandMapper?: CommandMapper;
@@ -56,6 +60,15 @@ export interface EngineOptions {
   baseEnv?: Record<string, string>;
   /** Resume unfinished executions found in `engine.db` on start. Default true. */
   resume?: boolean;
+}
+
+function defaultExtraPath(): string[] {
+  const venv = resolve(".venv/bin");
+  try {
+    return Deno.statSync(venv).isDirectory ? [venv] : [];
+  } catch {
+    return [];
+  }
 }
 
 function processAlive(pid: number): boolean {
@@ -145,7 +158,7 @@ export class Engine implements ExecutionLauncher {
       store: this.#store,
       reporter: new EventReporter(o.admin, o.producerId ?? "sandbox-engine"),
       dataDir: this.#dataDir,
-      extraPath: o.extraPath ?? [],
+      extraPath: o.extraPath ?? defaultExtraPath(),
       commandMapper: o.commandMapper ?? ((_image, argv) => argv),
       logUrl: (rel) => `${this.#logBase}/${rel}`,
       pollMs: o.pollIntervalMs ?? 200,

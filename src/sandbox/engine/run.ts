@@ -1037,6 +1037,9 @@ export class Run {
           false,
         );
       }
+      if (s.extraPath.length) {
+        env.PATH = [...s.extraPath, env.PATH ?? ""].filter(Boolean).join(":");
+      }
       const mapped = s.commandMapper(container.image, argv);
       const exe = await resolveCommand(mapped[0], s.extraPath, env.PATH);
       const timeout = o.ctx.node.metadata?.timeout ?? task.metadata?.timeout;
