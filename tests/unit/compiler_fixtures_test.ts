@@ -29,6 +29,9 @@ import {
 import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
 import { KeyValuePairSchema } from "@flyteidl/core/literals_pb.ts";
 import { WorkflowClosureSchema } from "@flyteidl/core/workflow_closure_pb.ts";
+import { WorkflowTemplateSchema } from "@flyteidl/core/workflow_pb.ts";
+import { DynamicJobSpecSchema } from "@flyteidl/core/dynamic_job_pb.ts";
+import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import { TaskSpecSchema } from "@flyteidl/admin/task_pb.ts";
 import { assert } from "../helpers/assert.ts";
 import { fixturesDir } from "../helpers/paths.ts";
@@ -167,3 +170,57 @@ for (
     );
   });
 }
+
+Deno.test("compiler fixtures: dynamic/success_1.json compiles (as in Flyte's TestDynamic)", () => {
+  // Flyte's TestDynamic wraps the DynamicJobSpec's nodes and outputs in a
+  // workflow with one output o0: list<int> and only checks it compiles.
+  const spec = readJson(
+    DynamicJobSpecSchema,
+    join(root, "dynamic", "success_1.json"),
+  );
+  const tasks = spec.tasks.map((t) => {
+    setDefaultFields(t);
+    return compileTask(t);
+  });
+  const wf = create(WorkflowTemplateSchema, {
+    id: { domain: "domain", name: "name", version: "version" },
+    interface: {
+      inputs: { variables: {} },
+      outputs: {
+        variables: {
+          o0: {
+            type: {
+              type: {
+                case: "collectionType",
+                value: { type: { case: "simple", value: SimpleType.INTEGER } },
+              },
+            },
+          },
+        },
+      },
+    },
+    nodes: spec.nodes,
+    outputs: spec.outputs,
+  });
+  const compiled = compileWorkflow(wf, spec.subworkflows, tasks, []);
+  const ids = compiled.primary!.template!.nodes.map((n) => n.id);
+  assert(ids[0] === "start-node" && ids[1] === "end-node");
+  assert(ids.length === spec.nodes.length + 2);
+  assert(compiled.primary!.connections!.upstream["end-node"].ids.length > 0);
+});
+
+Deno.test("compiler fixtures: app-workflows-work-one-python-task-w-f.pb compiles", () => {
+  const closure = fromBinary(
+    WorkflowClosureSchema,
+    readFileSync(join(root, "app-workflows-work-one-python-task-w-f.pb")),
+  );
+  const compiled = compileWorkflow(
+    closure.workflow!,
+    [],
+    closure.tasks.map((t) => compileTask(t)),
+    [],
+  );
+  const c = compiled.primary!.connections!;
+  assert(c.downstream["start-node"].ids.join() === "odd-nums-task");
+  assert(c.upstream["end-node"].ids.join() === "odd-nums-task");
+});

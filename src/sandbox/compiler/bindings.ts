@@ -225,6 +225,9 @@ function validateBinding(
       } else {
         upNode = w.getNode(promise.nodeId);
         if (upNode === undefined) {
+          // Flyte files this under the missing node's id; we file it under
+          // the consuming node and its variable (the ParameterNotBound that
+          // follows names them too).
           issues.add(
             issue.nodeReferenceNotFound(nodeId, promise.nodeId, nodeParam),
           );

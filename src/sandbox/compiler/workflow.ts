@@ -252,7 +252,9 @@ export function compileWorkflow(
     ),
   };
 
-  // Everything referenced (through sub-workflows too) must be given.
+  // Everything referenced (through sub-workflows too) must be given. Flyte
+  // reports a missing task or launch plan against start-node; we name the
+  // node that references it, which is what a user needs to fix.
   const reqs = collectRequirements(wf, subIndex, true, issues.scope());
   for (const [key, ref] of reqs.launchPlans) {
     if (!lpIndex.has(key)) {
