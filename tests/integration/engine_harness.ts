@@ -368,6 +368,29 @@ switch (op) {
   case "flaky": attempt === 0 ? fail("Flaky", "first attempt fails", true) : write(intIn("x") + 100); break;
   case "userfail": fail("Boom", "permanent user failure", false); break;
   case "exit3": console.error("something broke"); Deno.exit(3);
+  case "fanout": {
+    // A dynamic task: writes futures.pb (DynamicJobSpec) with two nodes.
+    const { DynamicJobSpecSchema } = await import("@flyteidl/core/dynamic_job_pb.ts");
+    const cmd = JSON.parse(Deno.env.get("TASK_CMD"));
+    const intT = { type: { case: "simple", value: 1 } };
+    const tpl = (name) => ({
+      id: { resourceType: 1, project: "p", domain: "d", name, version: "v1" },
+      type: "python-task",
+      interface: { inputs: { variables: { x: { type: intT } } }, outputs: { variables: { o0: { type: intT } } } },
+      target: { case: "container", value: { image: "local", command: [...cmd, name], args: ["{{.input}}", "{{.outputPrefix}}"] } },
+    });
+    const ref = (name) => ({ case: "taskNode", value: { reference: { case: "referenceId", value: tpl(name).id } } });
+    const spec = create(DynamicJobSpecSchema, {
+      nodes: [
+        { id: "dn0", inputs: [{ var: "x", binding: { value: { case: "scalar", value: { value: { case: "primitive", value: { value: { case: "integer", value: BigInt(intIn("x")) } } } } } } }], target: ref("double") },
+        { id: "dn1", upstreamNodeIds: ["dn0"], inputs: [{ var: "x", binding: { value: { case: "promise", value: { nodeId: "dn0", var: "o0" } } } }], target: ref("inc") },
+      ],
+      outputs: [{ var: "o0", binding: { value: { case: "promise", value: { nodeId: "dn1", var: "o0" } } } }],
+      tasks: [tpl("double"), tpl("inc")],
+    });
+    Deno.writeFileSync(out + "/futures.pb", toBinary(DynamicJobSpecSchema, spec));
+    break;
+  }
   case "noout": break;
   case "sleepfirst": {
     if (attempt === 0) {

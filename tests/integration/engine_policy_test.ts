@@ -12,6 +12,7 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { WorkflowMetadata_OnFailurePolicy } from "@flyteidl/core/workflow_pb.ts";
 import {
   closure,
+  int,
   intOf,
   lmap,
   Recorder,
@@ -201,6 +202,49 @@ Deno.test("engine: raw container with co-pilot data loading reads and writes fil
       rec.errors.get("raw"),
     );
     assertEquals(intOf((await rec.outputsOf("raw")).literals.o), 40);
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: a dynamic task's futures.pb runs as a child workflow", async () => {
+  const { program, rec } = await setup();
+  try {
+    const c = closure(
+      program,
+      [{ name: "fanout", op: "fanout", inputs: ["x"] }],
+      [taskNode("n0", "fanout", { x: "start-node.x" })],
+      { o: "n0.o0" },
+      { inputs: ["x"] },
+    );
+    const cmd = taskTemplate(program, { name: "t", op: "", inputs: [] });
+    const base = cmd.target.case === "container"
+      ? cmd.target.value.command.slice(0, -1)
+      : [];
+    await rec.launch("dyn", c, lmap({ x: int(5) }), {
+      envs: { values: [{ key: "TASK_CMD", value: JSON.stringify(base) }] },
+    } as never);
+    assertEquals(
+      await rec.finished("dyn"),
+      WfPhase.SUCCEEDED,
+      rec.errors.get("dyn"),
+    );
+    // double(5) = 10, inc → 11
+    assertEquals(intOf((await rec.outputsOf("dyn")).literals.o), 11);
+    const n0 = rec.nodeEvents("dyn", "n0");
+    const dyn = n0.find((e) => e.phase === NodePhase.DYNAMIC_RUNNING);
+    assert(dyn?.isDynamic);
+    assert(dyn.targetMetadata.case === "taskNodeMetadata");
+    const wf = dyn.targetMetadata.value.dynamicWorkflow;
+    assertEquals(wf?.id?.name, "dynamic_n0");
+    assert(
+      wf?.compiledWorkflow?.primary?.connections,
+      "compiled by the sandbox compiler",
+    );
+    assertEquals(n0.at(-1)?.phase, NodePhase.SUCCEEDED);
+    const child = rec.nodeEvents("dyn", "n0-0-dn1");
+    assertEquals(child.at(-1)?.phase, NodePhase.SUCCEEDED);
+    assertEquals(child[0].parentNodeMetadata?.nodeId, "n0");
   } finally {
     await rec.engine!.close();
   }

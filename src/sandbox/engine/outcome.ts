@@ -72,7 +72,7 @@ export async function readOutcome(
       "DynamicNotSupported",
       `${
         joinUri(outputPrefix, "futures.pb")
-      }: dynamic workflows are not supported by the sandbox engine`,
+      }: a dynamic workflow here (an array item) is not supported by the sandbox engine`,
       ExecutionError_ErrorKind.SYSTEM,
       false,
     );

@@ -25,9 +25,10 @@ import {
   LiteralMapSchema,
   LiteralSchema,
 } from "@flyteidl/core/literals_pb.ts";
-import type {
-  CompiledWorkflow,
-  CompiledWorkflowClosure,
+import {
+  type CompiledWorkflow,
+  type CompiledWorkflowClosure,
+  CompiledWorkflowSchema,
 } from "@flyteidl/core/compiler_pb.ts";
 import {
   type ArrayNode,
@@ -35,6 +36,7 @@ import {
   type Node,
   WorkflowMetadata_OnFailurePolicy,
   type WorkflowTemplate,
+  WorkflowTemplateSchema,
 } from "@flyteidl/core/workflow_pb.ts";
 import {
   type TaskTemplate,
@@ -42,6 +44,7 @@ import {
 } from "@flyteidl/core/tasks_pb.ts";
 import {
   type Identifier,
+  IdentifierSchema,
   ResourceType,
   type WorkflowExecutionIdentifier,
 } from "@flyteidl/core/identifier_pb.ts";
@@ -64,7 +67,15 @@ import {
   perRetryUniqueKey,
   shardOf,
 } from "./ids.ts";
-import { joinUri, readProto, writeBytes, writeProto } from "./storage.ts";
+import {
+  exists,
+  joinUri,
+  readProto,
+  writeBytes,
+  writeProto,
+} from "./storage.ts";
+import { compileTask, compileWorkflow } from "../compiler/mod.ts";
+import { DynamicJobSpecSchema } from "@flyteidl/core/dynamic_job_pb.ts";
 import { renderArg } from "./template.ts";
 import { type CommandMapper, resolveCommand, runProcess } from "./process.ts";
 import { readOutcome } from "./outcome.ts";
@@ -816,6 +827,17 @@ export class Run {
     const maxAttempts = retries + 1;
     const rec = o.rec;
     // an attempt that was running when the engine stopped ended with it
+    if (rec.attempts > 0 && o.report) {
+      const a = rec.attempts - 1;
+      const futuresUri = joinUri(o.outputDir(a), "futures.pb");
+      if (await exists(futuresUri)) {
+        // The task finished and produced a dynamic workflow before the stop:
+        // continue that workflow (its finished children are kept).
+        const outputs = await this.#runDynamic(o, a, futuresUri);
+        const outputUri = joinUri(o.outputDir(a), "outputs.pb");
+        return { outputs, outputUri, cacheStatus, catalog };
+      }
+    }
     if (rec.attempts > 0) {
       const a = rec.attempts - 1;
       const failure = new NodeFailure(
@@ -841,7 +863,10 @@ export class Run {
       rec.attempts++;
       s.store.putNode(this.key, o.uniqueId, rec);
       try {
-        const outputs = await this.#attempt(o, attempt);
+        const got = await this.#attempt(o, attempt);
+        const outputs = "futuresUri" in got
+          ? await this.#runDynamic(o, attempt, got.futuresUri)
+          : got;
         const outputUri = joinUri(o.outputDir(attempt), "outputs.pb");
         if (catalog) {
           try {
@@ -926,7 +951,10 @@ export class Run {
   }
 
   /** One attempt: render, spawn, wait, read the outcome; task events. */
-  async #attempt(o: AttemptOpts, attempt: number): Promise<LiteralMap> {
+  async #attempt(
+    o: AttemptOpts,
+    attempt: number,
+  ): Promise<LiteralMap | { futuresUri: string }> {
     const s = this.#s;
     const { task } = o;
     const O = o.outputDir(attempt);
@@ -1081,6 +1109,20 @@ export class Run {
           raw,
         );
       }
+      const futuresUri = joinUri(O, "futures.pb");
+      if (
+        report && result.code === 0 && !result.timedOut &&
+        await exists(futuresUri)
+      ) {
+        await s.reporter.task({
+          ...base,
+          phase: TaskPhase.SUCCEEDED,
+          phaseVersion: 0,
+          logs,
+        });
+        o.onPhase?.(attempt, TaskPhase.SUCCEEDED);
+        return { futuresUri };
+      }
       const outputs = await readOutcome(result, O, task.interface, stderrPath);
       if (report) {
         await s.reporter.task({
@@ -1123,6 +1165,94 @@ export class Run {
     } finally {
       release();
     }
+  }
+
+  /** Runs the workflow a dynamic task wrote to futures.pb; returns its outputs. */
+  async #runDynamic(
+    o: AttemptOpts,
+    attempt: number,
+    futuresUri: string,
+  ): Promise<LiteralMap> {
+    const s = this.#s;
+    const O = o.outputDir(attempt);
+    const spec = await readProto(DynamicJobSpecSchema, futuresUri);
+    for (const t of spec.tasks) this.#tasks.set(idKey(t.id), t);
+    const id = create(IdentifierSchema, {
+      resourceType: ResourceType.WORKFLOW,
+      project: this.#execId.project,
+      domain: this.#execId.domain,
+      name: `dynamic_${o.ctx.node.id}`,
+      version: crypto.randomUUID().replaceAll("-", "").slice(0, 20),
+    });
+    const tpl = create(WorkflowTemplateSchema, {
+      id,
+      interface: o.task.interface,
+      nodes: spec.nodes,
+      outputs: spec.outputs,
+    });
+    let compiled: CompiledWorkflowClosure | undefined;
+    try {
+      compiled = compileWorkflow(
+        tpl,
+        spec.subworkflows,
+        spec.tasks.map((t) => compileTask(t)),
+        [],
+      );
+    } catch {
+      // Launch-plan references cannot be checked here; run the graph as given.
+    }
+    const primary: CompiledWorkflow = compiled?.primary ??
+      create(CompiledWorkflowSchema, { template: tpl });
+    for (const w of compiled?.subWorkflows ?? []) {
+      if (w.template) this.#subworkflows.set(idKey(w.template.id), w);
+    }
+    if (!compiled) {
+      for (const w of spec.subworkflows) {
+        this.#subworkflows.set(
+          idKey(w.id),
+          create(CompiledWorkflowSchema, { template: w }),
+        );
+      }
+    }
+    await s.reporter.node({
+      ...o.ctx.common,
+      phase: NodePhase.DYNAMIC_RUNNING,
+      isDynamic: true,
+      isParent: true,
+      inputValue: { case: "inputUri", value: o.inputUri },
+      targetMetadata: {
+        case: "taskNodeMetadata",
+        value: {
+          dynamicWorkflow: {
+            id,
+            compiledWorkflow: compiled,
+            dynamicJobSpecUri: futuresUri,
+          },
+        },
+      },
+    });
+    const scope = this.#scope(
+      primary,
+      { uniqueId: o.uniqueId, attempt },
+      O,
+      o.ctx.scope.abort,
+    );
+    await this.#runGraph(scope, o.inputs);
+    const outputs = scope.outputs.get("end-node") ?? EMPTY();
+    const missing = Object.keys(o.task.interface?.outputs?.variables ?? {})
+      .filter((n) => !(n in outputs.literals));
+    if (missing.length) {
+      throw new NodeFailure(
+        "OutputsNotFound",
+        `dynamic workflow of ${o.ctx.node.id} does not bind declared output(s) ${
+          missing.join(", ")
+        }`,
+        Kind.USER,
+        false,
+      );
+    }
+    await writeProto(LiteralMapSchema, joinUri(O, "outputs.pb"), outputs);
+    return outputs;
   }
 
   // ------------------------------------------------------------ other kinds
