@@ -106,18 +106,20 @@ export class Engine implements ExecutionLauncher {
     this.#store = new EngineStore(`${this.#dataDir}/engine.db`);
   }
 
-  /** Creates an engine, starts its log server and resumes unfinished executions. */
-  static async start(opts: EngineOptions): Promise<Engine> {
+  /**
+   * Creates an engine synchronously: opens `engine.db`, starts the log server
+   * (unless `logBaseUrl` is given), kills task processes a previous engine
+   * process left behind and resumes its unfinished executions.
+   */
+  static create(opts: EngineOptions): Engine {
     const e = new Engine(opts);
     if (opts.logBaseUrl) e.#logBase = opts.logBaseUrl.replace(/\/+$/, "");
     else {
-      const ready = Promise.withResolvers<void>();
       e.#server = Deno.serve({
         hostname: "127.0.0.1",
         port: opts.logPort ?? 0,
-        onListen: () => ready.resolve(),
+        onListen: () => {},
       }, (req) => e.serveLog(req));
-      await ready.promise;
       const addr = e.#server.addr as Deno.NetAddr;
       e.#logBase = `http://127.0.0.1:${addr.port}/logs`;
     }
@@ -126,6 +128,11 @@ export class Engine implements ExecutionLauncher {
       for (const req of e.#store.pendingExecutions()) e.#startRun(req);
     }
     return e;
+  }
+
+  /** {@link Engine.create}, as a promise. */
+  static start(opts: EngineOptions): Promise<Engine> {
+    return Promise.resolve(Engine.create(opts));
   }
 
   /** The URL prefix of task-log links. */
@@ -234,4 +241,46 @@ export class Engine implements ExecutionLauncher {
     await this.#server?.shutdown();
     this.#store.close();
   }
+}
+
+/**
+ * What {@link engineLauncher} needs from its host: in-process clients of the
+ * sandbox's services and its data directory (the sandbox's `SandboxServices`
+ * fits).
+ *
+ * @example
+ * ```ts
+ * import type { EngineHost } from "./engine.ts";
+ * const dirOf = (h: EngineHost) => h.dataDir;
+ * ```
+ */
+export interface EngineHost {
+  /** AdminService client. */
+  admin: Client<typeof AdminService>;
+  /** SignalService client. */
+  signals: Client<typeof SignalService>;
+  /** The sandbox data directory; the engine keeps its state in `<dataDir>/engine`. */
+  dataDir: string;
+}
+
+/**
+ * A launcher factory for `startSandbox({ launcher })`: builds an
+ * {@link Engine} over the host's in-process services.
+ *
+ * @example
+ * ```ts ignore
+ * import { engineLauncher } from "./engine.ts";
+ * const sandbox = await startSandbox({ launcher: engineLauncher({ pollIntervalMs: 100 }) });
+ * ```
+ */
+export function engineLauncher(
+  options: Partial<Omit<EngineOptions, "admin" | "signals">> = {},
+): (host: EngineHost) => Engine {
+  return (host) =>
+    Engine.create({
+      ...options,
+      admin: host.admin,
+      signals: host.signals,
+      dataDir: options.dataDir ?? `${host.dataDir}/engine`,
+    });
 }

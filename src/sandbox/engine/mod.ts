@@ -18,7 +18,12 @@
  *
  * @module
  */
-export { Engine, type EngineOptions } from "./engine.ts";
+export {
+  Engine,
+  type EngineHost,
+  engineLauncher,
+  type EngineOptions,
+} from "./engine.ts";
 export type { CommandMapper } from "./process.ts";
 export {
   Aborted,
