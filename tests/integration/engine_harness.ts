@@ -421,6 +421,8 @@ export interface TaskSpecLite {
   inputs: string[];
   /** Input names that are lists (type collection of int). */
   listInputs?: string[];
+  /** Output names that are lists (map tasks declare list outputs). */
+  listOutputs?: string[];
   outputs?: string[];
   retries?: number;
   cache?: string;
@@ -461,7 +463,7 @@ export function taskTemplate(program: string, t: TaskSpecLite) {
     },
     interface: {
       inputs: { variables: vars(t.inputs, t.listInputs) },
-      outputs: { variables: vars(t.outputs ?? ["o0"]) },
+      outputs: { variables: vars(t.outputs ?? ["o0"], t.listOutputs) },
     },
     target: {
       case: "container",

@@ -192,7 +192,13 @@ Deno.test("engine: map over 50 items gathers outputs in order", async () => {
     const sub = taskNode("n0-sub", "double", { x: "start-node.xs" });
     const c = closure(
       program,
-      [{ name: "double", op: "double", inputs: ["x"], listInputs: ["x"] }],
+      [{
+        name: "double",
+        op: "double",
+        inputs: ["x"],
+        listInputs: ["x"],
+        listOutputs: ["o0"],
+      }],
       [create(NodeSchema, {
         id: "n0",
         metadata: { name: "map_double" },
