@@ -1353,7 +1353,7 @@ export class Run {
           sig = await s.signals.getOrCreateSignal({
             id: { executionId: this.#execId, signalId },
             type: type as never,
-          }, { signal });
+          });
         } catch (e) {
           if (signal.aborted) throw signal.reason;
           throw new NodeFailure(
