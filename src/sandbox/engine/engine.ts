@@ -15,7 +15,7 @@ import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.t
 import type { ExecutionLauncher, LaunchRequest } from "../launcher.ts";
 import { EngineStore, execKey } from "./store.ts";
 import { EventReporter } from "./events.ts";
-import { Run } from "./run.ts";
+import { Run, Semaphore } from "./run.ts";
 import type { CommandMapper } from "./process.ts";
 
 /**
@@ -58,6 +58,11 @@ export interface EngineOptions {
   maxSystemFailures?: number;
   /** Environment every task process starts from. Default: this process's environment. */
   baseEnv?: Record<string, string>;
+  /**
+   * Engine-wide limit on task processes running at once (tasks beyond it stay
+   * QUEUED, like pods waiting for a node). Default 8 × CPU cores.
+   */
+  maxProcesses?: number;
   /** Resume unfinished executions found in `engine.db` on start. Default true. */
   resume?: boolean;
 }
@@ -99,11 +104,15 @@ export class Engine implements ExecutionLauncher {
   #server?: Deno.HttpServer;
   #logBase = "";
   #closed = false;
+  readonly #processes: Semaphore;
 
   private constructor(opts: EngineOptions) {
     this.#opts = opts;
     this.#dataDir = resolve(opts.dataDir);
     this.#store = new EngineStore(`${this.#dataDir}/engine.db`);
+    this.#processes = new Semaphore(
+      opts.maxProcesses ?? 8 * Math.max(1, navigator.hardwareConcurrency || 1),
+    );
   }
 
   /**
@@ -171,6 +180,7 @@ export class Engine implements ExecutionLauncher {
       pollMs: o.pollIntervalMs ?? 200,
       maxSystemFailures: o.maxSystemFailures ?? 3,
       baseEnv: o.baseEnv ?? Deno.env.toObject(),
+      processes: this.#processes,
     });
     this.#runs.set(run.key, run);
     run.start().catch((e) =>

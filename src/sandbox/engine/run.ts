@@ -105,6 +105,8 @@ export interface RunSettings {
   maxSystemFailures: number;
   /** Base environment for task processes. */
   baseEnv: Record<string, string>;
+  /** Engine-wide limit on concurrently running task processes. */
+  processes: Semaphore;
 }
 
 interface Scope {
@@ -145,15 +147,43 @@ function abortable(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-class Semaphore {
+/**
+ * A counting semaphore whose waits end early when `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * import { Semaphore } from "./run.ts";
+ * const sem = new Semaphore(1);
+ * const release = await sem.acquire();
+ * release();
+ * ```
+ */
+export class Semaphore {
   #free: number;
   #waiters: Array<() => void> = [];
+  /** A semaphore with `n` slots. */
   constructor(n: number) {
     this.#free = n;
   }
-  async acquire(): Promise<() => void> {
+  /** Waits for a slot; returns its release function. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
     if (this.#free > 0) this.#free--;
-    else await new Promise<void>((r) => this.#waiters.push(r));
+    else {
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          const i = this.#waiters.indexOf(wake);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          reject(signal!.reason);
+        };
+        if (signal?.aborted) return reject(signal.reason);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        this.#waiters.push(wake);
+      });
+    }
     let released = false;
     return () => {
       if (released) return;
@@ -977,7 +1007,11 @@ export class Run {
     ];
     const base = this.#taskEventBase(o, attempt);
     const report = o.report;
-    const release = this.#parallel ? await this.#parallel.acquire() : () => {};
+    const release = this.#parallel
+      ? await this.#parallel.acquire(o.ctx.scope.abort.signal)
+      : () => {};
+    let releaseSlot = () => {};
+    let running: Promise<void> = Promise.resolve();
     try {
       if (o.ctx.scope.abort.signal.aborted) {
         throw o.ctx.scope.abort.signal.reason;
@@ -1074,6 +1108,7 @@ export class Run {
       const stdoutPath = `${s.dataDir}/logs/${stdoutRel}`;
       const stderrPath = `${s.dataDir}/logs/${stderrRel}`;
       let pidSeen = 0;
+      releaseSlot = await s.processes.acquire(o.ctx.scope.abort.signal);
       const result = await runProcess({
         argv: [exe, ...mapped.slice(1)],
         env,
@@ -1086,7 +1121,7 @@ export class Run {
           pidSeen = pid;
           s.store.addProcess(this.key, o.uniqueId, attempt, pid);
           if (report) {
-            s.reporter.task({
+            running = s.reporter.task({
               ...base,
               phase: TaskPhase.RUNNING,
               phaseVersion: 0,
@@ -1096,6 +1131,8 @@ export class Run {
           }
         },
       });
+      releaseSlot();
+      await running;
       if (pidSeen) s.store.removeProcess(this.key, o.uniqueId, attempt);
       if (result.aborted) {
         throw o.ctx.scope.abort.signal.reason ?? new Aborted("aborted");
@@ -1676,7 +1713,12 @@ export class Run {
     ctx.scope.abort.signal.addEventListener("abort", forward, { once: true });
     const itemScope: Scope = { ...ctx.scope, abort: abortItems };
     const runItem = async (i: number) => {
-      const release = await sem.acquire();
+      let release: () => void;
+      try {
+        release = await sem.acquire(abortItems.signal);
+      } catch {
+        return; // aborted while waiting for a slot
+      }
       try {
         if (abortItems.signal.aborted) return;
         const uid = fixedLengthId(
