@@ -26,6 +26,7 @@ import {
   ExecutionSpecSchema,
 } from "@flyteidl/admin/execution_pb.ts";
 import { SignalSchema } from "@flyteidl/admin/signal_pb.ts";
+import type { LaunchPlan } from "@flyteidl/admin/launch_plan_pb.ts";
 import {
   type CompiledWorkflowClosure,
   CompiledWorkflowClosureSchema,
@@ -60,7 +61,9 @@ export class Recorder {
   errors = new Map<string, string>();
   signals = new Map<string, Literal | undefined>();
   launchPlans = new Map<string, CompiledWorkflowClosure>();
-  created: Array<{ name: string; spec: ExecutionSpec }> = [];
+  created: Array<{ name: string; spec: ExecutionSpec; inputs?: LiteralMap }> =
+    [];
+  activeLaunchPlans: LaunchPlan[] = [];
   engine?: Engine;
   dir: string;
   #waiters: Array<() => void> = [];
@@ -206,12 +209,16 @@ export class Recorder {
           if (this.phases.has(req.name)) {
             throw new ConnectError("exists", Code.AlreadyExists);
           }
-          this.created.push({ name: req.name, spec: req.spec! });
+          this.created.push({
+            name: req.name,
+            spec: req.spec!,
+            inputs: req.inputs,
+          });
           this.phases.set(req.name, WfPhase.UNDEFINED);
           const r = await this.request(
             req.name,
             closure,
-            req.inputs!,
+            req.inputs ?? lmap({}),
             req.spec,
           );
           r.parentNodeExecution = req.spec?.metadata?.parentNodeExecution;
@@ -248,6 +255,14 @@ export class Recorder {
             },
           });
         },
+        listProjects: () => ({
+          projects: [{ id: "p", name: "p", domains: [{ id: "d", name: "d" }] }],
+        }),
+        listActiveLaunchPlans: (req) => ({
+          launchPlans: this.activeLaunchPlans.filter((lp) =>
+            lp.id?.project === req.project && lp.id?.domain === req.domain
+          ),
+        }),
         terminateExecution: async (req) => {
           await this.engine!.terminate(req.id!, req.cause);
           return {};
@@ -275,6 +290,7 @@ export class Recorder {
       signals: createClient(SignalService, transport),
       dataDir: `${this.dir}/engine`,
       pollIntervalMs: 50,
+      scheduler: false,
       ...extra,
     });
     return this.engine;

@@ -19,6 +19,7 @@ import { renderArg } from "../../src/sandbox/engine/template.ts";
 import { evaluate } from "../../src/sandbox/engine/branch.ts";
 import { cacheTag } from "../../src/sandbox/engine/cache.ts";
 import { NodeFailure } from "../../src/sandbox/engine/errors.ts";
+import { ScheduleSchema } from "@flyteidl/admin/schedule_pb.ts";
 
 const hex = (b: Uint8Array) =>
   [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
@@ -130,4 +131,41 @@ Deno.test("engine cache: tag depends on inputs, ignores listed vars", () => {
   assertEquals(cacheTag(m(1n, 2n), []), cacheTag(m(1n, 2n), []));
   assertEquals(cacheTag(m(1n, 2n), []) === cacheTag(m(1n, 3n), []), false);
   assertEquals(cacheTag(m(1n, 2n), ["y"]), cacheTag(m(1n, 3n), ["y"]));
+});
+
+Deno.test("engine scheduler: cron parsing and next ticks (UTC)", async () => {
+  const { CronExpression, fnv1_64, ticksBetween } = await import(
+    "../../src/sandbox/engine/scheduler.ts"
+  );
+  const at = (s: string) => Date.parse(s);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  assertEquals(
+    iso(CronExpression.parse("*/15 * * * *").next(at("2026-01-01T00:07:30Z"))),
+    "2026-01-01T00:15:00.000Z",
+  );
+  assertEquals(
+    iso(CronExpression.parse("@daily").next(at("2026-01-01T00:00:00Z"))),
+    "2026-01-02T00:00:00.000Z",
+  );
+  assertEquals(
+    iso(CronExpression.parse("0 9 * * MON").next(at("2026-11-26T10:00:00Z"))),
+    "2026-11-30T09:00:00.000Z",
+  );
+  assertEquals(
+    iso(
+      CronExpression.parse("30 2 1 JAN,jul *").next(at("2026-02-01T00:00:00Z")),
+    ),
+    "2026-07-01T02:30:00.000Z",
+  );
+  assertThrows(() => CronExpression.parse("61 * * * *"), Error, "minute");
+  assertThrows(() => CronExpression.parse("* * *"), Error, "5 fields");
+  assertEquals(fnv1_64("").toString(16), "cbf29ce484222325");
+  assertEquals(fnv1_64("a").toString(16), "af63bd4c8601b7be");
+  const rate = create(ScheduleSchema, {
+    ScheduleExpression: { case: "rate", value: { value: 2, unit: 1 } },
+  });
+  assertEquals(ticksBetween(rate, 0, 5 * 3600_000), [
+    2 * 3600_000,
+    4 * 3600_000,
+  ]);
 });

@@ -16,6 +16,7 @@ import type { ExecutionLauncher, LaunchRequest } from "../launcher.ts";
 import { EngineStore, execKey } from "./store.ts";
 import { EventReporter } from "./events.ts";
 import { Run, Semaphore } from "./run.ts";
+import { Scheduler } from "./scheduler.ts";
 import type { CommandMapper } from "./process.ts";
 
 /**
@@ -63,6 +64,11 @@ export interface EngineOptions {
    * QUEUED, like pods waiting for a node). Default 8 × CPU cores.
    */
   maxProcesses?: number;
+  /**
+   * Run the native scheduler (active launch plans with cron or fixed-rate
+   * schedules). Default true, checking every second.
+   */
+  scheduler?: boolean | { intervalMs?: number; now?: () => number };
   /** Resume unfinished executions found in `engine.db` on start. Default true. */
   resume?: boolean;
 }
@@ -105,6 +111,7 @@ export class Engine implements ExecutionLauncher {
   #logBase = "";
   #closed = false;
   readonly #processes: Semaphore;
+  #scheduler?: Scheduler;
 
   private constructor(opts: EngineOptions) {
     this.#opts = opts;
@@ -136,12 +143,27 @@ export class Engine implements ExecutionLauncher {
     if (opts.resume ?? true) {
       for (const req of e.#store.pendingExecutions()) e.#startRun(req);
     }
+    if (opts.scheduler ?? true) {
+      const cfg = typeof opts.scheduler === "object" ? opts.scheduler : {};
+      e.#scheduler = new Scheduler({
+        admin: opts.admin,
+        state: e.#store,
+        intervalMs: cfg.intervalMs,
+        now: cfg.now,
+      });
+      e.#scheduler.start();
+    }
     return e;
   }
 
   /** {@link Engine.create}, as a promise. */
   static start(opts: EngineOptions): Promise<Engine> {
     return Promise.resolve(Engine.create(opts));
+  }
+
+  /** The native scheduler, when enabled (for tests: `tick()` fires what is due). */
+  get scheduler(): Scheduler | undefined {
+    return this.#scheduler;
   }
 
   /** The URL prefix of task-log links. */
@@ -245,6 +267,7 @@ export class Engine implements ExecutionLauncher {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#scheduler?.stop();
     const runs = [...this.#runs.values()];
     for (const r of runs) r.stop();
     await Promise.allSettled(runs.map((r) => r.start()));

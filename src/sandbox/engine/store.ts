@@ -185,6 +185,8 @@ export class EngineStore {
         exec_key TEXT NOT NULL, unique_id TEXT NOT NULL, attempt INTEGER NOT NULL,
         pid INTEGER NOT NULL, started_at REAL NOT NULL,
         PRIMARY KEY (exec_key, unique_id, attempt));
+      CREATE TABLE IF NOT EXISTS schedules (
+        key TEXT PRIMARY KEY, last_tick REAL NOT NULL);
       CREATE TABLE IF NOT EXISTS cache (
         dataset TEXT NOT NULL, tag TEXT NOT NULL, outputs BLOB NOT NULL,
         created_at REAL NOT NULL, source_execution TEXT NOT NULL,
@@ -335,6 +337,23 @@ export class EngineStore {
       e.sourceExecution,
       e.sourceNode,
       e.sourceAttempt,
+    );
+  }
+
+  /** The last tick fired for a scheduled launch plan. */
+  lastTick(key: string): number | undefined {
+    const row = this.#db.prepare(
+      "SELECT last_tick FROM schedules WHERE key = ?",
+    )
+      .get(key) as { last_tick: number } | undefined;
+    return row ? Number(row.last_tick) : undefined;
+  }
+
+  /** Records the last tick fired for a scheduled launch plan. */
+  setLastTick(key: string, ms: number): void {
+    this.#db.prepare("INSERT OR REPLACE INTO schedules VALUES (?, ?)").run(
+      key,
+      ms,
     );
   }
 
