@@ -7,7 +7,6 @@ import { FixedRateUnit } from "@flyteidl/admin/schedule_pb.ts";
 import { WorkflowExecution_Phase as WfPhase } from "@flyteidl/core/execution_pb.ts";
 import {
   closure,
-  lmap,
   Recorder,
   taskNode,
   writeProgram,
