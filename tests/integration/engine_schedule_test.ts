@@ -5,12 +5,7 @@ import { LaunchPlanSchema } from "@flyteidl/admin/launch_plan_pb.ts";
 import { ExecutionMetadata_ExecutionMode } from "@flyteidl/admin/execution_pb.ts";
 import { FixedRateUnit } from "@flyteidl/admin/schedule_pb.ts";
 import { WorkflowExecution_Phase as WfPhase } from "@flyteidl/core/execution_pb.ts";
-import {
-  closure,
-  Recorder,
-  taskNode,
-  writeProgram,
-} from "./engine_harness.ts";
+import { closure, Recorder, taskNode, writeProgram } from "./engine_harness.ts";
 import { scheduledExecutionName } from "../../src/sandbox/engine/scheduler.ts";
 
 const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
