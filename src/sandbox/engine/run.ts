@@ -723,9 +723,16 @@ export class Run {
         outputUri: result.outputUri,
         cacheStatus: result.cacheStatus ?? 0,
       });
+      const deck = result.outputUri.replace(/outputs\.pb$/, "deck.html");
+      const deckUri =
+        node.target.case === "taskNode" && deck !== result.outputUri &&
+          await exists(deck)
+          ? deck
+          : "";
       await s.reporter.node({
         ...common,
         phase: NodePhase.SUCCEEDED,
+        deckUri,
         outputResult: { case: "outputUri", value: result.outputUri },
         targetMetadata: node.target.case === "taskNode"
           ? {
@@ -1161,6 +1168,11 @@ export class Run {
         return { futuresUri };
       }
       const outputs = await readOutcome(result, O, task.interface, stderrPath);
+      const outputsUri = joinUri(O, "outputs.pb");
+      if (!(await exists(outputsUri))) {
+        // No declared outputs and none written: keep the URI readable.
+        await writeProto(LiteralMapSchema, outputsUri, outputs);
+      }
       if (report) {
         await s.reporter.task({
           ...base,
