@@ -327,6 +327,7 @@ export function entityService(ctx: AdminContext): Impl {
       "entity",
       "name",
       "project, domain, name",
+      "name",
     );
     const rows = db.all(q.sql, ...q.params);
     return {

@@ -18,6 +18,7 @@ import {
   ConnectError,
   type ConnectRouter,
   createHandlerContext,
+  type Interceptor,
 } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { handleRest, type RestRoute, restRoutes } from "./rest.ts";
@@ -60,6 +61,26 @@ function headersOf(req: NodeReq): Headers {
   }
   return h;
 }
+
+/**
+ * Unexpected (non-Connect) errors become INTERNAL with their message kept
+ * and are logged, instead of Connect's opaque "internal error".
+ */
+const surfaceInternalErrors: Interceptor = (next) => async (req) => {
+  try {
+    return await next(req);
+  } catch (e) {
+    if (e instanceof ConnectError) throw e;
+    console.error(
+      `sandbox: ${req.method.parent.typeName}.${req.method.name}:`,
+      e,
+    );
+    throw new ConnectError(
+      `internal error in ${req.method.name}: ${(e as Error)?.message ?? e}`,
+      Code.Internal,
+    );
+  }
+};
 
 /** Answers grpc.health.v1.Health/Check with SERVING (a 2-byte message). */
 function healthCheck(res: NodeRes) {
@@ -172,6 +193,7 @@ export async function startFrontEnd(options: {
   };
 
   const handler = connectNodeAdapter({
+    interceptors: [surfaceInternalErrors],
     routes: (router: ConnectRouter) => {
       for (const s of options.services) {
         router.service(s.service, s.impl as never);

@@ -189,6 +189,7 @@ export function buildList(
   entity: string,
   defaultSort: string,
   select = "data",
+  tiebreak = "rowid",
 ): { sql: string; params: SQLInputValue[]; offset: number; limit: number } {
   if (!(p.limit > 0)) throw bad("invalid value for limit: must be > 0");
   let offset = 0;
@@ -208,7 +209,7 @@ export function buildList(
   }
   const sql = `SELECT ${select} FROM ${table}${
     where.length ? ` WHERE ${where.join(" AND ")}` : ""
-  } ORDER BY ${order}, rowid ASC LIMIT ? OFFSET ?`;
+  } ORDER BY ${order}, ${tiebreak} ASC LIMIT ? OFFSET ?`;
   return {
     sql,
     params: [...baseParams, ...f.params, p.limit, offset],
