@@ -5,29 +5,31 @@
  * @module
  */
 import type { SandboxCompiler } from "./admin/context.ts";
+import {
+  CompileError,
+  compileTask,
+  compileWorkflow,
+  launchPlanExpectedInputs,
+  literalTypeForLiteral,
+  literalTypesCompatible,
+  workflowRequirements,
+} from "./compiler/mod.ts";
 
 /**
- * Loads the compiler module and adapts it.
+ * The compiler of src/sandbox/compiler as the admin side uses it.
  *
  * @example
  * ```ts
  * import { defaultCompiler } from "./default_compiler.ts";
- * const c = await defaultCompiler();
+ * console.log(typeof defaultCompiler.compileTask);
  * ```
  */
-export async function defaultCompiler(): Promise<SandboxCompiler> {
-  // The compiler lands from another branch; until then it is loaded lazily.
-  const spec = new URL("./compiler/mod.ts", import.meta.url).href;
-  // deno-lint-ignore no-explicit-any
-  const mod: any = await import(spec);
-  return {
-    workflowRequirements: mod.workflowRequirements,
-    compileTask: mod.compileTask,
-    compileWorkflow: mod.compileWorkflow,
-    literalTypesCompatible: mod.literalTypesCompatible,
-    isCompileError: (e: unknown): e is Error & {
-      nodeId?: string;
-      variable?: string;
-    } => e instanceof mod.CompileError,
-  };
-}
+export const defaultCompiler: SandboxCompiler = {
+  workflowRequirements,
+  compileTask,
+  compileWorkflow,
+  literalTypesCompatible,
+  literalTypeForLiteral,
+  launchPlanExpectedInputs,
+  isCompileError: (e: unknown): e is CompileError => e instanceof CompileError,
+};

@@ -179,7 +179,7 @@ export async function startSandbox(
   const ctx: AdminContext = {
     db,
     blobs,
-    compiler: options.compiler ?? await defaultCompiler(),
+    compiler: options.compiler ?? defaultCompiler,
     dataDir,
     domains: [...DOMAINS],
   };

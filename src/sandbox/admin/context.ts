@@ -12,8 +12,12 @@ import type { CompiledWorkflowClosure } from "@flyteidl/core/compiler_pb.ts";
 import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
 import type { WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
 import type { LiteralType } from "@flyteidl/core/types_pb.ts";
-import type { TypedInterface } from "@flyteidl/core/interface_pb.ts";
-import type { LiteralMap } from "@flyteidl/core/literals_pb.ts";
+import type {
+  ParameterMap,
+  TypedInterface,
+  VariableMap,
+} from "@flyteidl/core/interface_pb.ts";
+import type { Literal, LiteralMap } from "@flyteidl/core/literals_pb.ts";
 import type { SandboxDb } from "../store/db.ts";
 import type { BlobStore } from "../blobs/store.ts";
 import type { ExecutionLauncher } from "../launcher.ts";
@@ -46,10 +50,21 @@ export interface SandboxCompiler {
       id: Identifier;
       interface: TypedInterface;
       fixedInputs?: LiteralMap;
+      defaultInputs?: ParameterMap;
+      expectedInputs?: ParameterMap;
+      expectedOutputs?: VariableMap;
     }[],
   ): CompiledWorkflowClosure;
   /** Whether a value of type `source` may bind to `target`. */
   literalTypesCompatible(source: LiteralType, target: LiteralType): boolean;
+  /** The type of a literal value (undefined when it has none). */
+  literalTypeForLiteral(literal: Literal): LiteralType | undefined;
+  /** A launch plan's expected inputs; throws the compile error for bad defaults/fixed inputs. */
+  launchPlanExpectedInputs(
+    workflowInputs: VariableMap | undefined,
+    fixedInputs?: LiteralMap,
+    defaultInputs?: ParameterMap,
+  ): ParameterMap;
   /** Recognises the compiler's error class (mapped to INVALID_ARGUMENT). */
   isCompileError(e: unknown): e is Error & {
     nodeId?: string;

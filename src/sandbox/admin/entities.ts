@@ -39,7 +39,6 @@ import {
   type LaunchPlan,
   LaunchPlanClosureSchema,
   LaunchPlanSchema,
-  type LaunchPlanSpec,
   LaunchPlanSpecSchema,
   LaunchPlanState,
 } from "@flyteidl/admin/launch_plan_pb.ts";
@@ -51,13 +50,9 @@ import {
   Sort_Direction,
 } from "@flyteidl/admin/common_pb.ts";
 import {
-  type Parameter,
-  ParameterMapSchema,
-  ParameterSchema,
   type TypedInterface,
   TypedInterfaceSchema,
   VariableMapSchema,
-  VariableSchema,
 } from "@flyteidl/core/interface_pb.ts";
 import {
   type CompiledTask,
@@ -74,7 +69,6 @@ import {
   now,
 } from "./context.ts";
 import { alreadyExists, invalidArgument, missing, notFound } from "./errors.ts";
-import { literalTypeOf } from "./literal_type.ts";
 
 type Impl = Partial<ServiceImpl<typeof AdminService>>;
 
@@ -220,7 +214,7 @@ function compileErrorToStatus(ctx: AdminContext, e: unknown, what: string) {
   return e;
 }
 
-function registerVersioned<T extends Message>(
+function registerVersioned(
   ctx: AdminContext,
   table: "tasks" | "workflows",
   kind: string,
@@ -252,15 +246,11 @@ function registerVersioned<T extends Message>(
     );
   }
   insert();
-  void ({} as T);
 }
 
 /** Builds the registration RPCs of AdminService. */
 export function entityService(ctx: AdminContext): Impl {
   const db = ctx.db;
-
-  const specDigests = new Map<string, Uint8Array>();
-  void specDigests;
 
   function listVersioned<T extends Message>(
     table: string,
@@ -355,81 +345,6 @@ export function entityService(ctx: AdminContext): Impl {
       name: d,
     }));
     return p;
-  }
-
-  function checkLaunchPlanInputs(
-    spec: LaunchPlanSpec,
-    wfInterface: TypedInterface | undefined,
-  ): Record<string, Parameter> {
-    const wfInputs = wfInterface?.inputs?.variables ?? {};
-    const fixed = spec.fixedInputs?.literals ?? {};
-    const defaults = spec.defaultInputs?.parameters ?? {};
-    for (const [name, lit] of Object.entries(fixed)) {
-      const v = wfInputs[name];
-      if (!v) {
-        throw invalidArgument(
-          `invalid spec.fixed_inputs: unexpected input [${name}] (not an input of the workflow)`,
-        );
-      }
-      const t = literalTypeOf(lit);
-      if (v.type && !ctx.compiler.literalTypesCompatible(t, v.type)) {
-        throw invalidArgument(
-          `invalid spec.fixed_inputs: type mismatch for input [${name}]`,
-        );
-      }
-    }
-    for (const [name, p] of Object.entries(defaults)) {
-      const v = wfInputs[name];
-      if (!v) {
-        throw invalidArgument(
-          `invalid spec.default_inputs: unexpected input [${name}] (not an input of the workflow)`,
-        );
-      }
-      if (name in fixed) {
-        throw invalidArgument(
-          `invalid spec.default_inputs: input [${name}] is also a fixed input`,
-        );
-      }
-      if (
-        p.var?.type && v.type &&
-        !ctx.compiler.literalTypesCompatible(p.var.type, v.type)
-      ) {
-        throw invalidArgument(
-          `invalid spec.default_inputs: type mismatch for input [${name}]`,
-        );
-      }
-      if (p.behavior.case === "default" && v.type) {
-        const t = literalTypeOf(p.behavior.value);
-        if (!ctx.compiler.literalTypesCompatible(t, v.type)) {
-          throw invalidArgument(
-            `invalid spec.default_inputs: default value of input [${name}] does not match its type`,
-          );
-        }
-      }
-    }
-    const expected: Record<string, Parameter> = {};
-    for (const [name, v] of Object.entries(wfInputs)) {
-      if (name in fixed) continue;
-      const d = defaults[name];
-      if (d && d.behavior.case !== undefined) {
-        expected[name] = create(ParameterSchema, {
-          var: create(VariableSchema, {
-            type: v.type,
-            description: v.description,
-          }),
-          behavior: d.behavior,
-        });
-      } else {
-        expected[name] = create(ParameterSchema, {
-          var: create(VariableSchema, {
-            type: v.type,
-            description: v.description,
-          }),
-          behavior: { case: "required", value: true },
-        });
-      }
-    }
-    return expected;
   }
 
   return {
@@ -621,6 +536,9 @@ export function entityService(ctx: AdminContext): Impl {
           id: lid,
           interface: launchPlanInterface(lp),
           fixedInputs: lp.spec?.fixedInputs,
+          defaultInputs: lp.spec?.defaultInputs,
+          expectedInputs: lp.closure?.expectedInputs,
+          expectedOutputs: lp.closure?.expectedOutputs,
         };
       });
       let compiled;
@@ -710,7 +628,16 @@ export function entityService(ctx: AdminContext): Impl {
       const wf = getWorkflow(ctx, spec.workflowId);
       const wfInterface = wf.closure?.compiledWorkflow?.primary?.template
         ?.interface;
-      const expected = checkLaunchPlanInputs(spec, wfInterface);
+      let expected;
+      try {
+        expected = ctx.compiler.launchPlanExpectedInputs(
+          wfInterface?.inputs,
+          spec.fixedInputs,
+          spec.defaultInputs,
+        );
+      } catch (e) {
+        throw compileErrorToStatus(ctx, e, `launch plan ${idKey(id)}`);
+      }
       const specBytes = toBinary(LaunchPlanSpecSchema, spec);
       db.tx(() => {
         const existing = db.get(
@@ -743,9 +670,7 @@ export function entityService(ctx: AdminContext): Impl {
           spec,
           closure: {
             state: LaunchPlanState.INACTIVE,
-            expectedInputs: create(ParameterMapSchema, {
-              parameters: expected,
-            }),
+            expectedInputs: expected,
             expectedOutputs: wfInterface?.outputs ??
               create(VariableMapSchema, {}),
             createdAt: t.ts,

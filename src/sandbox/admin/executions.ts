@@ -45,6 +45,7 @@ import {
   VariableMapSchema,
 } from "@flyteidl/core/interface_pb.ts";
 import { UrlBlobSchema } from "@flyteidl/admin/common_pb.ts";
+import { type LiteralType, SimpleType } from "@flyteidl/core/types_pb.ts";
 import { buildList, type Columns, nextToken } from "../store/query.ts";
 import type { LaunchRequest } from "../launcher.ts";
 import {
@@ -68,7 +69,6 @@ import {
   getWorkflow,
   touchNamedEntity,
 } from "./entities.ts";
-import { literalTypeOf } from "./literal_type.ts";
 
 type Impl = Partial<ServiceImpl<typeof AdminService>>;
 
@@ -409,12 +409,12 @@ function resolveInputs(
     }
     const want = p.var?.type;
     if (want) {
-      const got = literalTypeOf(lit);
-      if (!ctx.compiler.literalTypesCompatible(got, want)) {
+      const got = ctx.compiler.literalTypeForLiteral(lit);
+      if (!got || !ctx.compiler.literalTypesCompatible(got, want)) {
         throw invalidArgument(
-          `invalid ${name} input wrong type: expected ${
-            want.type.case ?? "?"
-          }, got ${got.type.case ?? "?"}`,
+          `invalid ${name} input wrong type: expected ${typeName(want)}, got ${
+            got ? typeName(got) : "a value without a type"
+          }`,
         );
       }
     }
@@ -430,6 +430,12 @@ function resolveInputs(
   }
   for (const [name, lit] of Object.entries(fixed)) out.literals[name] = lit;
   return out;
+}
+
+function typeName(t: LiteralType): string {
+  return t.type.case === "simple"
+    ? SimpleType[t.type.value]
+    : t.type.case ?? "unknown";
 }
 
 /** Storage keys of one execution. */

@@ -12,7 +12,6 @@ import { buildList, type Columns, nextToken } from "../store/query.ts";
 import { type AdminContext, now } from "./context.ts";
 import { invalidArgument, missing, notFound } from "./errors.ts";
 import { checkExecutionId, loadExecution } from "./executions.ts";
-import { literalTypeOf } from "./literal_type.ts";
 
 const SIGNAL_COLUMNS: Columns = {
   signal_id: { col: "signal_id", kind: "text" },
@@ -113,9 +112,11 @@ export function signalService(
             `${e.project}/${e.domain}/${e.name}/${sid}`,
           );
         }
+        const valueType = ctx.compiler.literalTypeForLiteral(value);
         if (
           s.type &&
-          !ctx.compiler.literalTypesCompatible(literalTypeOf(value), s.type)
+          (!valueType ||
+            !ctx.compiler.literalTypesCompatible(valueType, s.type))
         ) {
           throw invalidArgument(
             `value: requested signal value is not castable to the type of signal [${sid}]`,
