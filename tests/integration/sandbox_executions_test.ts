@@ -155,6 +155,16 @@ Deno.test("executions: create from a launch plan writes inputs.pb and hands the 
       filters: "eq(state,1)",
     });
     assertEquals(archived.executions.map((x) => x.id?.name), ["exec-one"]);
+    const visible = await c.listExecutions({
+      id: { project: PROJECT, domain: DOMAIN },
+      limit: 10,
+    });
+    assertEquals(
+      visible.executions.length,
+      2,
+      "archived ones are hidden by default",
+    );
+    assert(!visible.executions.some((x) => x.id?.name === "exec-one"));
   } finally {
     await sb.close();
   }
@@ -375,6 +385,16 @@ Deno.test("executions: list filters, sort_by and paging", async () => {
       ["e3", "e4"],
     );
     assertEquals(body.token, "2");
+    // A literal '+' in the query (form-decoded to a space) still joins conditions.
+    const plus = await fetch(
+      `${sb.endpoint}/api/v1/executions/${PROJECT}/${DOMAIN}?limit=10&filters=gt(name,e2)+lt(name,e5)`,
+    );
+    assertEquals(
+      (await plus.json()).executions.map((e: { id: { name: string } }) =>
+        e.id.name
+      ).sort(),
+      ["e3", "e4"],
+    );
   } finally {
     await sb.close();
   }

@@ -155,3 +155,69 @@ Deno.test("sandbox: re-registration is ALREADY_EXISTS when identical, INVALID_AR
     await sb.close();
   }
 });
+
+Deno.test("sandbox: a workflow that does not compile is INVALID_ARGUMENT naming the node and variable, and is not stored", async () => {
+  const sb = await freshSandbox();
+  try {
+    const c = createClient(
+      AdminService,
+      createGrpcTransport({ baseUrl: sb.endpoint }),
+    );
+    await c.createTask(squareTask());
+    const bad = chainWorkflow("bad");
+    // n1 takes x from a string workflow input instead of an int.
+    bad.spec!.template!.interface!.inputs!.variables.s = {
+      ...bad.spec!.template!.interface!.inputs!.variables.x,
+      type: {
+        $typeName: "flyteidl.core.LiteralType",
+        type: { case: "simple", value: 3 },
+        annotation: undefined,
+        structure: undefined,
+        metadata: undefined,
+      } as never,
+    };
+    bad.spec!.template!.nodes[1].inputs[0].binding = {
+      $typeName: "flyteidl.core.BindingData",
+      value: {
+        case: "promise",
+        value: {
+          $typeName: "flyteidl.core.OutputReference",
+          nodeId: "start-node",
+          var: "s",
+          attrPath: [],
+        },
+      },
+    };
+    const err = await assertRejects(() => c.createWorkflow(bad), ConnectError);
+    assertEquals(err.code, Code.InvalidArgument);
+    assert(err.rawMessage.includes("node [n1] variable [x]"), err.rawMessage);
+    const gone = await assertRejects(
+      () =>
+        c.getWorkflow({
+          id: ident(ResourceType.WORKFLOW, "tests.chain", "bad"),
+        }),
+      ConnectError,
+    );
+    assertEquals(gone.code, Code.NotFound);
+    // A task the workflow refers to must exist.
+    const orphan = chainWorkflow("orphan");
+    orphan.spec!.template!.nodes[0].target = {
+      case: "taskNode",
+      value: {
+        $typeName: "flyteidl.core.TaskNode",
+        reference: {
+          case: "referenceId",
+          value: ident(ResourceType.TASK, "tests.nothere"),
+        },
+      },
+    };
+    const nf = await assertRejects(
+      () => c.createWorkflow(orphan),
+      ConnectError,
+    );
+    assertEquals(nf.code, Code.NotFound);
+    assert(nf.rawMessage.includes("tests.nothere"), nf.rawMessage);
+  } finally {
+    await sb.close();
+  }
+});

@@ -660,7 +660,12 @@ export function executionService(ctx: AdminContext): Impl {
       if (!req.id) throw missing("id");
       checkProjectDomain(ctx, req.id.project, req.id.domain, "id");
       const where = ["project = ?", "domain = ?"];
-      const params = [req.id.project, req.id.domain];
+      const params: (string | number)[] = [req.id.project, req.id.domain];
+      // As FlyteAdmin: archived executions are hidden unless a filter asks for a state.
+      if (!/\(\s*(execution\.)?state\s*,/.test(req.filters)) {
+        where.push("state <> ?");
+        params.push(ExecutionState.EXECUTION_ARCHIVED);
+      }
       if (req.id.name) {
         where.push("name = ?");
         params.push(req.id.name);

@@ -119,7 +119,8 @@ export function parseFilters(
   const text = filters.trim();
   if (!text) return out;
   const parts: string[] = [];
-  const re = /([a-z_]+)\(([^,()]+),([^)]*)\)(\+|$)/y;
+  // '+' joins conditions; a '+' decoded to a space by form decoding also does.
+  const re = /([a-z_]+)\(([^,()]+),([^)]*)\)(\+|\s+|$)/y;
   let pos = 0;
   while (pos < text.length) {
     re.lastIndex = pos;
