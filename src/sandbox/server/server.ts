@@ -211,6 +211,7 @@ export async function startFrontEnd(options: {
   });
   const front = net.createServer((sock) => {
     sockets.add(sock);
+    sock.setNoDelay(true);
     sock.on("close", () => sockets.delete(sock));
     let seen = Buffer.alloc(0);
     const onData = (buf: Buffer) => {
@@ -242,11 +243,23 @@ export async function startFrontEnd(options: {
   return {
     port,
     close: async () => {
-      await new Promise<void>((r) => {
-        front.close(() => r());
-        for (const s of sessions) s.destroy();
-        for (const s of sockets) s.destroy();
-      });
+      const closed = new Promise<void>((r) => front.close(() => r()));
+      // Graceful first (GOAWAY), then whatever is left is cut.
+      await Promise.all([...sessions].map((s) =>
+        new Promise<void>((r) => {
+          if (s.closed || s.destroyed) return r();
+          const timer = setTimeout(() => {
+            s.destroy();
+            r();
+          }, 500);
+          s.close(() => {
+            clearTimeout(timer);
+            r();
+          });
+        })
+      ));
+      for (const s of sockets) s.destroy();
+      await closed;
       h1.close();
       h2.close();
     },
