@@ -215,3 +215,87 @@ Deno.test("sandbox: projects, domains, named entities, ids and launch plan activ
     await sb.close();
   }
 });
+
+Deno.test("REST: errors carry the gRPC code and message with the gateway's HTTP status; path and body merge", async () => {
+  const sb = await freshSandbox();
+  try {
+    const c = createClient(
+      AdminService,
+      createGrpcTransport({ baseUrl: sb.endpoint }),
+    );
+    await c.createTask(squareTask());
+    await c.createWorkflow(chainWorkflow());
+    await c.createLaunchPlan(chainLaunchPlan());
+    const badJson = await fetch(`${sb.endpoint}/api/v1/executions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
+    assertEquals(badJson.status, 400);
+    assertEquals((await badJson.json()).code, Code.InvalidArgument);
+    const unknownField = await fetch(`${sb.endpoint}/api/v1/executions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ project: PROJECT, domain: DOMAIN, colour: "red" }),
+    });
+    assertEquals(unknownField.status, 400);
+    assert((await unknownField.json()).message.includes("colour"));
+    const missing = await fetch(
+      `${sb.endpoint}/api/v1/executions/${PROJECT}/${DOMAIN}/nothere`,
+    );
+    assertEquals(missing.status, 404);
+    const body = await missing.json();
+    assertEquals(body.code, Code.NotFound);
+    assert(body.message.includes("nothere"));
+    // PUT /api/v1/launch_plans/{id...}: id from the path, state from the body.
+    const put = await fetch(
+      `${sb.endpoint}/api/v1/launch_plans/${PROJECT}/${DOMAIN}/tests.chain/v1`,
+      {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          state: "ACTIVE",
+          id: { resource_type: "LAUNCH_PLAN" },
+        }),
+      },
+    );
+    assertEquals(put.status, 200);
+    await put.body?.cancel();
+    const lp = await c.getLaunchPlan({
+      id: ident(ResourceType.LAUNCH_PLAN, "tests.chain"),
+    });
+    assertEquals(lp.closure?.state, LaunchPlanState.ACTIVE);
+    // A JSON execution create over REST.
+    const created = await fetch(`${sb.endpoint}/api/v1/executions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        project: PROJECT,
+        domain: DOMAIN,
+        name: "viarest",
+        spec: {
+          launch_plan: {
+            resource_type: "LAUNCH_PLAN",
+            project: PROJECT,
+            domain: DOMAIN,
+            name: "tests.chain",
+            version: "v1",
+          },
+        },
+        inputs: {
+          literals: { x: { scalar: { primitive: { integer: "9" } } } },
+        },
+      }),
+    });
+    assertEquals(created.status, 200);
+    assertEquals((await created.json()).id.name, "viarest");
+    const data = await c.getExecutionData({
+      id: { project: PROJECT, domain: DOMAIN, name: "viarest" },
+    });
+    const x = data.fullInputs?.literals.x.value;
+    assert(x?.case === "scalar" && x.value.value.case === "primitive");
+    assertEquals(x.value.value.value.value.value, 9n);
+  } finally {
+    await sb.close();
+  }
+});

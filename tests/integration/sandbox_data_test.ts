@@ -360,3 +360,68 @@ Deno.test("signals: GetOrCreateSignal, ListSignals and SetSignal with type check
     await sb.close();
   }
 });
+
+Deno.test("data proxy: deck links and flyte://.../d resolve to signed URLs of the node's deck", async () => {
+  const sb = await freshSandbox();
+  try {
+    const t = createGrpcTransport({ baseUrl: sb.endpoint });
+    const c = createClient(AdminService, t);
+    const dp = createClient(DataProxyService, t);
+    await c.createTask(squareTask());
+    await c.createWorkflow(chainWorkflow());
+    await c.createLaunchPlan(chainLaunchPlan());
+    await c.createExecution({
+      project: PROJECT,
+      domain: DOMAIN,
+      name: "decked",
+      spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
+    });
+    const loc = await dp.createUploadLocation({
+      project: PROJECT,
+      domain: DOMAIN,
+      filenameRoot: "decks",
+      filename: "deck.html",
+    });
+    const html = new TextEncoder().encode("<html>deck</html>");
+    const put = await fetch(loc.signedUrl, { method: "PUT", body: html });
+    await put.body?.cancel();
+    const execId = { project: PROJECT, domain: DOMAIN, name: "decked" };
+    await sb.services.admin.createNodeEvent({
+      event: {
+        id: { executionId: execId, nodeId: "n0" },
+        phase: NodeExecution_Phase.SUCCEEDED,
+        occurredAt: timestampFromDate(new Date()),
+        deckUri: loc.nativeUrl,
+      },
+    });
+    const link = await dp.createDownloadLink({
+      artifactType: 1,
+      source: {
+        case: "nodeExecutionId",
+        value: { executionId: execId, nodeId: "n0" },
+      },
+    });
+    const got = await fetch(link.preSignedUrls!.signedUrl[0]);
+    assertEquals(new Uint8Array(await got.arrayBuffer()), html);
+    const viaData = await dp.getData({
+      flyteUrl: "flyte://v1/flytesnacks/development/decked/n0/d",
+    });
+    assert(viaData.data.case === "preSignedUrls");
+    const again = await fetch(viaData.data.value.signedUrl[0]);
+    assertEquals(await again.text(), "<html>deck</html>");
+    const noDeck = await assertRejects(
+      () =>
+        dp.createDownloadLink({
+          artifactType: 1,
+          source: {
+            case: "nodeExecutionId",
+            value: { executionId: execId, nodeId: "n7" },
+          },
+        }),
+      ConnectError,
+    );
+    assertEquals(noDeck.code, Code.NotFound);
+  } finally {
+    await sb.close();
+  }
+});
