@@ -296,7 +296,18 @@ Deno.test("executions: single-task execution uses a generated wrapper workflow",
     assertEquals(req.id.name, res.id?.name);
     const tpl = req.closure.primary?.template;
     assertEquals(tpl?.id?.name, ".flytegen.tests.square");
-    assert(tpl?.nodes.some((n) => n.target.case === "taskNode"));
+    // As FlyteAdmin names it: the task name with only letters, digits and '-'.
+    assert(
+      tpl?.nodes.some((n) =>
+        n.id === "testssquare" && n.target.case === "taskNode"
+      ),
+    );
+    assertEquals(req.launchPlanId?.name, ".flytegen.tests.square");
+    const generated = await c.getNamedEntity({
+      resourceType: ResourceType.WORKFLOW,
+      id: { project: PROJECT, domain: DOMAIN, name: ".flytegen.tests.square" },
+    });
+    assertEquals(generated.metadata?.state, 2, "SYSTEM_GENERATED");
     const e = await c.getExecution({ id: res.id });
     assertEquals(e.spec?.launchPlan?.resourceType, ResourceType.TASK);
     const byTask = await c.listExecutions({

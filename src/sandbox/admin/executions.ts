@@ -33,18 +33,18 @@ import {
   type LiteralMap,
   LiteralMapSchema,
 } from "@flyteidl/core/literals_pb.ts";
-import { LaunchPlanSchema } from "@flyteidl/admin/launch_plan_pb.ts";
-import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
-import { WorkflowSchema } from "@flyteidl/admin/workflow_pb.ts";
+import {
+  type LaunchPlan,
+  LaunchPlanSchema,
+  LaunchPlanState,
+} from "@flyteidl/admin/launch_plan_pb.ts";
+import { type Workflow, WorkflowSchema } from "@flyteidl/admin/workflow_pb.ts";
 import {
   type WorkflowTemplate,
   WorkflowTemplateSchema,
 } from "@flyteidl/core/workflow_pb.ts";
-import {
-  ParameterMapSchema,
-  VariableMapSchema,
-} from "@flyteidl/core/interface_pb.ts";
-import { UrlBlobSchema } from "@flyteidl/admin/common_pb.ts";
+import { VariableMapSchema } from "@flyteidl/core/interface_pb.ts";
+import { NamedEntityState, UrlBlobSchema } from "@flyteidl/admin/common_pb.ts";
 import { type LiteralType, SimpleType } from "@flyteidl/core/types_pb.ts";
 import { buildList, type Columns, nextToken } from "../store/query.ts";
 import type { LaunchRequest } from "../launcher.ts";
@@ -63,12 +63,7 @@ import {
   missing,
   notFound,
 } from "./errors.ts";
-import {
-  getLaunchPlan,
-  getTask,
-  getWorkflow,
-  touchNamedEntity,
-} from "./entities.ts";
+import { getLaunchPlan, getTask, getWorkflow } from "./entities.ts";
 
 type Impl = Partial<ServiceImpl<typeof AdminService>>;
 
@@ -227,82 +222,78 @@ export function checkExecutionId(
   if (!id.name) throw missing(`${field}.name`);
 }
 
-/** The node id FlyteAdmin gives the single node of a task's wrapper workflow. */
+/**
+ * The node id FlyteAdmin gives the single node of a task's wrapper workflow:
+ * the last 63 characters of the task name, keeping only letters, digits and '-'.
+ */
 function nodeNameFromTask(taskName: string): string {
-  let n = taskName.length > 63
+  const tail = taskName.length >= 63
     ? taskName.slice(taskName.length - 63)
     : taskName;
-  n = n.toLowerCase().replace(/[^a-z0-9-]/g, "-");
-  return n;
+  return [...tail].filter((ch) => ch === "-" || /[\p{L}\p{N}]/u.test(ch)).join(
+    "",
+  );
 }
 
 /**
- * Registers (or reuses) the wrapper workflow `.flytegen.<task>` and its
- * launch plan for a single-task execution; returns the launch plan id.
+ * Registers (or reuses) what FlyteAdmin generates for a single-task
+ * execution: the workflow `.flytegen.<task>` (one node running the task,
+ * inputs bound from the workflow inputs, outputs from the node) and the
+ * launch plan `.flytegen.<task>`, both marked SYSTEM_GENERATED.
  */
-function wrapperForTask(ctx: AdminContext, taskId: Identifier): Identifier {
+function wrapperForTask(
+  ctx: AdminContext,
+  taskId: Identifier,
+  spec: ExecutionSpec,
+): { launchPlan: LaunchPlan; workflow: Workflow } {
   const task = getTask(ctx, taskId);
   const template = task.closure!.compiledTask!.template!;
+  const name = `.flytegen.${taskId.name}`;
   const wfId = create(IdentifierSchema, {
     resourceType: ResourceType.WORKFLOW,
     project: taskId.project,
     domain: taskId.domain,
-    name: `.flytegen.${taskId.name}`,
+    name,
     version: taskId.version,
   });
   const lpId = create(IdentifierSchema, {
+    ...wfId,
     resourceType: ResourceType.LAUNCH_PLAN,
-    project: taskId.project,
-    domain: taskId.domain,
-    name: taskId.name,
-    version: taskId.version,
   });
   const iface = template.interface;
   const nodeId = nodeNameFromTask(taskId.name);
+  const bindings = (names: string[], fromNode: string) =>
+    names.sort().map((v) => ({
+      var: v,
+      binding: {
+        value: {
+          case: "promise" as const,
+          value: { nodeId: fromNode, var: v },
+        },
+      },
+    }));
   const wfTemplate: WorkflowTemplate = create(WorkflowTemplateSchema, {
     id: wfId,
     interface: iface,
-    metadata: {},
-    metadataDefaults: {},
     nodes: [{
       id: nodeId,
       metadata: {
         name: nodeId,
-        retries: template.metadata?.retries,
-        timeout: template.metadata?.timeout,
-        interruptibleValue: template.metadata?.interruptibleValue ??
-          { case: undefined },
+        retries: template.metadata?.retries ?? { retries: 3 },
       },
-      inputs: Object.keys(iface?.inputs?.variables ?? {}).sort().map((v) => ({
-        var: v,
-        binding: {
-          value: {
-            case: "promise" as const,
-            value: { nodeId: "start-node", var: v },
-          },
-        },
-      })),
+      inputs: bindings(Object.keys(iface?.inputs?.variables ?? {}), ""),
       target: {
         case: "taskNode",
         value: { reference: { case: "referenceId", value: taskId } },
       },
     }],
-    outputs: Object.keys(iface?.outputs?.variables ?? {}).sort().map((v) => ({
-      var: v,
-      binding: {
-        value: { case: "promise" as const, value: { nodeId, var: v } },
-      },
-    })),
+    outputs: bindings(Object.keys(iface?.outputs?.variables ?? {}), nodeId),
   });
-  ctx.db.tx(() => {
-    const wfExists = ctx.db.get(
-      "SELECT 1 FROM workflows WHERE project=? AND domain=? AND name=? AND version=?",
-      wfId.project,
-      wfId.domain,
-      wfId.name,
-      wfId.version,
-    );
-    if (!wfExists) {
+  return ctx.db.tx(() => {
+    let workflow: Workflow;
+    try {
+      workflow = getWorkflow(ctx, wfId);
+    } catch {
       let compiled;
       try {
         compiled = ctx.compiler.compileWorkflow(wfTemplate, [], [
@@ -311,7 +302,7 @@ function wrapperForTask(ctx: AdminContext, taskId: Identifier): Identifier {
       } catch (e) {
         if (ctx.compiler.isCompileError(e)) {
           throw invalidArgument(
-            `failed to compile the wrapper workflow of task ${
+            `failed to compile the generated workflow of task ${
               idKey(taskId)
             }: ${e.message}`,
           );
@@ -319,7 +310,7 @@ function wrapperForTask(ctx: AdminContext, taskId: Identifier): Identifier {
         throw e;
       }
       const t = now();
-      const wf = create(WorkflowSchema, {
+      workflow = create(WorkflowSchema, {
         id: wfId,
         closure: { compiledWorkflow: compiled, createdAt: t.ts },
       });
@@ -331,38 +322,31 @@ function wrapperForTask(ctx: AdminContext, taskId: Identifier): Identifier {
         wfId.version,
         t.iso,
         "generated",
-        toBinary(WorkflowSchema, wf),
+        toBinary(WorkflowSchema, workflow),
       );
-      touchNamedEntity(ctx, ResourceType.WORKFLOW, wfId);
+      systemGenerated(ctx, ResourceType.WORKFLOW, wfId);
     }
-    const lpExists = ctx.db.get(
-      "SELECT 1 FROM launch_plans WHERE project=? AND domain=? AND name=? AND version=?",
-      lpId.project,
-      lpId.domain,
-      lpId.name,
-      lpId.version,
-    );
-    if (!lpExists) {
+    let launchPlan: LaunchPlan;
+    try {
+      launchPlan = getLaunchPlan(ctx, lpId);
+    } catch {
       const t = now();
-      const params: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(iface?.inputs?.variables ?? {})) {
-        params[k] = { var: v, behavior: { case: "required", value: true } };
-      }
-      const lp = create(LaunchPlanSchema, {
+      launchPlan = create(LaunchPlanSchema, {
         id: lpId,
         spec: {
-          workflowId: wfId,
+          // FlyteAdmin names the task here, not the generated workflow.
+          workflowId: { ...wfId, name: taskId.name },
           entityMetadata: {},
           defaultInputs: {},
           fixedInputs: {},
           labels: {},
           annotations: {},
+          authRole: spec.authRole,
+          securityContext: spec.securityContext,
         },
         closure: {
           state: LaunchPlanState.INACTIVE,
-          expectedInputs: create(ParameterMapSchema, {
-            parameters: params as never,
-          }),
+          expectedInputs: ctx.compiler.launchPlanExpectedInputs(iface?.inputs),
           expectedOutputs: iface?.outputs ?? create(VariableMapSchema, {}),
           createdAt: t.ts,
           updatedAt: t.ts,
@@ -380,17 +364,33 @@ function wrapperForTask(ctx: AdminContext, taskId: Identifier): Identifier {
         LaunchPlanState.INACTIVE,
         wfId.name,
         "NONE",
-        toBinary(LaunchPlanSchema, lp),
+        toBinary(LaunchPlanSchema, launchPlan),
       );
+      systemGenerated(ctx, ResourceType.LAUNCH_PLAN, lpId);
     }
+    return { launchPlan, workflow };
   });
-  return lpId;
+}
+
+function systemGenerated(
+  ctx: AdminContext,
+  type: ResourceType,
+  id: Identifier,
+): void {
+  ctx.db.run(
+    "INSERT OR REPLACE INTO named_entities VALUES (?,?,?,?,?,'')",
+    type,
+    id.project,
+    id.domain,
+    id.name,
+    NamedEntityState.SYSTEM_GENERATED,
+  );
 }
 
 /** Checks user inputs against a launch plan and merges defaults and fixed inputs. */
 function resolveInputs(
   ctx: AdminContext,
-  lp: ReturnType<typeof getLaunchPlan>,
+  lp: LaunchPlan,
   user: LiteralMap,
 ): LiteralMap {
   const expected = lp.closure?.expectedInputs?.parameters ?? {};
@@ -473,11 +473,12 @@ export async function createExecutionRecord(
   const spec = create(ExecutionSpecSchema, a.spec);
   if (!spec.launchPlan) throw missing("spec.launch_plan");
   const target = spec.launchPlan;
-  let lpId: Identifier;
+  let lp: LaunchPlan;
+  let wf: Workflow;
   let taskName = "";
   if (target.resourceType === ResourceType.TASK) {
     checkIdentifier(ctx, target, ResourceType.TASK, "spec.launch_plan");
-    lpId = wrapperForTask(ctx, target);
+    ({ launchPlan: lp, workflow: wf } = wrapperForTask(ctx, target, spec));
     taskName = target.name;
   } else {
     checkIdentifier(
@@ -486,10 +487,10 @@ export async function createExecutionRecord(
       ResourceType.LAUNCH_PLAN,
       "spec.launch_plan",
     );
-    lpId = target;
+    lp = getLaunchPlan(ctx, target);
+    wf = getWorkflow(ctx, lp.spec!.workflowId!);
   }
-  const lp = getLaunchPlan(ctx, lpId);
-  const wf = getWorkflow(ctx, lp.spec!.workflowId!);
+  const lpId = lp.id!;
   const full = resolveInputs(ctx, lp, a.inputs);
   const id = create(WorkflowExecutionIdentifierSchema, {
     project: a.project,
