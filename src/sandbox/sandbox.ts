@@ -28,7 +28,11 @@ import type { AdminContext, SandboxCompiler } from "./admin/context.ts";
 import { adminService } from "./admin/service.ts";
 import { signalService } from "./admin/signals.ts";
 import { dataProxyService } from "./admin/dataproxy.ts";
-import { type ServiceBinding, startFrontEnd } from "./server/server.ts";
+import {
+  type ServiceBinding,
+  startFrontEnd,
+  surfaceInternalErrors,
+} from "./server/server.ts";
 import { defaultCompiler } from "./default_compiler.ts";
 
 /** Port of Flyte's demo cluster, the sandbox default. */
@@ -196,7 +200,7 @@ export async function startSandbox(
   ];
   const transport = createRouterTransport((router) => {
     for (const b of bindings) router.service(b.service, b.impl as never);
-  });
+  }, { router: { interceptors: [surfaceInternalErrors] } });
   const services: SandboxServices = {
     transport,
     admin: createClient(AdminService, transport),

@@ -299,3 +299,38 @@ Deno.test("REST: errors carry the gRPC code and message with the gateway's HTTP 
     await sb.close();
   }
 });
+
+Deno.test("sandbox: a taken port is a clear error; concurrent creates of one execution name store one", async () => {
+  const sb = await freshSandbox();
+  try {
+    const err = await assertRejects(
+      () => freshSandbox({ port: sb.port }),
+      Error,
+    );
+    assert(err.message.includes("already in use"), err.message);
+    const c = createClient(
+      AdminService,
+      createGrpcTransport({ baseUrl: sb.endpoint }),
+    );
+    await c.createTask(squareTask());
+    await c.createWorkflow(chainWorkflow());
+    await c.createLaunchPlan(chainLaunchPlan());
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        c.createExecution({
+          project: PROJECT,
+          domain: DOMAIN,
+          name: "racer",
+          spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
+        })),
+    );
+    assertEquals(results.filter((r) => r.status === "fulfilled").length, 1);
+    for (const r of results) {
+      if (r.status === "rejected") {
+        assertEquals(ConnectError.from(r.reason).code, Code.AlreadyExists);
+      }
+    }
+  } finally {
+    await sb.close();
+  }
+});

@@ -65,8 +65,14 @@ function headersOf(req: NodeReq): Headers {
 /**
  * Unexpected (non-Connect) errors become INTERNAL with their message kept
  * and are logged, instead of Connect's opaque "internal error".
+ *
+ * @example
+ * ```ts
+ * import { surfaceInternalErrors } from "./server.ts";
+ * const interceptors = [surfaceInternalErrors];
+ * ```
  */
-const surfaceInternalErrors: Interceptor = (next) => async (req) => {
+export const surfaceInternalErrors: Interceptor = (next) => async (req) => {
   try {
     return await next(req);
   } catch (e) {
@@ -233,7 +239,15 @@ export async function startFrontEnd(options: {
     sock.on("error", () => sock.destroy());
   });
   await new Promise<void>((resolve, reject) => {
-    front.once("error", reject);
+    front.once("error", (e: NodeJS.ErrnoException) => {
+      reject(
+        e.code === "EADDRINUSE"
+          ? new Error(
+            `port ${options.port} on ${options.host} is already in use (another sandbox or Flyte demo cluster?); pass another port, or 0 for a free one`,
+          )
+          : e,
+      );
+    });
     front.listen(options.port, options.host, () => {
       front.off("error", reject);
       resolve();
