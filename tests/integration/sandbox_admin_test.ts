@@ -334,3 +334,86 @@ Deno.test("sandbox: a taken port is a clear error; concurrent creates of one exe
     await sb.close();
   }
 });
+
+Deno.test("matchable attributes: project, project-domain and workflow levels; list; NOT_FOUND after delete", async () => {
+  const sb = await freshSandbox();
+  try {
+    const c = createClient(
+      AdminService,
+      createGrpcTransport({ baseUrl: sb.endpoint }),
+    );
+    const queue = (tag: string) => ({
+      target: {
+        case: "executionQueueAttributes" as const,
+        value: { tags: [tag] },
+      },
+    });
+    await c.updateProjectAttributes({
+      attributes: { project: PROJECT, matchingAttributes: queue("p") },
+    });
+    await c.updateProjectDomainAttributes({
+      attributes: {
+        project: PROJECT,
+        domain: DOMAIN,
+        matchingAttributes: queue("pd"),
+      },
+    });
+    await c.updateWorkflowAttributes({
+      attributes: {
+        project: PROJECT,
+        domain: DOMAIN,
+        workflow: "tests.chain",
+        matchingAttributes: queue("wf"),
+      },
+    });
+    const pd = await c.getProjectDomainAttributes({
+      project: PROJECT,
+      domain: DOMAIN,
+      resourceType: 2,
+    });
+    const t = pd.attributes?.matchingAttributes?.target;
+    assert(t?.case === "executionQueueAttributes");
+    assertEquals(t.value.tags, ["pd"]);
+    const list = await c.listMatchableAttributes({ resourceType: 2 });
+    assertEquals(list.configurations.length, 3);
+    const other = await assertRejects(
+      () => c.getProjectAttributes({ project: PROJECT, resourceType: 0 }),
+      ConnectError,
+    );
+    assertEquals(other.code, Code.NotFound);
+    await c.deleteWorkflowAttributes({
+      project: PROJECT,
+      domain: DOMAIN,
+      workflow: "tests.chain",
+      resourceType: 2,
+    });
+    const gone = await assertRejects(
+      () =>
+        c.getWorkflowAttributes({
+          project: PROJECT,
+          domain: DOMAIN,
+          workflow: "tests.chain",
+          resourceType: 2,
+        }),
+      ConnectError,
+    );
+    assertEquals(gone.code, Code.NotFound);
+    const empty = await assertRejects(
+      () => c.updateProjectAttributes({ attributes: { project: PROJECT } }),
+      ConnectError,
+    );
+    assertEquals(empty.code, Code.InvalidArgument);
+    assert(empty.rawMessage.includes("matching_attributes"));
+    // REST route of the project-domain level.
+    const rest = await fetch(
+      `${sb.endpoint}/api/v1/project_domain_attributes/${PROJECT}/${DOMAIN}?resource_type=EXECUTION_QUEUE`,
+    );
+    const body = await rest.json();
+    assertEquals(
+      body.attributes.matching_attributes.execution_queue_attributes.tags,
+      ["pd"],
+    );
+  } finally {
+    await sb.close();
+  }
+});

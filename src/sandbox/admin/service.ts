@@ -11,13 +11,14 @@ import type { AdminContext } from "./context.ts";
 import { entityService } from "./entities.ts";
 import { executionService } from "./executions.ts";
 import { eventService } from "./events.ts";
+import { attributeService } from "./attributes.ts";
 
 /** Build time reported by GetVersion (process start). */
 const STARTED = new Date().toISOString();
 
 /**
  * Builds the AdminService implementation (methods not listed answer
- * UNIMPLEMENTED, e.g. the matchable-attribute RPCs).
+ * UNIMPLEMENTED: description entities).
  *
  * @example
  * ```ts
@@ -34,6 +35,7 @@ export function adminService(
     ...entityService(ctx),
     ...executionService(ctx),
     ...eventService(ctx),
+    ...attributeService(ctx),
     getVersion() {
       return {
         controlPlaneVersion: {

@@ -59,6 +59,10 @@ CREATE TABLE IF NOT EXISTS task_executions (
   duration REAL NOT NULL, data BLOB NOT NULL,
   PRIMARY KEY (project, domain, exec_name, node_id, task_project, task_domain, task_name,
     task_version, retry_attempt));
+CREATE TABLE IF NOT EXISTS attributes (
+  project TEXT NOT NULL, domain TEXT NOT NULL, workflow TEXT NOT NULL,
+  launch_plan TEXT NOT NULL, resource_type INTEGER NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (project, domain, workflow, launch_plan, resource_type));
 CREATE TABLE IF NOT EXISTS signals (
   project TEXT NOT NULL, domain TEXT NOT NULL, exec_name TEXT NOT NULL, signal_id TEXT NOT NULL,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data BLOB NOT NULL,
