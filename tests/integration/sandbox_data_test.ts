@@ -266,6 +266,39 @@ Deno.test("data proxy: GetData resolves flyte://v1 URIs of node inputs and outpu
       );
       assertEquals(err.code, code, url);
     }
+    // Inline event data is offloaded to the store, as FlyteAdmin does by default.
+    const inline = create(LiteralMapSchema, {
+      literals: { v: intLiteral(16) },
+    });
+    await sb.services.admin.createNodeEvent({
+      event: {
+        id: { executionId: execId, nodeId: "n1" },
+        phase: NodeExecution_Phase.SUCCEEDED,
+        occurredAt: timestampFromDate(new Date()),
+        inputValue: { case: "inputData", value: inline },
+        outputResult: { case: "outputData", value: inline },
+      },
+    });
+    const n1 = await c.getNodeExecution({
+      id: { executionId: execId, nodeId: "n1" },
+    });
+    assert(n1.inputUri.startsWith("file://"));
+    assert(n1.closure?.outputResult.case === "outputUri");
+    const off = await dp.getData({
+      flyteUrl: "flyte://v1/flytesnacks/development/data/n1/o/v",
+    });
+    assert(off.data.case === "literal");
+    await sb.services.admin.createWorkflowEvent({
+      event: {
+        executionId: execId,
+        phase: 4, // SUCCEEDED
+        occurredAt: timestampFromDate(new Date()),
+        outputResult: { case: "outputData", value: inline },
+      },
+    });
+    const execData = await c.getExecutionData({ id: execId });
+    assertEquals(Object.keys(execData.fullOutputs?.literals ?? {}), ["v"]);
+    assert(execData.outputs?.url.startsWith("http://"));
     // REST: GET /api/v1/data?flyte_url=
     const rest = await fetch(
       `${sb.endpoint}/api/v1/data?flyte_url=${

@@ -214,6 +214,18 @@ export function eventService(ctx: AdminContext): Impl {
     }
   }
 
+  /** Writes inline event data to the blob store (FlyteAdmin's default "offload" policy). */
+  function offload(parts: string[], map: LiteralMap): string {
+    const key = ["metadata", ...parts].join("/");
+    ctx.blobs.write(key, toBinary(LiteralMapSchema, map));
+    return ctx.blobs.nativeUrl(key);
+  }
+
+  function nodePath(id: NodeExecutionIdentifier): string[] {
+    const e = id.executionId!;
+    return [e.project, e.domain, e.name, id.nodeId];
+  }
+
   function listNodes(
     exec: WorkflowExecutionIdentifier,
     parentId: string,
@@ -391,9 +403,19 @@ export function eventService(ctx: AdminContext): Impl {
             c.outputResult = { case: "error", value: ev.outputResult.value };
             break;
           case "outputData":
+            // FlyteAdmin's default policy: inline event data is offloaded.
             c.outputResult = {
-              case: "outputData",
-              value: ev.outputResult.value,
+              case: "outputs",
+              value: {
+                $typeName: "flyteidl.admin.LiteralMapBlob",
+                data: {
+                  case: "uri",
+                  value: offload(
+                    [id.project, id.domain, id.name, "offloaded_outputs.pb"],
+                    ev.outputResult.value,
+                  ),
+                },
+              },
             };
             break;
         }
@@ -475,6 +497,11 @@ export function eventService(ctx: AdminContext): Impl {
         c.updatedAt = ev.occurredAt;
         if (ev.inputValue.case === "inputUri" && !node.inputUri) {
           node.inputUri = ev.inputValue.value;
+        } else if (ev.inputValue.case === "inputData" && !node.inputUri) {
+          node.inputUri = offload(
+            [...nodePath(id), "offloaded_inputs.pb"],
+            ev.inputValue.value,
+          );
         }
         if (
           (ev.phase === NodeExecution_Phase.RUNNING ||
@@ -497,8 +524,11 @@ export function eventService(ctx: AdminContext): Impl {
             break;
           case "outputData":
             c.outputResult = {
-              case: "outputData",
-              value: ev.outputResult.value,
+              case: "outputUri",
+              value: offload(
+                [...nodePath(id), "offloaded_outputs.pb"],
+                ev.outputResult.value,
+              ),
             };
             break;
         }
@@ -612,6 +642,16 @@ export function eventService(ctx: AdminContext): Impl {
         c.updatedAt = ev.occurredAt;
         if (ev.inputValue.case === "inputUri" && !te.inputUri) {
           te.inputUri = ev.inputValue.value;
+        } else if (ev.inputValue.case === "inputData" && !te.inputUri) {
+          te.inputUri = offload(
+            [
+              ...nodePath(nodeId),
+              tid.name,
+              String(ev.retryAttempt),
+              "offloaded_inputs.pb",
+            ],
+            ev.inputValue.value,
+          );
         }
         if (ev.phase === TaskExecution_Phase.RUNNING && !c.startedAt) {
           c.startedAt = ev.occurredAt;
@@ -631,8 +671,16 @@ export function eventService(ctx: AdminContext): Impl {
             break;
           case "outputData":
             c.outputResult = {
-              case: "outputData",
-              value: ev.outputResult.value,
+              case: "outputUri",
+              value: offload(
+                [
+                  ...nodePath(nodeId),
+                  tid.name,
+                  String(ev.retryAttempt),
+                  "offloaded_outputs.pb",
+                ],
+                ev.outputResult.value,
+              ),
             };
             break;
         }
