@@ -417,3 +417,47 @@ Deno.test("matchable attributes: project, project-domain and workflow levels; li
     await sb.close();
   }
 });
+
+Deno.test("description entities: kept from registration, read back by id and listed", async () => {
+  const sb = await freshSandbox();
+  try {
+    const c = createClient(
+      AdminService,
+      createGrpcTransport({ baseUrl: sb.endpoint }),
+    );
+    const req = squareTask();
+    req.spec!.description = {
+      $typeName: "flyteidl.admin.DescriptionEntity",
+      shortDescription: "squares x",
+      longDescription: {
+        $typeName: "flyteidl.admin.Description",
+        content: { case: "value", value: "Squares an integer." },
+        format: 1,
+        iconLink: "",
+      },
+      tags: ["math"],
+    };
+    await c.createTask(req);
+    const id = ident(ResourceType.TASK, "tests.square");
+    const d = await c.getDescriptionEntity({ id });
+    assertEquals(d.shortDescription, "squares x");
+    assertEquals(d.id?.name, "tests.square");
+    assertEquals((await c.getTask({ id })).shortDescription, "squares x");
+    const list = await c.listDescriptionEntities({
+      resourceType: ResourceType.TASK,
+      id: { project: PROJECT, domain: DOMAIN, name: "tests.square" },
+      limit: 10,
+    });
+    assertEquals(list.descriptionEntities.length, 1);
+    const none = await assertRejects(
+      () =>
+        c.getDescriptionEntity({
+          id: ident(ResourceType.WORKFLOW, "tests.chain"),
+        }),
+      ConnectError,
+    );
+    assertEquals(none.code, Code.NotFound);
+  } finally {
+    await sb.close();
+  }
+});

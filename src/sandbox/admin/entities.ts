@@ -50,6 +50,10 @@ import {
   Sort_Direction,
 } from "@flyteidl/admin/common_pb.ts";
 import {
+  type DescriptionEntity,
+  DescriptionEntitySchema,
+} from "@flyteidl/admin/description_entity_pb.ts";
+import {
   type TypedInterface,
   TypedInterfaceSchema,
   VariableMapSchema,
@@ -153,6 +157,27 @@ export function touchNamedEntity(
     id.project,
     id.domain,
     id.name,
+  );
+}
+
+/**
+ * Stores the description entity a registration carries (FlyteAdmin keeps
+ * it beside the entity, keyed by the entity's id; a second one is ignored).
+ */
+function saveDescription(
+  ctx: AdminContext,
+  id: Identifier,
+  description: DescriptionEntity | undefined,
+  createdAt: string,
+): void {
+  if (!description) return;
+  const d = create(DescriptionEntitySchema, { ...description, id });
+  ctx.db.run(
+    "INSERT OR IGNORE INTO description_entities VALUES (?,?,?,?,?,?,?)",
+    id.resourceType,
+    ...rowId(id),
+    createdAt,
+    toBinary(DescriptionEntitySchema, d),
   );
 }
 
@@ -488,6 +513,7 @@ export function entityService(ctx: AdminContext): Impl {
             toBinary(TaskSchema, task),
           );
           touchNamedEntity(ctx, ResourceType.TASK, id);
+          saveDescription(ctx, id, req.spec?.description, t.iso);
         })
       );
       return {};
@@ -581,6 +607,7 @@ export function entityService(ctx: AdminContext): Impl {
               toBinary(WorkflowSchema, wf),
             );
             touchNamedEntity(ctx, ResourceType.WORKFLOW, id);
+            saveDescription(ctx, id, req.spec?.description, t.iso);
           },
         )
       );
@@ -796,6 +823,44 @@ export function entityService(ctx: AdminContext): Impl {
         [String(LaunchPlanState.ACTIVE)],
       );
       return { launchPlans: r.items, token: r.token };
+    },
+
+    // ---- description entities ------------------------------------------
+    getDescriptionEntity(req) {
+      if (!req.id) throw missing("id");
+      if (
+        req.id.resourceType !== ResourceType.TASK &&
+        req.id.resourceType !== ResourceType.WORKFLOW
+      ) {
+        throw invalidArgument(
+          `id.resource_type must be TASK or WORKFLOW, got ${
+            ResourceType[req.id.resourceType]
+          }`,
+        );
+      }
+      checkIdentifier(ctx, req.id, req.id.resourceType, "id");
+      const row = db.get(
+        "SELECT data FROM description_entities WHERE resource_type=? AND project=? AND domain=? AND name=? AND version=?",
+        req.id.resourceType,
+        ...rowId(req.id),
+      );
+      if (!row) throw notFound("description entity", idKey(req.id));
+      return fromBinary(DescriptionEntitySchema, row.data as Uint8Array);
+    },
+    listDescriptionEntities(req) {
+      if (req.resourceType === ResourceType.UNSPECIFIED) {
+        throw missing("resource_type");
+      }
+      const r = listVersioned(
+        "description_entities",
+        DescriptionEntitySchema,
+        "description_entity",
+        req,
+        VERSIONED_COLUMNS,
+        ["resource_type = ?"],
+        [String(req.resourceType)],
+      );
+      return { descriptionEntities: r.items, token: r.token };
     },
 
     // ---- named entities --------------------------------------------------

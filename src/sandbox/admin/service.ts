@@ -17,8 +17,7 @@ import { attributeService } from "./attributes.ts";
 const STARTED = new Date().toISOString();
 
 /**
- * Builds the AdminService implementation (methods not listed answer
- * UNIMPLEMENTED: description entities).
+ * Builds the AdminService implementation (every AdminService RPC).
  *
  * @example
  * ```ts

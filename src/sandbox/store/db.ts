@@ -59,6 +59,10 @@ CREATE TABLE IF NOT EXISTS task_executions (
   duration REAL NOT NULL, data BLOB NOT NULL,
   PRIMARY KEY (project, domain, exec_name, node_id, task_project, task_domain, task_name,
     task_version, retry_attempt));
+CREATE TABLE IF NOT EXISTS description_entities (
+  resource_type INTEGER NOT NULL, project TEXT NOT NULL, domain TEXT NOT NULL,
+  name TEXT NOT NULL, version TEXT NOT NULL, created_at TEXT NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (resource_type, project, domain, name, version));
 CREATE TABLE IF NOT EXISTS attributes (
   project TEXT NOT NULL, domain TEXT NOT NULL, workflow TEXT NOT NULL,
   launch_plan TEXT NOT NULL, resource_type INTEGER NOT NULL, data BLOB NOT NULL,
