@@ -20,6 +20,29 @@
  * await sandbox.close();
  * ```
  *
+ * An engine plugs in as a launcher factory; it gets in-process AdminService
+ * and SignalService clients (a Connect router transport over the same
+ * implementations, no network) to report events and read signals:
+ *
+ * @example
+ * ```ts
+ * import { type ExecutionLauncher, startSandbox } from "./mod.ts";
+ * const sandbox = await startSandbox({
+ *   port: 0,
+ *   dataDir: Deno.makeTempDirSync(),
+ *   launcher: (services): ExecutionLauncher => ({
+ *     async launch(request) {
+ *       await services.admin.createWorkflowEvent({
+ *         event: { executionId: request.id, phase: 2, occurredAt: { seconds: BigInt(Math.floor(Date.now() / 1000)), nanos: 0 } },
+ *       });
+ *     },
+ *     terminate: () => Promise.resolve(),
+ *     close: () => Promise.resolve(),
+ *   }),
+ * });
+ * await sandbox.close();
+ * ```
+ *
  * @module
  */
 export {
