@@ -203,14 +203,18 @@ export function buildList(
   const f = parseFilters(p.filters, columns, entity);
   const where = [...baseWhere];
   if (f.sql) where.push(f.sql);
-  let order = `${defaultSort} DESC`;
+  let col = defaultSort;
+  let dir = "DESC";
   if (p.sortBy && p.sortBy.key) {
-    const spec = lookup(columns, p.sortBy.key, entity);
-    order = `${spec.col} ${p.sortBy.direction === 1 ? "ASC" : "DESC"}`;
+    col = lookup(columns, p.sortBy.key, entity).col;
+    dir = p.sortBy.direction === 1 ? "ASC" : "DESC";
   }
+  // The tie-break runs the same way, so an index on the sort column serves
+  // the whole ORDER BY (no sort of every matching row per page).
+  const order = `${col} ${dir}, ${tiebreak} ${dir}`;
   const sql = `SELECT ${select} FROM ${table}${
     where.length ? ` WHERE ${where.join(" AND ")}` : ""
-  } ORDER BY ${order}, ${tiebreak} ASC LIMIT ? OFFSET ?`;
+  } ORDER BY ${order} LIMIT ? OFFSET ?`;
   return {
     sql,
     params: [...baseParams, ...f.params, p.limit, offset],
