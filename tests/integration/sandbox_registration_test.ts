@@ -145,6 +145,27 @@ Deno.test("sandbox: re-registration is ALREADY_EXISTS when identical, INVALID_AR
       ConnectError,
     );
     assertEquals(wfSame.code, Code.AlreadyExists);
+    const changed = chainWorkflow();
+    changed.spec!.template!.nodes.pop();
+    changed.spec!.template!.outputs[0].binding!.value = {
+      case: "promise",
+      value: {
+        $typeName: "flyteidl.core.OutputReference",
+        nodeId: "n1",
+        var: "o0",
+        attrPath: [],
+      },
+    };
+    const wfDiff = await assertRejects(
+      () => c.createWorkflow(changed),
+      ConnectError,
+    );
+    assertEquals(wfDiff.code, Code.InvalidArgument);
+    assert(
+      wfDiff.rawMessage.includes("different structure"),
+      wfDiff.rawMessage,
+    );
+    assert(wfDiff.rawMessage.includes("nodes"), wfDiff.rawMessage);
     await c.createLaunchPlan(chainLaunchPlan());
     const lpSame = await assertRejects(
       () => c.createLaunchPlan(chainLaunchPlan()),

@@ -63,6 +63,7 @@ import {
   CompiledWorkflowClosureSchema,
 } from "@flyteidl/core/compiler_pb.ts";
 import { TaskTemplateSchema } from "@flyteidl/core/tasks_pb.ts";
+import { WorkflowTemplateSchema } from "@flyteidl/core/workflow_pb.ts";
 import type { Row } from "../store/db.ts";
 import { buildList, type Columns, nextToken } from "../store/query.ts";
 import {
@@ -589,7 +590,17 @@ export function entityService(ctx: AdminContext): Impl {
                 old.closure.compiledWorkflow,
                 compiled,
               );
-            return { same, diff: "spec.template" };
+            const before = old.closure?.compiledWorkflow?.primary?.template ??
+              create(WorkflowTemplateSchema);
+            const after = compiled.primary?.template ??
+              create(WorkflowTemplateSchema);
+            const fields = diffFields(WorkflowTemplateSchema, before, after);
+            return {
+              same,
+              diff: fields === "(unknown)"
+                ? "spec.sub_workflows or referenced entities"
+                : `spec.template: ${fields}`,
+            };
           },
           () => {
             const t = now();
