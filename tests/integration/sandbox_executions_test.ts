@@ -517,6 +517,26 @@ Deno.test("events: workflow, node and task events are recorded as FlyteAdmin rec
     });
     assertEquals(kids.nodeExecutions.map((n) => n.id?.nodeId), ["n1-0-n0"]);
     assertEquals(kids.nodeExecutions[0].metadata?.specNodeId, "n0");
+    // A node spawned by n0's task (dynamic): listed for that task execution.
+    await node("n0-0-d0", NodeExecution_Phase.RUNNING, {
+      parentTaskMetadata: {
+        id: {
+          taskId,
+          nodeExecutionId: { executionId: execId, nodeId: "n0" },
+          retryAttempt: 1,
+        },
+      },
+      specNodeId: "d0",
+    });
+    const spawned = await c.listNodeExecutionsForTask({
+      taskExecutionId: {
+        taskId,
+        nodeExecutionId: { executionId: execId, nodeId: "n0" },
+        retryAttempt: 1,
+      },
+      limit: 10,
+    });
+    assertEquals(spawned.nodeExecutions.map((n) => n.id?.nodeId), ["n0-0-d0"]);
     const n1 = await c.getNodeExecution({
       id: { executionId: execId, nodeId: "n1" },
     });

@@ -465,8 +465,11 @@ export function eventService(ctx: AdminContext): Impl {
             );
           }
         } else {
-          if (ev.parentNodeMetadata?.nodeId) {
-            parentId = ev.parentNodeMetadata.nodeId;
+          // Children name their parent node; nodes a task spawned (dynamic)
+          // may name only the parent task execution, whose node is the parent.
+          parentId = ev.parentNodeMetadata?.nodeId ||
+            ev.parentTaskMetadata?.id?.nodeExecutionId?.nodeId || "";
+          if (parentId) {
             const parent = loadNode(
               ctx,
               create(NodeExecutionIdentifierSchema, {
@@ -475,8 +478,11 @@ export function eventService(ctx: AdminContext): Impl {
               }),
             );
             if (!parent) {
+              const field = ev.parentNodeMetadata?.nodeId
+                ? "event.parent_node_metadata.node_id"
+                : "event.parent_task_metadata.id.node_execution_id.node_id";
               throw invalidArgument(
-                `event.parent_node_metadata.node_id: parent node execution [${parentId}] of ${
+                `${field}: parent node execution [${parentId}] of ${
                   nodeKey(id)
                 } does not exist`,
               );
