@@ -307,6 +307,13 @@ Deno.test("e2e: three-node workflow", async () => {
     );
     assertEquals(log.status, 200);
     await log.body?.cancel();
+    // A single-task execution runs the wrapper workflow admin generates.
+    const single = await e.run(
+      "single",
+      id(ResourceType.TASK, "double"),
+      lmap({ x: int(8) }),
+    );
+    assertEquals(intOf((await e.succeeded(single)).literals.o0), 16);
   });
 });
 
