@@ -677,3 +677,42 @@ Deno.test("e2e: SIGKILL of the sandbox mid-run, restart, the execution resumes a
     await second.child.status;
   }
 });
+
+Deno.test("e2e: an execution admin stored but no engine ever took ends FAILED, saying why", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "engine-e2e-orphan-" });
+  const program = await writeProgram(dir);
+  const dataDir = `${dir}/data`;
+  // First without an engine: the execution stays in its created phase.
+  const bare = await startSandbox({ port: 0, dataDir, launcher: null });
+  let ex: WorkflowExecutionIdentifier;
+  const e1 = new E2E(bare.endpoint);
+  try {
+    await e1.registerTasks([
+      task(program, { name: "inc", op: "inc", inputs: ["x"] }),
+    ]);
+    const lp = await e1.registerWorkflow(
+      wfTemplate("orphan", [tnode("n0", "inc", { x: 1 })], { out: "n0.o0" }),
+    );
+    ex = await e1.run("orphan", lp, lmap({}));
+    assertEquals(
+      WfPhase[(await e1.admin.getExecution({ id: ex })).closure!.phase],
+      "UNDEFINED",
+    );
+  } finally {
+    e1.sessions.abort();
+    await bare.close();
+  }
+  const sb = await startSandbox({ port: 0, dataDir });
+  const e = new E2E(sb.endpoint);
+  try {
+    const done = await e.wait(ex, 20_000);
+    assertEquals(WfPhase[done.closure!.phase], "FAILED");
+    const r = done.closure!.outputResult;
+    assert(r.case === "error");
+    assertEquals(r.value.code, "SandboxRestarted");
+    assertStringIncludes(r.value.message, "never ran");
+  } finally {
+    e.sessions.abort();
+    await sb.close();
+  }
+});

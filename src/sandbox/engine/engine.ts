@@ -14,7 +14,13 @@ import type { SignalService } from "@flyteidl/service/signal_pb.ts";
 import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
 import type { ExecutionLauncher, LaunchRequest } from "../launcher.ts";
 import { EngineStore, execKey } from "./store.ts";
-import { EventReporter } from "./events.ts";
+import { EventReporter, toExecutionError } from "./events.ts";
+import { NodeFailure } from "./errors.ts";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import {
+  ExecutionError_ErrorKind,
+  WorkflowExecution_Phase,
+} from "@flyteidl/core/execution_pb.ts";
 import { Run, Semaphore } from "./run.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { CommandMapper } from "./process.ts";
@@ -112,6 +118,7 @@ export class Engine implements ExecutionLauncher {
   #closed = false;
   readonly #processes: Semaphore;
   #scheduler?: Scheduler;
+  #reconciled: Promise<void> = Promise.resolve();
 
   private constructor(opts: EngineOptions) {
     this.#opts = opts;
@@ -143,6 +150,12 @@ export class Engine implements ExecutionLauncher {
     if (opts.resume ?? true) {
       for (const req of e.#store.pendingExecutions()) e.#startRun(req);
     }
+    if (opts.resume ?? true) {
+      const since = Date.now();
+      e.#reconciled = e.#reconcile(since).catch((err) =>
+        console.error("engine: reconcile:", err)
+      );
+    }
     if (opts.scheduler ?? true) {
       const cfg = typeof opts.scheduler === "object" ? opts.scheduler : {};
       e.#scheduler = new Scheduler({
@@ -164,6 +177,79 @@ export class Engine implements ExecutionLauncher {
   /** The native scheduler, when enabled (for tests: `tick()` fires what is due). */
   get scheduler(): Scheduler | undefined {
     return this.#scheduler;
+  }
+
+  /**
+   * Ends executions admin holds as not finished that this engine never
+   * accepted (the sandbox stopped between admin storing one and the engine
+   * taking it, or the engine's state was lost): ABORTING ones are reported
+   * ABORTED, others FAILED with an error saying why. Only executions created
+   * before `since` are touched.
+   */
+  async #reconcile(since: number): Promise<void> {
+    const { admin } = this.#opts;
+    const reporter = new EventReporter(
+      admin,
+      this.#opts.producerId ?? "sandbox-engine",
+    );
+    let projects;
+    try {
+      projects = await admin.listProjects({ limit: 1000 });
+    } catch {
+      return; // a host without project listing: nothing to reconcile
+    }
+    for (const p of projects.projects) {
+      for (const d of p.domains) {
+        let token = "";
+        do {
+          const page = await admin.listExecutions({
+            id: { project: p.id, domain: d.id },
+            limit: 100,
+            token,
+            filters:
+              "value_in(phase,UNDEFINED;QUEUED;RUNNING;SUCCEEDING;FAILING;ABORTING)",
+          });
+          token = page.token;
+          for (const ex of page.executions) {
+            const id = ex.id;
+            const created = ex.closure?.createdAt;
+            if (!id || this.#store.isKnown(execKey(id))) continue;
+            if (!created || timestampMs(created) >= since) continue;
+            if (ex.closure?.phase === WorkflowExecution_Phase.ABORTING) {
+              await reporter.workflow({
+                executionId: id,
+                phase: WorkflowExecution_Phase.ABORTED,
+              });
+              continue;
+            }
+            await reporter.workflow({
+              executionId: id,
+              phase: WorkflowExecution_Phase.RUNNING,
+            });
+            await reporter.workflow({
+              executionId: id,
+              phase: WorkflowExecution_Phase.FAILED,
+              outputResult: {
+                case: "error",
+                value: toExecutionError(
+                  new NodeFailure(
+                    "SandboxRestarted",
+                    "the sandbox stopped before its engine accepted this execution, so it never ran; create it again",
+                    ExecutionError_ErrorKind.SYSTEM,
+                    false,
+                  ),
+                ),
+              },
+            });
+          }
+        } while (token);
+      }
+    }
+  }
+
+  /** Resolves once the start-up reconciliation with admin is done. */
+  reconciled(): Promise<void> {
+    return this.#reconciled;
   }
 
   /** The URL prefix of task-log links. */
@@ -268,6 +354,7 @@ export class Engine implements ExecutionLauncher {
     if (this.#closed) return;
     this.#closed = true;
     this.#scheduler?.stop();
+    await this.#reconciled;
     const runs = [...this.#runs.values()];
     for (const r of runs) r.stop();
     await Promise.allSettled(runs.map((r) => r.start()));

@@ -223,6 +223,14 @@ export class EngineStore {
     return row?.terminate_cause ?? undefined;
   }
 
+  /** Whether an execution was ever accepted by this engine. */
+  isKnown(key: string): boolean {
+    return this.#db.prepare("SELECT 1 FROM executions WHERE key = ?").get(
+      key,
+    ) !==
+      undefined;
+  }
+
   /** Whether an execution is known and not finished. */
   isActive(key: string): boolean {
     const row = this.#db.prepare("SELECT done FROM executions WHERE key = ?")
