@@ -21,7 +21,8 @@ import {
   ExecutionError_ErrorKind,
   WorkflowExecution_Phase,
 } from "@flyteidl/core/execution_pb.ts";
-import { Run, Semaphore } from "./run.ts";
+import { Run } from "./run.ts";
+import { Semaphore } from "./concurrency.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { CommandMapper } from "./process.ts";
 

@@ -7,10 +7,6 @@
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import { durationMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
-import type { Client } from "@connectrpc/connect";
-import type { AdminService } from "@flyteidl/service/admin_pb.ts";
-import type { SignalService } from "@flyteidl/service/signal_pb.ts";
 import {
   ExecutionError_ErrorKind as Kind,
   NodeExecution_Phase as NodePhase,
@@ -31,11 +27,8 @@ import {
   CompiledWorkflowSchema,
 } from "@flyteidl/core/compiler_pb.ts";
 import {
-  type ArrayNode,
-  type GateNode,
   type Node,
   WorkflowMetadata_OnFailurePolicy,
-  type WorkflowTemplate,
   WorkflowTemplateSchema,
 } from "@flyteidl/core/workflow_pb.ts";
 import {
@@ -49,20 +42,19 @@ import {
   type WorkflowExecutionIdentifier,
 } from "@flyteidl/core/identifier_pb.ts";
 import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
-import { ExecutionMetadata_ExecutionMode } from "@flyteidl/admin/execution_pb.ts";
-import { TaskExecutionMetadata_InstanceClass } from "@flyteidl/event/event_pb.ts";
+import {
+  TaskExecutionMetadata_InstanceClass,
+} from "@flyteidl/event/event_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import type { LaunchRequest } from "../launcher.ts";
 import { Aborted, NodeFailure, ShutdownSignal } from "./errors.ts";
-import { type EventReporter, toExecutionError } from "./events.ts";
-import { type EngineStore, execKey, type NodeRecord } from "./store.ts";
+import { toExecutionError } from "./events.ts";
+import { execKey, type NodeRecord } from "./store.ts";
 import { resolveBindings } from "./bindings.ts";
 import { chooseBranch } from "./branch.ts";
 import { cacheDataset, cacheTag } from "./cache.ts";
 import {
-  childExecutionName,
   childUniqueId,
-  fixedLengthId,
   generatedName,
   perRetryUniqueKey,
   shardOf,
@@ -77,135 +69,26 @@ import {
 import { compileTask, compileWorkflow } from "../compiler/mod.ts";
 import { DynamicJobSpecSchema } from "@flyteidl/core/dynamic_job_pb.ts";
 import { renderArg } from "./template.ts";
-import { type CommandMapper, resolveCommand, runProcess } from "./process.ts";
+import { resolveCommand, runProcess } from "./process.ts";
 import { readOutcome } from "./outcome.ts";
 import { collectCopilotOutputs, prepareCopilotInputs } from "./copilot.ts";
-
-/** Settings shared by every run of one engine. */
-export interface RunSettings {
-  /** AdminService client events and child executions go to. */
-  admin: Client<typeof AdminService>;
-  /** SignalService client for gate nodes. */
-  signals: Client<typeof SignalService>;
-  /** The engine's store. */
-  store: EngineStore;
-  /** Reporter over `admin`. */
-  reporter: EventReporter;
-  /** Folder for task logs and scratch dirs. */
-  dataDir: string;
-  /** Extra folders searched for task commands before PATH. */
-  extraPath: string[];
-  /** Maps an image + argv to the local argv. */
-  commandMapper: CommandMapper;
-  /** Turns a log file path (relative to the log root) into an HTTP URL. */
-  logUrl: (relative: string) => string;
-  /** Poll interval for signals and child executions, ms. */
-  pollMs: number;
-  /** Max system failures before a node stops retrying (Flyte default 3). */
-  maxSystemFailures: number;
-  /** Base environment for task processes. */
-  baseEnv: Record<string, string>;
-  /** Engine-wide limit on concurrently running task processes. */
-  processes: Semaphore;
-}
-
-interface Scope {
-  wf: WorkflowTemplate;
-  upstream: Record<string, string[]>;
-  parent?: { uniqueId: string; attempt: number };
-  /** Data base for children (`<parent O>`); undefined at top level. */
-  childBase?: string;
-  outputs: Map<string, LiteralMap>;
-  abort: AbortController;
-}
-
-interface NodeResult {
-  outputs: LiteralMap;
-  outputUri: string;
-  cacheStatus?: CatalogCacheStatus;
-  catalog?: { dataset: ReturnType<typeof cacheDataset>; tag: string };
-}
-
-const EMPTY = () => create(LiteralMapSchema, {});
-
-function idKey(id: Identifier | undefined): string {
-  return id ? `${id.project}/${id.domain}/${id.name}/${id.version}` : "";
-}
-
-function abortable(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/**
- * A counting semaphore whose waits end early when `signal` aborts.
- *
- * @example
- * ```ts
- * import { Semaphore } from "./run.ts";
- * const sem = new Semaphore(1);
- * const release = await sem.acquire();
- * release();
- * ```
- */
-export class Semaphore {
-  #free: number;
-  #waiters: Array<() => void> = [];
-  /** A semaphore with `n` slots. */
-  constructor(n: number) {
-    this.#free = n;
-  }
-  /** Waits for a slot; returns its release function. */
-  async acquire(signal?: AbortSignal): Promise<() => void> {
-    if (this.#free > 0) this.#free--;
-    else {
-      await new Promise<void>((resolve, reject) => {
-        const wake = () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        };
-        const onAbort = () => {
-          const i = this.#waiters.indexOf(wake);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(signal!.reason);
-        };
-        if (signal?.aborted) return reject(signal.reason);
-        signal?.addEventListener("abort", onAbort, { once: true });
-        this.#waiters.push(wake);
-      });
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.#waiters.shift();
-      if (next) next();
-      else this.#free++;
-    };
-  }
-}
-
-function noneLiteral(): Literal {
-  return create(LiteralSchema, {
-    value: {
-      case: "scalar",
-      value: { value: { case: "noneType", value: {} } },
-    },
-  });
-}
+import { Semaphore } from "./concurrency.ts";
+import {
+  type AttemptOpts,
+  EMPTY,
+  idKey,
+  type NodeCtx,
+  type NodeResult,
+  type RunApi,
+  type RunSettings,
+  type Scope,
+} from "./context.ts";
+import { gateNode } from "./gate.ts";
+import { launchPlanNode } from "./launch_plan.ts";
+import { arrayNode } from "./array.ts";
 
 /** Runs one execution; see the module doc. */
-export class Run {
+export class Run implements RunApi {
   readonly req: LaunchRequest;
   readonly key: string;
   readonly abort = new AbortController();
@@ -249,6 +132,26 @@ export class Run {
 
   get #stopping(): boolean {
     return this.abort.signal.reason instanceof ShutdownSignal;
+  }
+
+  /** Engine settings (for node-kind modules). */
+  get settings(): RunSettings {
+    return this.#s;
+  }
+
+  /** The execution id. */
+  get execId(): WorkflowExecutionIdentifier {
+    return this.req.id;
+  }
+
+  /** The task template of a node, from the closure. */
+  task(id: Identifier | undefined, nodeId: string): TaskTemplate {
+    return this.#task(id, nodeId);
+  }
+
+  /** Runs a task's attempts with retries and caching. */
+  runTaskAttempts(o: AttemptOpts): Promise<NodeResult> {
+    return this.#runTaskAttempts(o);
   }
 
   get #execId(): WorkflowExecutionIdentifier {
@@ -681,17 +584,17 @@ export class Run {
           break;
         case "workflowNode":
           result = node.target.value.reference.case === "launchplanRef"
-            ? await this.#launchPlanNode(ctx, node.target.value.reference.value)
+            ? await launchPlanNode(this, ctx, node.target.value.reference.value)
             : await this.#subWorkflowNode(ctx);
           break;
         case "branchNode":
           result = await this.#branchNode(ctx);
           break;
         case "gateNode":
-          result = await this.#gateNode(ctx, node.target.value, timeoutMs);
+          result = await gateNode(this, ctx, node.target.value, timeoutMs);
           break;
         case "arrayNode":
-          result = await this.#arrayNode(ctx, node.target.value);
+          result = await arrayNode(this, ctx, node.target.value);
           break;
         default:
           throw new NodeFailure(
@@ -1378,511 +1281,4 @@ export class Run {
     await writeProto(LiteralMapSchema, outUri, outputs);
     return { outputs, outputUri: outUri };
   }
-
-  async #gateNode(
-    ctx: NodeCtx,
-    gate: GateNode,
-    timeoutMs: number,
-  ): Promise<NodeResult> {
-    const s = this.#s;
-    await ctx.markRunning!();
-    const O = joinUri(ctx.D, "0");
-    const outUri = joinUri(O, "outputs.pb");
-    const deadline = timeoutMs ? ctx.rec.startedAt + timeoutMs : Infinity;
-    const signal = ctx.scope.abort.signal;
-    const c = gate.condition;
-    const waitSignal = async (
-      signalId: string,
-      type: unknown,
-    ): Promise<Literal> => {
-      while (true) {
-        if (signal.aborted) throw signal.reason;
-        let sig;
-        try {
-          sig = await s.signals.getOrCreateSignal({
-            id: { executionId: this.#execId, signalId },
-            type: type as never,
-          });
-        } catch (e) {
-          if (signal.aborted) throw signal.reason;
-          throw new NodeFailure(
-            "SignalError",
-            `GetOrCreateSignal ${signalId}: ${ConnectError.from(e).message}`,
-            Kind.SYSTEM,
-            false,
-          );
-        }
-        if (sig.value) return sig.value;
-        if (Date.now() >= deadline) {
-          throw new NodeFailure(
-            "Timeout",
-            `gate ${signalId} timed out`,
-            Kind.USER,
-            false,
-          );
-        }
-        await abortable(
-          Math.min(s.pollMs, Math.max(1, deadline - Date.now())),
-          signal,
-        );
-      }
-    };
-    let outputs: LiteralMap;
-    if (c.case === "signal") {
-      const v = await waitSignal(c.value.signalId, c.value.type);
-      outputs = create(LiteralMapSchema, {
-        literals: { [c.value.outputVariableName || "o0"]: v },
-      });
-    } else if (c.case === "approve") {
-      const v = await waitSignal(c.value.signalId, {
-        type: { case: "simple", value: SimpleType.BOOLEAN },
-      });
-      const ok = v.value.case === "scalar" &&
-        v.value.value.value.case === "primitive" &&
-        v.value.value.value.value.value.case === "boolean" &&
-        v.value.value.value.value.value.value;
-      if (!ok) {
-        throw new NodeFailure(
-          "ReceivedRejectSignal",
-          `received reject signal for ${c.value.signalId}`,
-          Kind.USER,
-          false,
-        );
-      }
-      outputs = ctx.inputs;
-    } else if (c.case === "sleep") {
-      const ms = c.value.duration ? durationMs(c.value.duration) : 0;
-      const until = ctx.rec.startedAt + ms;
-      if (until > deadline) {
-        await abortable(Math.max(0, deadline - Date.now()), signal);
-        throw new NodeFailure(
-          "Timeout",
-          "sleep gate timed out",
-          Kind.USER,
-          false,
-        );
-      }
-      await abortable(Math.max(0, until - Date.now()), signal);
-      outputs = EMPTY();
-    } else {
-      throw new NodeFailure(
-        "MalformedGate",
-        "gate node without condition",
-        Kind.USER,
-        false,
-      );
-    }
-    await writeProto(LiteralMapSchema, outUri, outputs);
-    return { outputs, outputUri: outUri };
-  }
-
-  async #launchPlanNode(ctx: NodeCtx, lp: Identifier): Promise<NodeResult> {
-    const s = this.#s;
-    const spec = this.req.spec;
-    const name = childExecutionName(this.#execId.name, ctx.uniqueId, 0);
-    const childId = {
-      project: this.#execId.project,
-      domain: this.#execId.domain,
-      name,
-    };
-    if (ctx.rec.attempts === 0) {
-      ctx.rec.attempts = 1;
-      s.store.putNode(this.key, ctx.uniqueId, ctx.rec);
-    }
-    const signal = ctx.scope.abort.signal;
-    try {
-      await s.admin.createExecution({
-        project: childId.project,
-        domain: childId.domain,
-        name,
-        inputs: ctx.inputs,
-        spec: {
-          launchPlan: lp,
-          metadata: {
-            mode: ExecutionMetadata_ExecutionMode.CHILD_WORKFLOW,
-            nesting: (spec.metadata?.nesting ?? 0) + 1,
-            parentNodeExecution: {
-              executionId: this.#execId,
-              nodeId: ctx.uniqueId,
-            },
-            principal: spec.metadata?.principal ?? "",
-          },
-          labels: spec.labels,
-          annotations: spec.annotations,
-          securityContext: spec.securityContext,
-          rawOutputDataConfig: spec.rawOutputDataConfig,
-          maxParallelism: spec.maxParallelism,
-          interruptible: spec.interruptible,
-          overwriteCache: spec.overwriteCache,
-          envs: spec.envs,
-        },
-      });
-    } catch (e) {
-      const err = ConnectError.from(e);
-      if (err.code !== Code.AlreadyExists) {
-        throw new NodeFailure(
-          "RemoteChildWorkflowExecutionFailed",
-          `creating child execution ${name} for launch plan ${
-            idKey(lp)
-          }: ${err.message}`,
-          Kind.USER,
-          false,
-        );
-      }
-    }
-    await ctx.markRunning!({
-      targetMetadata: {
-        case: "workflowNodeMetadata",
-        value: { executionId: childId },
-      },
-    });
-    const onAbort = () => {
-      s.admin.terminateExecution({
-        id: childId,
-        cause: "parent execution aborted",
-      }).catch(() => {});
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      while (true) {
-        if (signal.aborted) throw signal.reason;
-        const ex = await s.admin.getExecution({ id: childId });
-        const c = ex.closure;
-        switch (c?.phase) {
-          case WfPhase.SUCCEEDED: {
-            let outputs = EMPTY();
-            const r = c.outputResult;
-            if (r.case === "outputData") outputs = r.value;
-            else if (r.case === "outputs") {
-              if (r.value.data.case === "values") outputs = r.value.data.value;
-              else if (r.value.data.case === "uri") {
-                outputs = await readProto(LiteralMapSchema, r.value.data.value);
-              }
-            } else {
-              try {
-                const d = await s.admin.getExecutionData({ id: childId });
-                if (d.fullOutputs) outputs = d.fullOutputs;
-              } catch { /* no outputs */ }
-            }
-            const outUri = joinUri(ctx.D, "0", "outputs.pb");
-            await writeProto(LiteralMapSchema, outUri, outputs);
-            return { outputs, outputUri: outUri };
-          }
-          case WfPhase.FAILED:
-          case WfPhase.TIMED_OUT: {
-            const err = c.outputResult.case === "error"
-              ? c.outputResult.value
-              : undefined;
-            throw new NodeFailure(
-              err?.code || "RemoteChildWorkflowExecutionFailed",
-              err?.message || `child execution ${name} failed`,
-              err?.kind ?? Kind.USER,
-              false,
-            );
-          }
-          case WfPhase.ABORTED:
-            throw new NodeFailure(
-              "RemoteChildWorkflowExecutionFailed",
-              `child execution ${name} was aborted`,
-              Kind.USER,
-              false,
-            );
-        }
-        await abortable(s.pollMs, signal);
-      }
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
-  }
-
-  async #arrayNode(ctx: NodeCtx, an: ArrayNode): Promise<NodeResult> {
-    const s = this.#s;
-    const sub = an.node;
-    if (!sub || sub.target.case !== "taskNode") {
-      throw new NodeFailure(
-        "UnsupportedArrayNode",
-        `array node ${ctx.node.id}: only task sub-nodes are supported`,
-        Kind.USER,
-        false,
-      );
-    }
-    const tn = sub.target.value;
-    const task = this.#task(
-      tn.reference.case === "referenceId" ? tn.reference.value : undefined,
-      ctx.node.id,
-    );
-    let size = -1;
-    for (const [name, lit] of Object.entries(ctx.inputs.literals)) {
-      if (an.boundInputs.includes(name) || lit.value.case !== "collection") {
-        continue;
-      }
-      const n = lit.value.value.literals.length;
-      if (size >= 0 && n !== size) {
-        throw new NodeFailure(
-          "InvalidArrayLength",
-          `array node ${ctx.node.id}: input ${name} has ${n} items, others ${size}`,
-          Kind.USER,
-          false,
-        );
-      }
-      size = n;
-    }
-    if (size < 0) {
-      throw new NodeFailure(
-        "InvalidArrayLength",
-        `array node ${ctx.node.id}: no collection input to map over`,
-        Kind.USER,
-        false,
-      );
-    }
-    await ctx.markRunning!();
-    if (ctx.rec.attempts === 0) {
-      ctx.rec.attempts = 1;
-      s.store.putNode(this.key, ctx.uniqueId, ctx.rec);
-    }
-    const arrayAttempt = 0;
-    const O = joinUri(ctx.D, String(arrayAttempt));
-    const need = an.successCriteria.case === "minSuccesses"
-      ? an.successCriteria.value
-      : an.successCriteria.case === "minSuccessRatio"
-      ? Math.ceil(an.successCriteria.value * size)
-      : size;
-    const parallelism = an.parallelismOption.case === "parallelism" &&
-        an.parallelismOption.value > 0
-      ? an.parallelismOption.value
-      : size || 1;
-    const sem = new Semaphore(parallelism);
-    const individual = an.dataMode === 1;
-    const results: Array<LiteralMap | undefined> = new Array(size);
-    const phases: TaskPhase[] = new Array(size).fill(TaskPhase.UNDEFINED);
-    const attempts: number[] = new Array(size).fill(0);
-    const cacheStates: CatalogCacheStatus[] = new Array(size).fill(0);
-    let failures = 0;
-    let lastError: unknown;
-    const arrayName = generatedName(this.#execId.name, ctx.uniqueId, 0);
-    let phaseVersion = 0;
-    let pending: Promise<void> | undefined;
-    let dirty = false;
-    const taskId = task.id;
-    const emit = (phase: TaskPhase, final = false) => {
-      const ev = () =>
-        s.reporter.task({
-          taskId,
-          parentNodeExecutionId: {
-            executionId: this.#execId,
-            nodeId: ctx.uniqueId,
-          },
-          retryAttempt: 0,
-          phase,
-          phaseVersion: phaseVersion++,
-          taskType: "container_array",
-          inputValue: { case: "inputUri", value: ctx.inputUri },
-          outputResult: final && phase === TaskPhase.SUCCEEDED
-            ? { case: "outputUri", value: joinUri(O, "outputs.pb") }
-            : final && phase === TaskPhase.FAILED
-            ? { case: "error", value: toExecutionError(lastError) }
-            : { case: undefined },
-          metadata: {
-            generatedName: arrayName,
-            pluginIdentifier: "k8s-array",
-            externalResources: phases.map((p, i) => ({
-              externalId: `${arrayName}-n${i}-${Math.max(0, attempts[i] - 1)}`,
-              index: i,
-              retryAttempt: Math.max(0, attempts[i] - 1),
-              phase: p,
-              cacheStatus: cacheStates[i],
-            })),
-          },
-        });
-      if (final) return ev();
-      // coalesce intermediate updates
-      dirty = true;
-      if (!pending) {
-        pending = (async () => {
-          while (dirty) {
-            dirty = false;
-            await ev();
-            await new Promise((r) => setTimeout(r, 100));
-          }
-          pending = undefined;
-        })();
-      }
-      return pending;
-    };
-    await emit(TaskPhase.RUNNING);
-    const itemInputs = (i: number): LiteralMap => {
-      const literals: Record<string, Literal> = {};
-      for (const [name, lit] of Object.entries(ctx.inputs.literals)) {
-        literals[name] =
-          !an.boundInputs.includes(name) && lit.value.case === "collection"
-            ? lit.value.value.literals[i]
-            : lit;
-      }
-      return create(LiteralMapSchema, { literals });
-    };
-    const abortItems = new AbortController();
-    const forward = () => abortItems.abort(ctx.scope.abort.signal.reason);
-    ctx.scope.abort.signal.addEventListener("abort", forward, { once: true });
-    const itemScope: Scope = { ...ctx.scope, abort: abortItems };
-    const runItem = async (i: number) => {
-      let release: () => void;
-      try {
-        release = await sem.acquire(abortItems.signal);
-      } catch {
-        return; // aborted while waiting for a slot
-      }
-      try {
-        if (abortItems.signal.aborted) return;
-        const uid = fixedLengthId(
-          [ctx.uniqueId, String(arrayAttempt), `n${i}`],
-          20,
-        );
-        let rec = s.store.node(this.key, uid);
-        if (rec?.phase === "succeeded") {
-          results[i] = rec.outputUri
-            ? await readProto(LiteralMapSchema, rec.outputUri)
-            : EMPTY();
-          phases[i] = TaskPhase.SUCCEEDED;
-          return;
-        }
-        if (rec?.phase === "failed") {
-          failures++;
-          phases[i] = TaskPhase.FAILED;
-          return;
-        }
-        rec ??= {
-          phase: "running",
-          attempts: 0,
-          systemFailures: 0,
-          startedAt: Date.now(),
-          outputUri: "",
-          cacheStatus: 0,
-        };
-        const items = itemInputs(i);
-        const itemD = joinUri(ctx.D, String(i));
-        let inUri = ctx.inputUri;
-        if (individual) {
-          inUri = joinUri(itemD, "inputs.pb");
-          await writeProto(LiteralMapSchema, inUri, items);
-        }
-        try {
-          const r = await this.#runTaskAttempts({
-            ctx: {
-              ...ctx,
-              scope: itemScope,
-              node: sub,
-              markRunning: undefined,
-            },
-            task,
-            uniqueId: uid,
-            rec,
-            inputs: items,
-            itemInputs: items,
-            inputUri: inUri,
-            D: itemD,
-            outputDir: (a) => joinUri(O, String(i), String(a)),
-            report: false,
-            arrayIndex: i,
-            onPhase: (a, p) => {
-              attempts[i] = a + 1;
-              phases[i] = p;
-              emit(TaskPhase.RUNNING);
-            },
-          });
-          results[i] = r.outputs;
-          cacheStates[i] = r.cacheStatus ?? 0;
-          phases[i] = TaskPhase.SUCCEEDED;
-          s.store.putNode(this.key, uid, {
-            ...rec,
-            phase: "succeeded",
-            outputUri: r.outputUri,
-          });
-        } catch (e) {
-          if (e instanceof Aborted) return;
-          failures++;
-          lastError = e;
-          phases[i] = TaskPhase.FAILED;
-          const err = toExecutionError(e);
-          s.store.putNode(this.key, uid, {
-            ...rec,
-            phase: "failed",
-            error: { code: err.code, message: err.message, kind: err.kind },
-          });
-          if (size - failures < need) {
-            abortItems.abort(
-              new Aborted(
-                "array node can no longer reach its success criteria",
-              ),
-            );
-          }
-        }
-      } finally {
-        release();
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: size }, (_, i) => runItem(i)));
-    } finally {
-      ctx.scope.abort.signal.removeEventListener("abort", forward);
-    }
-    await pending;
-    if (ctx.scope.abort.signal.aborted) throw ctx.scope.abort.signal.reason;
-    const successes = results.filter((r) => r !== undefined).length;
-    if (successes < need) {
-      const failure = new NodeFailure(
-        "ArrayNodeFailed",
-        `array node ${ctx.node.id}: ${successes} of ${size} items succeeded, ${need} needed; ` +
-          `last error: ${toExecutionError(lastError).message}`,
-        toExecutionError(lastError).kind,
-        false,
-      );
-      lastError = failure;
-      await emit(TaskPhase.FAILED, true);
-      throw failure;
-    }
-    const literals: Record<string, Literal> = {};
-    for (const name of Object.keys(task.interface?.outputs?.variables ?? {})) {
-      literals[name] = create(LiteralSchema, {
-        value: {
-          case: "collection",
-          value: {
-            literals: results.map((r) => r?.literals[name] ?? noneLiteral()),
-          },
-        },
-      });
-    }
-    const outputs = create(LiteralMapSchema, { literals });
-    const outUri = joinUri(O, "outputs.pb");
-    await writeProto(LiteralMapSchema, outUri, outputs);
-    await emit(TaskPhase.SUCCEEDED, true);
-    return { outputs, outputUri: outUri };
-  }
-}
-
-interface NodeCtx {
-  scope: Scope;
-  node: Node;
-  uniqueId: string;
-  D: string;
-  inputs: LiteralMap;
-  inputUri: string;
-  rec: NodeRecord;
-  common: Record<string, unknown>;
-  running: boolean;
-  markRunning?: (extra?: Record<string, unknown>) => Promise<void>;
-}
-
-interface AttemptOpts {
-  ctx: NodeCtx;
-  task: TaskTemplate;
-  uniqueId: string;
-  rec: NodeRecord;
-  inputs: LiteralMap;
-  itemInputs?: LiteralMap;
-  inputUri: string;
-  D: string;
-  outputDir: (attempt: number) => string;
-  report: boolean;
-  arrayIndex?: number;
-  onPhase?: (attempt: number, phase: TaskPhase) => void;
 }

@@ -1,0 +1,144 @@
+/**
+ * Shared shapes of one execution's loop ({@link Run} in run.ts) and the
+ * node-kind modules (gate.ts, launch_plan.ts, array.ts) that it calls.
+ *
+ * @module
+ */
+import { create } from "@bufbuild/protobuf";
+import type { Client } from "@connectrpc/connect";
+import type { AdminService } from "@flyteidl/service/admin_pb.ts";
+import type { SignalService } from "@flyteidl/service/signal_pb.ts";
+import type { TaskExecution_Phase } from "@flyteidl/core/execution_pb.ts";
+import {
+  type LiteralMap,
+  LiteralMapSchema,
+} from "@flyteidl/core/literals_pb.ts";
+import type { Node, WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
+import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
+import type {
+  Identifier,
+  WorkflowExecutionIdentifier,
+} from "@flyteidl/core/identifier_pb.ts";
+import type { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
+import type { LaunchRequest } from "../launcher.ts";
+import type { EventReporter } from "./events.ts";
+import type { EngineStore, NodeRecord } from "./store.ts";
+import type { cacheDataset } from "./cache.ts";
+import type { CommandMapper } from "./process.ts";
+import type { Semaphore } from "./concurrency.ts";
+/** Settings shared by every run of one engine. */
+export interface RunSettings {
+  /** AdminService client events and child executions go to. */
+  admin: Client<typeof AdminService>;
+  /** SignalService client for gate nodes. */
+  signals: Client<typeof SignalService>;
+  /** The engine's store. */
+  store: EngineStore;
+  /** Reporter over `admin`. */
+  reporter: EventReporter;
+  /** Folder for task logs and scratch dirs. */
+  dataDir: string;
+  /** Extra folders searched for task commands before PATH. */
+  extraPath: string[];
+  /** Maps an image + argv to the local argv. */
+  commandMapper: CommandMapper;
+  /** Turns a log file path (relative to the log root) into an HTTP URL. */
+  logUrl: (relative: string) => string;
+  /** Poll interval for signals and child executions, ms. */
+  pollMs: number;
+  /** Max system failures before a node stops retrying (Flyte default 3). */
+  maxSystemFailures: number;
+  /** Base environment for task processes. */
+  baseEnv: Record<string, string>;
+  /** Engine-wide limit on concurrently running task processes. */
+  processes: Semaphore;
+}
+
+/** A graph being walked: a workflow template and what its nodes produced. */
+export interface Scope {
+  wf: WorkflowTemplate;
+  upstream: Record<string, string[]>;
+  parent?: { uniqueId: string; attempt: number };
+  /** Data base for children (`<parent O>`); undefined at top level. */
+  childBase?: string;
+  outputs: Map<string, LiteralMap>;
+  abort: AbortController;
+}
+
+/** What a finished node produced. */
+export interface NodeResult {
+  outputs: LiteralMap;
+  outputUri: string;
+  cacheStatus?: CatalogCacheStatus;
+  catalog?: { dataset: ReturnType<typeof cacheDataset>; tag: string };
+}
+
+/** One node being run. */
+export interface NodeCtx {
+  scope: Scope;
+  node: Node;
+  uniqueId: string;
+  D: string;
+  inputs: LiteralMap;
+  inputUri: string;
+  rec: NodeRecord;
+  common: Record<string, unknown>;
+  running: boolean;
+  markRunning?: (extra?: Record<string, unknown>) => Promise<void>;
+}
+
+/** Options of a task's attempts (a task node or one array item). */
+export interface AttemptOpts {
+  ctx: NodeCtx;
+  task: TaskTemplate;
+  uniqueId: string;
+  rec: NodeRecord;
+  inputs: LiteralMap;
+  itemInputs?: LiteralMap;
+  inputUri: string;
+  D: string;
+  outputDir: (attempt: number) => string;
+  report: boolean;
+  arrayIndex?: number;
+  onPhase?: (attempt: number, phase: TaskExecution_Phase) => void;
+}
+
+/**
+ * What node-kind modules may use of a running execution.
+ *
+ * @example
+ * ```ts
+ * import type { RunApi } from "./context.ts";
+ * const execName = (r: RunApi) => r.execId.name;
+ * ```
+ */
+export interface RunApi {
+  /** The launch request. */
+  readonly req: LaunchRequest;
+  /** `project:domain:name`. */
+  readonly key: string;
+  /** The execution id. */
+  readonly execId: WorkflowExecutionIdentifier;
+  /** Engine settings. */
+  readonly settings: RunSettings;
+  /** The task template of a node, from the closure. */
+  task(id: Identifier | undefined, nodeId: string): TaskTemplate;
+  /** Runs a task's attempts with retries and caching. */
+  runTaskAttempts(o: AttemptOpts): Promise<NodeResult>;
+}
+
+/** An empty LiteralMap. */
+export const EMPTY = (): LiteralMap => create(LiteralMapSchema, {});
+
+/**
+ * The closure key of an entity id.
+ *
+ * @example
+ * ```ts
+ * import { idKey } from "./context.ts";
+ * idKey(undefined); // ""
+ * ```
+ */
+export function idKey(id: Identifier | undefined): string {
+  return id ? `${id.project}/${id.domain}/${id.name}/${id.version}` : "";
+}
