@@ -87,6 +87,28 @@ import { gateNode } from "./gate.ts";
 import { launchPlanNode } from "./launch_plan.ts";
 import { arrayNode } from "./array.ts";
 
+/**
+ * `pyflyte-fast-execute --dest-dir <dir>` names a folder inside the task's
+ * container image (flytekit's default is `/root`). Each attempt gets its own
+ * container filesystem in Flyte, so the sandbox points the destination at the
+ * attempt's own scratch folder: code bundles of concurrent tasks never share
+ * (or litter) a machine folder.
+ */
+function localizeFastExecute(argv: string[], scratch: string): string[] {
+  const i = argv.findIndex((a) => /(^|\/)pyflyte-fast-execute$/.test(a));
+  if (i < 0) return argv;
+  const out = [...argv];
+  const end = out.indexOf("--", i);
+  for (let j = i + 1; j < (end < 0 ? out.length : end); j++) {
+    if (out[j] === "--dest-dir" && j + 1 < out.length) {
+      out[j + 1] = `${scratch}/code`;
+    } else if (out[j].startsWith("--dest-dir=")) {
+      out[j] = `--dest-dir=${scratch}/code`;
+    }
+  }
+  return out;
+}
+
 /** Runs one execution; see the module doc. */
 export class Run implements RunApi {
   readonly req: LaunchRequest;
@@ -1012,7 +1034,11 @@ export class Run implements RunApi {
       if (s.extraPath.length) {
         env.PATH = [...s.extraPath, env.PATH ?? ""].filter(Boolean).join(":");
       }
-      const mapped = s.commandMapper(container.image, argv);
+      const localized = localizeFastExecute(argv, scratch);
+      if (localized !== argv) {
+        await Deno.mkdir(`${scratch}/code`, { recursive: true });
+      }
+      const mapped = s.commandMapper(container.image, localized);
       const exe = await resolveCommand(mapped[0], s.extraPath, env.PATH);
       const timeout = o.ctx.node.metadata?.timeout ?? task.metadata?.timeout;
       const stdoutPath = `${s.dataDir}/logs/${stdoutRel}`;
