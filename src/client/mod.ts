@@ -63,3 +63,11 @@ export type {
   Token,
 } from "./auth/types.ts";
 export { Authenticator, DEFAULT_AUTH_HEADER } from "./auth/authenticator.ts";
+export {
+  findConfigFile,
+  loadConfig,
+  type LoadConfigOptions,
+  parseIni,
+  type PlatformConfig,
+  type StorageConfig,
+} from "./config.ts";
