@@ -326,7 +326,22 @@ export function authInterceptor(auth: Authenticator): Interceptor {
       }
       if (sent && sent[0] !== header[0]) req.header.delete(sent[0]);
       req.header.set(header[0], header[1]);
-      return await next(req as UnaryRequest);
+      try {
+        return await next(req as UnaryRequest);
+      } catch (again) {
+        if (
+          again instanceof ConnectError && again.code === Code.Unauthenticated
+        ) {
+          throw new ConnectError(
+            `the server rejected the token from ${auth.options.type} auth: ${again.rawMessage}`,
+            Code.Unauthenticated,
+            again.metadata,
+            undefined,
+            again,
+          );
+        }
+        throw again;
+      }
     }
   };
 }
