@@ -92,7 +92,7 @@ function oauthError(error: string, description = "", status = 400) {
  * await idp.close();
  * ```
  */
-export async function startOAuth2Server(
+export function startOAuth2Server(
   options: OAuth2ServerOptions,
 ): Promise<OAuth2Server> {
   const ttl = options.accessTokenTtlSeconds ?? 3600;
@@ -301,7 +301,7 @@ export async function startOAuth2Server(
     },
   );
   base = `http://127.0.0.1:${server.addr.port}`;
-  return {
+  return Promise.resolve({
     issuer: base,
     tokenEndpoint: `${base}/oauth2/token`,
     authorizationEndpoint: `${base}/oauth2/authorize`,
@@ -323,5 +323,5 @@ export async function startOAuth2Server(
     },
     counts,
     close: () => server.shutdown(),
-  };
+  });
 }

@@ -4,7 +4,7 @@ import {
   FlyteAuthenticationError,
   FlyteEntityAlreadyExistsError,
   FlyteEntityNotExistError,
-  FlyteError,
+  type FlyteError,
   FlyteInvalidInputError,
   FlytePermissionError,
   FlyteSystemError,
