@@ -102,6 +102,7 @@ export class FlyteError extends Error {
  * ```
  */
 export class FlyteEntityNotExistError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.NotFound;
 }
 
@@ -117,6 +118,7 @@ export class FlyteEntityNotExistError extends FlyteError {
  * ```
  */
 export class FlyteEntityAlreadyExistsError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.AlreadyExists;
 }
 
@@ -131,6 +133,7 @@ export class FlyteEntityAlreadyExistsError extends FlyteError {
  * ```
  */
 export class FlyteInvalidInputError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.InvalidArgument;
 }
 
@@ -145,6 +148,7 @@ export class FlyteInvalidInputError extends FlyteError {
  * ```
  */
 export class FlyteAuthenticationError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.Unauthenticated;
 }
 
@@ -158,6 +162,7 @@ export class FlyteAuthenticationError extends FlyteError {
  * ```
  */
 export class FlytePermissionError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.PermissionDenied;
 }
 
@@ -172,6 +177,7 @@ export class FlytePermissionError extends FlyteError {
  * ```
  */
 export class FlyteSystemUnavailableError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.Unavailable;
 }
 
@@ -185,6 +191,7 @@ export class FlyteSystemUnavailableError extends FlyteError {
  * ```
  */
 export class FlyteTimeoutError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.DeadlineExceeded;
 }
 
@@ -198,6 +205,7 @@ export class FlyteTimeoutError extends FlyteError {
  * ```
  */
 export class FlyteCancelledError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.Canceled;
 }
 
@@ -212,6 +220,7 @@ export class FlyteCancelledError extends FlyteError {
  * ```
  */
 export class FlyteSystemError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.Internal;
 }
 
@@ -225,6 +234,7 @@ export class FlyteSystemError extends FlyteError {
  * ```
  */
 export class RegistrationSkippedError extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.FailedPrecondition;
 }
 
@@ -239,6 +249,7 @@ export class RegistrationSkippedError extends FlyteError {
  * ```
  */
 export class FlyteAssertion extends FlyteError {
+  /** Code used when the constructor is not given one. */
   static override readonly defaultCode: Code = Code.FailedPrecondition;
 }
 

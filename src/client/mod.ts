@@ -71,3 +71,4 @@ export {
   type PlatformConfig,
   type StorageConfig,
 } from "./config.ts";
+export type { ClosableTransport } from "./transport/types.ts";
