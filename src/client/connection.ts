@@ -60,8 +60,8 @@ export interface ConnectionOptions {
    */
   auth?: AuthOptions;
   /**
-   * Deadline of each call attempt in ms (default 60000). A call's own
-   * `timeoutMs` wins.
+   * Deadline of each call attempt in ms (default 60000; 0 means none). A
+   * call's own `timeoutMs` wins.
    */
   deadlineMs?: number;
   /**
@@ -164,7 +164,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     baseUrl: ep.baseUrl,
     // node:tls `ca` replaces the default store; keep the defaults too.
     caCert: caPem ? [...tls.rootCertificates, caPem].join("\n") : undefined,
-    deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    deadlineMs: options.deadlineMs === 0
+      ? undefined
+      : options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     maxReceiveMessageBytes: options.maxReceiveMessageBytes ??
       DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
     keepAliveMs: options.keepAliveMs,

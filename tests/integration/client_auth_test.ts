@@ -148,14 +148,31 @@ Deno.test("auth: client credentials, then refresh when the token is revoked", as
       assertEquals(v.controlPlaneVersion?.Version, "secured");
       assertEquals(admin.calls.rejected, 1); // the first, anonymous call
       assertEquals(admin.calls.discovery, 1);
-      await conn.admin.getVersion({});
+      // Concurrent calls share the token (and would share one flow run).
+      await Promise.all([1, 2, 3, 4].map(() => conn.admin.getVersion({})));
       assertEquals(idp!.counts.client_credentials, 1);
       assertEquals(admin.calls.rejected, 1); // token reused
       idp!.expireAccessTokens();
       await conn.admin.getVersion({});
       assertEquals(idp!.counts.refresh_token, 1);
       assertEquals(idp!.counts.client_credentials, 1);
-      assertEquals(admin.calls.ok, 3);
+      assertEquals(admin.calls.ok, 6);
+    },
+  );
+});
+
+Deno.test("auth: concurrent first calls run the flow once", async () => {
+  await withSetup(
+    { idp: { clients: [{ id: "svc", secret: "x" }] } },
+    async ({ idp, admin, connect }) => {
+      const conn = connect({
+        type: "clientCredentials",
+        clientId: "svc",
+        clientSecret: "x",
+      });
+      await Promise.all([1, 2, 3, 4, 5].map(() => conn.admin.getVersion({})));
+      assertEquals(idp!.counts.client_credentials, 1);
+      assertEquals(admin.calls.ok, 5);
     },
   );
 });

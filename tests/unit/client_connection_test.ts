@@ -14,11 +14,13 @@ import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { AuthMetadataService } from "@flyteidl/service/auth_pb.ts";
 import { GetVersionResponseSchema } from "@flyteidl/admin/version_pb.ts";
 import { TaskSchema } from "@flyteidl/admin/task_pb.ts";
+import { ProjectsSchema } from "@flyteidl/admin/project_pb.ts";
 import {
   createConnection,
   FlyteEntityNotExistError,
   FlyteInvalidInputError,
   FlyteSystemUnavailableError,
+  FlyteTimeoutError,
   toFlyteError,
 } from "../../src/client/mod.ts";
 import type { RetryingTransport } from "../../src/client/transport/retry.ts";
@@ -32,6 +34,10 @@ async function startAdmin(port = 0) {
         return create(GetVersionResponseSchema, {
           controlPlaneVersion: { Version: "v-test" },
         });
+      },
+      async listProjects() {
+        await new Promise((r) => setTimeout(r, 300));
+        return create(ProjectsSchema, {});
       },
       getTask(req) {
         if (req.id?.name !== "t1") {
@@ -203,4 +209,25 @@ Deno.test("createConnection: rejects bad options with the field named", () => {
   }
   assert(err instanceof FlyteInvalidInputError);
   assert(err.message.includes("/nonexistent/ca.pem"));
+});
+
+Deno.test("createConnection: deadline per call, overridable per call", async () => {
+  const s = await startAdmin();
+  const conn = createConnection({
+    endpoint: `http://127.0.0.1:${s.port}`,
+    deadlineMs: 100,
+  });
+  try {
+    const err = toFlyteError(
+      await assertRejects(() => conn.admin.listProjects({})),
+      "list projects",
+    );
+    assert(err instanceof FlyteTimeoutError, err.message);
+    // DEADLINE_EXCEEDED is not retried.
+    assertEquals((conn.transport as RetryingTransport).reconnects, 0);
+    await conn.admin.listProjects({}, { timeoutMs: 5000 });
+  } finally {
+    conn.close();
+    await s.close();
+  }
 });
