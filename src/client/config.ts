@@ -43,7 +43,7 @@ export interface PlatformConfig {
   endpoint: string;
   /** Cleartext instead of TLS. Default false (flytekit's default). */
   insecure: boolean;
-  /** Skip TLS verification (read and reported; not supported, see README). */
+  /** Accept any server certificate (gRPC transport only). */
   insecureSkipVerify: boolean;
   /** CA file to trust in addition to the default store. */
   caCertFile?: string;

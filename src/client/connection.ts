@@ -54,6 +54,12 @@ export interface ConnectionOptions {
    */
   caCertFile?: string;
   /**
+   * Accept any server certificate (default false). gRPC only: Deno's fetch
+   * cannot skip verification, so with `transport: "rest"` this is refused
+   * (run Deno with `--unsafely-ignore-certificate-errors` instead).
+   */
+  insecureSkipVerify?: boolean;
+  /**
    * How to authenticate when the server asks (default `{ type: "pkce" }`,
    * like Flyte's own clients; nothing happens unless the server answers
    * UNAUTHENTICATED).
@@ -159,6 +165,11 @@ export function createConnection(options: ConnectionOptions): Connection {
   checkPositive("maxRetries", options.maxRetries);
   checkPositive("maxReceiveMessageBytes", options.maxReceiveMessageBytes);
   checkPositive("keepAliveMs", options.keepAliveMs);
+  if (options.insecureSkipVerify && kind === "rest") {
+    throw new FlyteInvalidInputError(
+      'insecureSkipVerify: not supported with transport "rest" (Deno\'s fetch always verifies; run deno with --unsafely-ignore-certificate-errors instead)',
+    );
+  }
   const caPem = options.caCertFile ? readCa(options.caCertFile) : undefined;
   const params: TransportParams = {
     baseUrl: ep.baseUrl,
@@ -170,6 +181,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     maxReceiveMessageBytes: options.maxReceiveMessageBytes ??
       DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
     keepAliveMs: options.keepAliveMs,
+    insecureSkipVerify: options.insecureSkipVerify,
   };
   const httpClient = caPem && ep.secure
     ? Deno.createHttpClient({ caCerts: [caPem] })

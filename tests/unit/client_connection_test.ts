@@ -21,6 +21,7 @@ import {
   FlyteInvalidInputError,
   FlyteSystemUnavailableError,
   FlyteTimeoutError,
+  loadConfig,
   toFlyteError,
 } from "../../src/client/mod.ts";
 import type { RetryingTransport } from "../../src/client/transport/retry.ts";
@@ -226,6 +227,27 @@ Deno.test("createConnection: deadline per call, overridable per call", async () 
     // DEADLINE_EXCEEDED is not retried.
     assertEquals((conn.transport as RetryingTransport).reconnects, 0);
     await conn.admin.listProjects({}, { timeoutMs: 5000 });
+  } finally {
+    conn.close();
+    await s.close();
+  }
+});
+
+Deno.test("createConnection accepts a loaded PlatformConfig as it is", async () => {
+  const s = await startAdmin();
+  const config = loadConfig({
+    env: {
+      FLYTE_PLATFORM_URL: `dns:///127.0.0.1:${s.port}`,
+      FLYTE_PLATFORM_INSECURE: "True",
+    },
+    cwd: "/nonexistent",
+    home: "/nonexistent",
+  });
+  const conn = createConnection(config);
+  try {
+    assertEquals(conn.endpoint, `127.0.0.1:${s.port}`);
+    const v = await conn.admin.getVersion({});
+    assertEquals(v.controlPlaneVersion?.Version, "v-test");
   } finally {
     conn.close();
     await s.close();

@@ -28,7 +28,10 @@ import type { ClosableTransport, TransportParams } from "./types.ts";
 export function createGrpcTransportFor(
   params: TransportParams & { interceptors: Interceptor[] },
 ): ClosableTransport {
-  const nodeOptions = params.caCert ? { ca: params.caCert } : {};
+  const nodeOptions = {
+    ...(params.caCert ? { ca: params.caCert } : {}),
+    ...(params.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
+  };
   const sessionManager = new Http2SessionManager(
     params.baseUrl,
     {

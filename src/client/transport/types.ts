@@ -17,6 +17,8 @@ export interface TransportParams {
   baseUrl: string;
   /** PEM text of extra trusted CA certificates (replaces the default store). */
   caCert?: string;
+  /** Accept any server certificate (gRPC only). */
+  insecureSkipVerify?: boolean;
   /** Deadline applied to calls that do not set `timeoutMs`. */
   deadlineMs?: number;
   /** Largest response message accepted, in bytes. */
