@@ -239,6 +239,11 @@ Deno.test("auth: PKCE with the local redirect listener and a 0600 token cache", 
       assertEquals(idp!.counts.authorize, 1);
       assertEquals(admin.calls.rejected, rejectedBefore);
       assertEquals(urls.length, 1);
+      // Revoked access token: the refresh token renews it, no new sign-in.
+      idp!.expireAccessTokens();
+      await conn2.admin.getVersion({});
+      assertEquals(idp!.counts.refresh_token, 1);
+      assertEquals(idp!.counts.authorize, 1);
     },
   );
 });
@@ -352,4 +357,25 @@ Deno.test("auth: a server with auth off answers UNIMPLEMENTED to discovery", asy
     const conn = connect({ type: "pkce" });
     assertEquals(await conn.authenticator.metadata(), null);
   });
+});
+
+Deno.test("auth: a token about to expire is refreshed before the call", async () => {
+  await withSetup(
+    {
+      // 10 s lifetime is inside the 30 s renewal margin: every call renews.
+      idp: { clients: [{ id: "svc", secret: "x" }], accessTokenTtlSeconds: 10 },
+    },
+    async ({ idp, admin, connect }) => {
+      const conn = connect({
+        type: "clientCredentials",
+        clientId: "svc",
+        clientSecret: "x",
+      });
+      await conn.admin.getVersion({});
+      const rejected = admin.calls.rejected;
+      await conn.admin.getVersion({});
+      assertEquals(idp!.counts.refresh_token, 1);
+      assertEquals(admin.calls.rejected, rejected); // no rejected call first
+    },
+  );
 });
