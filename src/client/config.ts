@@ -12,6 +12,7 @@
  * FLYTE_CREDENTIALS_CLIENT_SECRET, FLYTE_CREDENTIALS_CLIENT_SECRET_FROM_FILE,
  * FLYTE_CREDENTIALS_CLIENT_SECRET_FROM_ENV_VAR, FLYTE_CREDENTIALS_SCOPES,
  * FLYTE_CREDENTIALS_AUDIENCE, FLYTE_CREDENTIALS_COMMAND,
+ * FLYTE_CREDENTIALS_PROXY_COMMAND,
  * FLYTE_CREDENTIALS_AUTHORIZATION_METADATA_KEY, FLYTE_AWS_ENDPOINT,
  * FLYTE_AWS_ACCESS_KEY_ID, FLYTE_AWS_SECRET_ACCESS_KEY.
  *
@@ -51,6 +52,8 @@ export interface PlatformConfig {
   consoleEndpoint?: string;
   /** Auth settings (default: PKCE, used only if the server asks). */
   auth: AuthOptions;
+  /** Command printing an identity-aware-proxy token, when configured. */
+  proxyCommand?: string[];
   /** Storage settings, when configured. */
   storage: StorageConfig;
   /** The file the values came from, if any. */
@@ -129,6 +132,7 @@ const YAML_KEYS: Record<string, string> = {
   "admin.audience": "credentials.audience",
   "admin.command": "credentials.command",
   "admin.tokenUrl": "credentials.token_url",
+  "admin.proxyCommand": "credentials.proxy_command",
   "admin.authorizationHeader": "credentials.authorization_metadata_key",
   "storage.connection.endpoint": "storage.endpoint",
   "storage.connection.access-key": "storage.access_key_id",
@@ -185,6 +189,7 @@ const ENV_KEYS: Record<string, string> = {
   "credentials.scopes": "FLYTE_CREDENTIALS_SCOPES",
   "credentials.audience": "FLYTE_CREDENTIALS_AUDIENCE",
   "credentials.command": "FLYTE_CREDENTIALS_COMMAND",
+  "credentials.proxy_command": "FLYTE_CREDENTIALS_PROXY_COMMAND",
   "credentials.authorization_metadata_key":
     "FLYTE_CREDENTIALS_AUTHORIZATION_METADATA_KEY",
   "storage.endpoint": "FLYTE_AWS_ENDPOINT",
@@ -430,6 +435,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PlatformConfig {
     caCertFile: str("platform.ca_cert_file_path"),
     consoleEndpoint: str("platform.console_endpoint"),
     auth,
+    proxyCommand: list(get("credentials.proxy_command")),
     storage,
     configFile: file,
   };

@@ -17,6 +17,7 @@ import { AuthMetadataService } from "@flyteidl/service/auth_pb.ts";
 import { IdentityService } from "@flyteidl/service/identity_pb.ts";
 import { Authenticator, authInterceptor } from "./auth/authenticator.ts";
 import { discoverAuthMetadata } from "./auth/discovery.ts";
+import { proxyAuthInterceptor } from "./auth/proxy.ts";
 import type { AuthOptions } from "./auth/types.ts";
 import { parseEndpoint } from "./endpoint.ts";
 import { FlyteInvalidInputError } from "./errors.ts";
@@ -65,6 +66,11 @@ export interface ConnectionOptions {
    * UNAUTHENTICATED).
    */
   auth?: AuthOptions;
+  /**
+   * Command printing a token for an identity-aware proxy in front of the
+   * endpoint, sent as `proxy-authorization: Bearer <token>` (default none).
+   */
+  proxyCommand?: string[];
   /**
    * Deadline of each call attempt in ms (default 60000; 0 means none). A
    * call's own `timeoutMs` wins.
@@ -196,6 +202,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     });
     return next(req);
   };
+  const outer: Interceptor[] = options.proxyCommand?.length
+    ? [headerInterceptor, proxyAuthInterceptor(options.proxyCommand)]
+    : [headerInterceptor];
   const make = (interceptors: Interceptor[]): ClosableTransport =>
     kind === "grpc"
       ? createGrpcTransportFor({ ...params, interceptors })
@@ -207,7 +216,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       });
   const retry = { maxRetries: options.maxRetries ?? 3 };
   const anonymous = new RetryingTransport(
-    () => make([headerInterceptor]),
+    () => make(outer),
     retry,
   );
   const authenticator = new Authenticator({
@@ -217,7 +226,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     fetch: fetchFn,
   });
   const transport = new RetryingTransport(
-    () => make([headerInterceptor, authInterceptor(authenticator)]),
+    () => make([...outer, authInterceptor(authenticator)]),
     retry,
   );
   return {

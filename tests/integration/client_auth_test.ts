@@ -379,3 +379,42 @@ Deno.test("auth: a token about to expire is refreshed before the call", async ()
     },
   );
 });
+
+Deno.test("auth: proxy command sets proxy-authorization, re-run when rejected", async () => {
+  let proxyToken = "p1";
+  const seen: string[] = [];
+  const routes = (router: ConnectRouter) =>
+    router.service(AdminService, {
+      getVersion(_req, ctx) {
+        const v = ctx.requestHeader.get("proxy-authorization") ?? "";
+        seen.push(v);
+        if (v !== `Bearer ${proxyToken}`) {
+          throw new ConnectError("proxy: bad token", Code.Unauthenticated);
+        }
+        return create(GetVersionResponseSchema, {});
+      },
+    });
+  const server = http2.createServer(connectNodeAdapter({ routes }));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  const file = await Deno.makeTempFile();
+  await Deno.writeTextFile(file, "p1\n");
+  const conn = createConnection({
+    endpoint: `http://127.0.0.1:${port}`,
+    auth: { type: "none" },
+    proxyCommand: ["cat", file],
+  });
+  try {
+    await conn.admin.getVersion({});
+    await conn.admin.getVersion({});
+    assertEquals(seen, ["Bearer p1", "Bearer p1"]);
+    // The proxy rotates its token; the command now prints the new one.
+    proxyToken = "p2";
+    await Deno.writeTextFile(file, "p2\n");
+    await conn.admin.getVersion({});
+    assertEquals(seen.slice(2), ["Bearer p1", "Bearer p2"]);
+  } finally {
+    conn.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

@@ -120,6 +120,7 @@ Deno.test("loadConfig: env vars beat the file; a secret forces client credential
       FLYTE_PLATFORM_CONSOLE_ENDPOINT: "http://console:1",
       FLYTE_CREDENTIALS_CLIENT_SECRET_FROM_FILE: path.join(root, "secret.txt"),
       FLYTE_CREDENTIALS_SCOPES: "a,b",
+      FLYTE_CREDENTIALS_PROXY_COMMAND: '["print-token", "--iap"]',
     },
     cwd: root,
     home: root,
@@ -127,6 +128,7 @@ Deno.test("loadConfig: env vars beat the file; a secret forces client credential
   assertEquals(cfg.endpoint, "other:8089");
   assertEquals(cfg.insecure, true);
   assertEquals(cfg.consoleEndpoint, "http://console:1");
+  assertEquals(cfg.proxyCommand, ["print-token", "--iap"]);
   assertEquals(cfg.auth, {
     type: "clientCredentials",
     clientId: "my-client",
