@@ -121,6 +121,8 @@ export interface Connection {
   readonly authenticator: Authenticator;
   /** Closes open connections. Calls made afterwards reconnect. */
   close(): void;
+  /** Same as {@link Connection.close}, for `using conn = createConnection(...)`. */
+  [Symbol.dispose](): void;
 }
 
 function readCa(file: string): string {
@@ -229,6 +231,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     () => make([...outer, authInterceptor(authenticator)]),
     retry,
   );
+  const close = () => {
+    transport.close();
+    anonymous.close();
+    httpClient?.close();
+  };
   return {
     endpoint: ep.authority,
     baseUrl: ep.baseUrl,
@@ -241,10 +248,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     identity: createClient(IdentityService, transport),
     transport,
     authenticator,
-    close() {
-      transport.close();
-      anonymous.close();
-      httpClient?.close();
-    },
+    close,
+    [Symbol.dispose]: close,
   };
 }

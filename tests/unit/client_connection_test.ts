@@ -253,3 +253,19 @@ Deno.test("createConnection accepts a loaded PlatformConfig as it is", async () 
     await s.close();
   }
 });
+
+Deno.test("createConnection: maxReceiveMessageBytes bounds responses", async () => {
+  const s = await startAdmin();
+  try {
+    using small = createConnection({
+      endpoint: `http://127.0.0.1:${s.port}`,
+      maxReceiveMessageBytes: 4,
+    });
+    const err = toFlyteError(
+      await assertRejects(() => small.admin.getVersion({})),
+    );
+    assertEquals(err.code, Code.ResourceExhausted);
+  } finally {
+    await s.close();
+  }
+});
