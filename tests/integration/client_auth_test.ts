@@ -348,7 +348,10 @@ Deno.test("auth: none configured against a server that demands it", async () => 
       await assertRejects(() => connect({ type: "none" }).admin.getVersion({})),
     );
     assert(err instanceof FlyteAuthenticationError);
-    assertStringIncludes(err.message, "missing or invalid flyte-authorization");
+    assertStringIncludes(
+      err.message,
+      "missing or invalid flyte-authorization (the server requires authentication and no auth is configured",
+    );
   });
 });
 

@@ -303,10 +303,19 @@ export function authInterceptor(auth: Authenticator): Interceptor {
       if (
         req.stream ||
         !(err instanceof ConnectError) ||
-        err.code !== Code.Unauthenticated ||
-        auth.options.type === "none"
+        err.code !== Code.Unauthenticated
       ) {
         throw err;
+      }
+      if (auth.options.type === "none") {
+        throw new ConnectError(
+          `${err.rawMessage} (the server requires authentication and no auth is configured: ` +
+            "set auth in the connection options, or FLYTE_CREDENTIALS_* / admin.authType in the config)",
+          Code.Unauthenticated,
+          err.metadata,
+          undefined,
+          err,
+        );
       }
       const rejected = sent?.[1].replace(/^Bearer /, "");
       let header: [string, string];
