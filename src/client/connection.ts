@@ -50,8 +50,9 @@ export interface ConnectionOptions {
    */
   transport?: "grpc" | "rest";
   /**
-   * PEM file of CA certificates to trust in addition to the default store
-   * (default: none, the default store only).
+   * PEM file of CA certificates to trust in addition to the bundled roots
+   * and the operating system's store, which are always trusted (default:
+   * none).
    */
   caCertFile?: string;
   /**
@@ -138,6 +139,29 @@ function readCa(file: string): string {
   }
 }
 
+/** The operating system's CA store plus `extra`, for fetch. */
+function systemCas(extra?: string): string[] {
+  let system: string[] = [];
+  try {
+    system = tls.getCACertificates("system");
+  } catch {
+    // no readable system store: the bundled roots still apply
+  }
+  return extra ? [...system, extra] : system;
+}
+
+/**
+ * Everything trusted over node:tls: its `ca` option replaces the default
+ * store, so list the bundled roots, the system store and the CA file.
+ */
+function trustedCas(extra?: string): string[] {
+  const all = new Set<string>(tls.rootCertificates);
+  for (const c of systemCas()) all.add(c);
+  const out = [...all];
+  if (extra) out.push(extra);
+  return out;
+}
+
 function checkPositive(name: string, v: number | undefined) {
   if (v !== undefined && !(Number.isFinite(v) && v >= 0)) {
     throw new FlyteInvalidInputError(
@@ -181,8 +205,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   const caPem = options.caCertFile ? readCa(options.caCertFile) : undefined;
   const params: TransportParams = {
     baseUrl: ep.baseUrl,
-    // node:tls `ca` replaces the default store; keep the defaults too.
-    caCert: caPem ? [...tls.rootCertificates, caPem].join("\n") : undefined,
+    caCert: ep.secure ? trustedCas(caPem).join("\n") : undefined,
     deadlineMs: options.deadlineMs === 0
       ? undefined
       : options.deadlineMs ?? DEFAULT_DEADLINE_MS,
@@ -191,8 +214,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     keepAliveMs: options.keepAliveMs,
     insecureSkipVerify: options.insecureSkipVerify,
   };
-  const httpClient = caPem && ep.secure
-    ? Deno.createHttpClient({ caCerts: [caPem] })
+  // fetch trusts the bundled roots; add the system store and the CA file.
+  const httpClient = ep.secure
+    ? Deno.createHttpClient({ caCerts: systemCas(caPem) })
     : undefined;
   const fetchFn: typeof fetch = httpClient
     ? (input, init) => fetch(input, { ...init, client: httpClient })
