@@ -21,7 +21,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { AuthOptions } from "./auth/types.ts";
 import { FlyteInvalidInputError } from "./errors.ts";
 
@@ -139,7 +138,9 @@ const YAML_KEYS: Record<string, string> = {
   "storage.connection.secret-key": "storage.secret_access_key",
 };
 
-function readYaml(text: string, file: string): Flat {
+async function readYaml(text: string, file: string): Promise<Flat> {
+  // Loaded on demand: most processes never read a YAML config.
+  const { parse: parseYaml } = await import("yaml");
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -280,7 +281,7 @@ export function findConfigFile(
  * @example
  * ```ts
  * import { loadConfig } from "./config.ts";
- * const cfg = loadConfig({
+ * const cfg = await loadConfig({
  *   env: { FLYTE_PLATFORM_URL: "dns:///flyte.example.com:443" },
  *   cwd: "/nonexistent",
  *   home: "/nonexistent",
@@ -288,14 +289,16 @@ export function findConfigFile(
  * console.log(cfg.endpoint, cfg.insecure); // "flyte.example.com:443" false
  * ```
  */
-export function loadConfig(options: LoadConfigOptions = {}): PlatformConfig {
+export async function loadConfig(
+  options: LoadConfigOptions = {},
+): Promise<PlatformConfig> {
   const env = options.env ?? Deno.env.toObject();
   const file = findConfigFile({ ...options, env });
   let values: Flat = new Map();
   if (file) {
     let text: string;
     try {
-      text = fs.readFileSync(file, "utf8");
+      text = await fs.promises.readFile(file, "utf8");
     } catch (cause) {
       throw new FlyteInvalidInputError(
         `config file ${JSON.stringify(file)}: cannot read: ${
@@ -304,7 +307,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PlatformConfig {
         { cause },
       );
     }
-    if (/\.ya?ml$/i.test(file)) values = readYaml(text, file);
+    if (/\.ya?ml$/i.test(file)) values = await readYaml(text, file);
     else {
       for (const [k, v] of parseIni(text, file)) {
         values.set(INI_ALIASES[k] ?? k, v);
@@ -343,7 +346,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PlatformConfig {
   const secretFile = str("credentials.client_credentials_secret_location");
   if (!secret && secretFile) {
     try {
-      secret = fs.readFileSync(secretFile, "utf8").trim();
+      secret = (await fs.promises.readFile(secretFile, "utf8")).trim();
     } catch (cause) {
       throw new FlyteInvalidInputError(
         `${

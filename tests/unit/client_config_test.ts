@@ -1,7 +1,7 @@
 import {
   assertEquals,
+  assertRejects,
   assertStringIncludes,
-  assertThrows,
 } from "../helpers/assert.ts";
 import * as path from "node:path";
 import {
@@ -78,7 +78,7 @@ Deno.test("loadConfig: search order flytekit.config > ~/.flyte/config > config.y
 
 Deno.test("loadConfig: flytectl YAML", async () => {
   const root = await tmpTree({ "c.yaml": YAML });
-  const cfg = loadConfig({
+  const cfg = await loadConfig({
     env: { FLYTECTL_CONFIG: path.join(root, "c.yaml") },
     cwd: root,
     home: root,
@@ -95,7 +95,7 @@ Deno.test("loadConfig: flytectl YAML", async () => {
 
 Deno.test("loadConfig: flytekit ini with external command and storage", async () => {
   const root = await tmpTree({ "flytekit.config": INI });
-  const cfg = loadConfig({ env: {}, cwd: root, home: root });
+  const cfg = await loadConfig({ env: {}, cwd: root, home: root });
   assertEquals(cfg.endpoint, "localhost:30081");
   assertEquals(cfg.insecure, true);
   assertEquals(cfg.auth, {
@@ -112,7 +112,7 @@ Deno.test("loadConfig: flytekit ini with external command and storage", async ()
 
 Deno.test("loadConfig: env vars beat the file; a secret forces client credentials", async () => {
   const root = await tmpTree({ "c.yaml": YAML, "secret.txt": "s3cr3t\n" });
-  const cfg = loadConfig({
+  const cfg = await loadConfig({
     env: {
       FLYTECTL_CONFIG: path.join(root, "c.yaml"),
       FLYTE_PLATFORM_URL: "other:8089",
@@ -137,8 +137,8 @@ Deno.test("loadConfig: env vars beat the file; a secret forces client credential
   });
 });
 
-Deno.test("loadConfig: defaults without any file", () => {
-  const cfg = loadConfig({
+Deno.test("loadConfig: defaults without any file", async () => {
+  const cfg = await loadConfig({
     env: {},
     cwd: "/nonexistent",
     home: "/nonexistent",
@@ -154,17 +154,17 @@ Deno.test("loadConfig: bad input names the file, line or variable", async () => 
     "bad.config": "[platform]\nthis line is wrong\n",
     "bad.yaml": "admin: [unclosed\n",
   });
-  const e1 = assertThrows(
+  const e1 = await assertRejects(
     () => loadConfig({ configFile: path.join(root, "bad.config"), env: {} }),
     FlyteInvalidInputError,
   );
   assertStringIncludes(e1.message, "bad.config:2");
-  const e2 = assertThrows(
+  const e2 = await assertRejects(
     () => loadConfig({ configFile: path.join(root, "bad.yaml"), env: {} }),
     FlyteInvalidInputError,
   );
   assertStringIncludes(e2.message, "bad.yaml: not valid YAML");
-  const e3 = assertThrows(
+  const e3 = await assertRejects(
     () =>
       loadConfig({
         env: { FLYTE_PLATFORM_INSECURE: "maybe" },
@@ -174,12 +174,12 @@ Deno.test("loadConfig: bad input names the file, line or variable", async () => 
     FlyteInvalidInputError,
   );
   assertStringIncludes(e3.message, "FLYTE_PLATFORM_INSECURE");
-  const e4 = assertThrows(
+  const e4 = await assertRejects(
     () => loadConfig({ configFile: path.join(root, "missing.yaml"), env: {} }),
     FlyteInvalidInputError,
   );
   assertStringIncludes(e4.message, "missing.yaml");
-  const e5 = assertThrows(
+  const e5 = await assertRejects(
     () =>
       loadConfig({
         env: { FLYTE_CREDENTIALS_AUTH_MODE: "ClientSecret" },

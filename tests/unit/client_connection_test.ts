@@ -235,7 +235,7 @@ Deno.test("createConnection: deadline per call, overridable per call", async () 
 
 Deno.test("createConnection accepts a loaded PlatformConfig as it is", async () => {
   const s = await startAdmin();
-  const config = loadConfig({
+  const config = await loadConfig({
     env: {
       FLYTE_PLATFORM_URL: `dns:///127.0.0.1:${s.port}`,
       FLYTE_PLATFORM_INSECURE: "True",
