@@ -24,7 +24,16 @@ import * as path from "node:path";
 import type { AuthOptions } from "./auth/types.ts";
 import { FlyteInvalidInputError } from "./errors.ts";
 
-/** S3-compatible storage settings found in the config. */
+/**
+ * S3-compatible storage settings found in the config.
+ *
+ * @example
+ * ```ts
+ * import type { StorageConfig } from "./config.ts";
+ * const s: StorageConfig = { endpoint: "http://localhost:30002" };
+ * console.log(s.endpoint);
+ * ```
+ */
 export interface StorageConfig {
   /** Endpoint URL, e.g. `http://localhost:30002`. */
   endpoint?: string;
@@ -37,6 +46,13 @@ export interface StorageConfig {
 /**
  * The platform configuration. Its fields match {@link ConnectionOptions}, so
  * it can be passed to `createConnection` as it is.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * const cfg = await loadConfig({ env: {}, cwd: "/nonexistent", home: "/nonexistent" });
+ * console.log(cfg.endpoint, cfg.auth.type); // "localhost:30080" "pkce"
+ * ```
  */
 export interface PlatformConfig {
   /** Admin endpoint (`dns:///` stripped). Default `localhost:30080`. */
@@ -59,7 +75,16 @@ export interface PlatformConfig {
   configFile?: string;
 }
 
-/** Options of {@link loadConfig}. */
+/**
+ * Options of {@link loadConfig}.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, type LoadConfigOptions } from "./config.ts";
+ * const o: LoadConfigOptions = { env: { FLYTE_PLATFORM_URL: "localhost:30080" }, cwd: "/nonexistent", home: "/nonexistent" };
+ * console.log((await loadConfig(o)).endpoint);
+ * ```
+ */
 export interface LoadConfigOptions {
   /** Explicit config file (beats the search). */
   configFile?: string;

@@ -26,12 +26,42 @@ import { createRestTransport } from "./transport/rest.ts";
 import { RetryingTransport } from "./transport/retry.ts";
 import type { ClosableTransport, TransportParams } from "./transport/types.ts";
 
-/** Default per-call deadline: 60 s (flytekit's, added after hangs on dead connections). */
+/**
+ * Default per-call deadline: 60 s (flytekit's, added after hangs on dead connections).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DEADLINE_MS } from "./connection.ts";
+ * console.log(DEFAULT_DEADLINE_MS); // 60000
+ * ```
+ */
 export const DEFAULT_DEADLINE_MS = 60_000;
-/** Default largest response accepted: 256 MiB (gRPC's own default is 4 MiB). */
+/**
+ * Default largest response accepted: 256 MiB (gRPC's own default is 4 MiB).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "./connection.ts";
+ * console.log(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES); // 268435456
+ * ```
+ */
 export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-/** Options of {@link createConnection}. */
+/**
+ * Options of {@link createConnection}.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectionOptions } from "./connection.ts";
+ * const options: ConnectionOptions = {
+ *   endpoint: "dns:///flyte.example.com:443",
+ *   transport: "grpc",
+ *   auth: { type: "pkce" },
+ *   deadlineMs: 30_000,
+ * };
+ * console.log(options.endpoint);
+ * ```
+ */
 export interface ConnectionOptions {
   /**
    * The FlyteAdmin endpoint: `host:port`, `dns:///host:port` (flytectl's
@@ -96,6 +126,14 @@ export interface ConnectionOptions {
 /**
  * A connection to one Flyte endpoint with a typed client per service.
  * Connections are made lazily, on the first call.
+ *
+ * @example
+ * ```ts ignore
+ * import { createConnection } from "./connection.ts";
+ * using conn = createConnection({ endpoint: "localhost:30080", insecure: true });
+ * const projects = await conn.admin.listProjects({});
+ * console.log(projects.projects.map((p) => p.id));
+ * ```
  */
 export interface Connection {
   /** `host:port` of the endpoint. */

@@ -6,7 +6,16 @@
  */
 import { FlyteInvalidInputError } from "./errors.ts";
 
-/** A parsed endpoint. */
+/**
+ * A parsed endpoint.
+ *
+ * @example
+ * ```ts
+ * import { parseEndpoint, type ParsedEndpoint } from "./endpoint.ts";
+ * const e: ParsedEndpoint = parseEndpoint("flyte.example.com");
+ * console.log(e.authority, e.secure); // "flyte.example.com:443" true
+ * ```
+ */
 export interface ParsedEndpoint {
   /** `host:port`, the form flytectl prints and console URLs are built from. */
   readonly authority: string;

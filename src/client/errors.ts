@@ -43,7 +43,16 @@ export function codeName(code: Code): string {
   return CODE_NAMES[code] ?? `CODE_${code}`;
 }
 
-/** Options accepted by every {@link FlyteError} constructor. */
+/**
+ * Options accepted by every {@link FlyteError} constructor.
+ *
+ * @example
+ * ```ts
+ * import { Code, FlyteError, type FlyteErrorOptions } from "./errors.ts";
+ * const o: FlyteErrorOptions = { code: Code.Internal, serverMessage: "db locked" };
+ * console.log(new FlyteError("admin failed", o).codeName); // "INTERNAL"
+ * ```
+ */
 export interface FlyteErrorOptions {
   /** gRPC status code; defaults to the class's own code. */
   code?: Code;
@@ -98,7 +107,8 @@ export class FlyteError extends Error {
  * @example
  * ```ts
  * import { FlyteEntityNotExistError } from "./errors.ts";
- * throw new FlyteEntityNotExistError("workflow p/d/wf@v1 not found");
+ * const err = new FlyteEntityNotExistError("workflow p/d/wf@v1 not found");
+ * console.log(err.codeName);
  * ```
  */
 export class FlyteEntityNotExistError extends FlyteError {
@@ -129,7 +139,8 @@ export class FlyteEntityAlreadyExistsError extends FlyteError {
  * @example
  * ```ts
  * import { FlyteInvalidInputError } from "./errors.ts";
- * throw new FlyteInvalidInputError("unknown input 'y'; expected: x: int");
+ * const err = new FlyteInvalidInputError("unknown input 'y'; expected: x: int");
+ * console.log(err.codeName);
  * ```
  */
 export class FlyteInvalidInputError extends FlyteError {
@@ -144,7 +155,8 @@ export class FlyteInvalidInputError extends FlyteError {
  * @example
  * ```ts
  * import { FlyteAuthenticationError } from "./errors.ts";
- * throw new FlyteAuthenticationError("token endpoint said: invalid_client");
+ * const err = new FlyteAuthenticationError("token endpoint said: invalid_client");
+ * console.log(err.codeName);
  * ```
  */
 export class FlyteAuthenticationError extends FlyteError {
@@ -158,7 +170,8 @@ export class FlyteAuthenticationError extends FlyteError {
  * @example
  * ```ts
  * import { FlytePermissionError } from "./errors.ts";
- * throw new FlytePermissionError("create execution p/d/x: denied");
+ * const err = new FlytePermissionError("create execution p/d/x: denied");
+ * console.log(err.codeName);
  * ```
  */
 export class FlytePermissionError extends FlyteError {
@@ -173,7 +186,8 @@ export class FlytePermissionError extends FlyteError {
  * @example
  * ```ts
  * import { FlyteSystemUnavailableError } from "./errors.ts";
- * throw new FlyteSystemUnavailableError("localhost:30080 refused the connection");
+ * const err = new FlyteSystemUnavailableError("localhost:30080 refused the connection");
+ * console.log(err.codeName);
  * ```
  */
 export class FlyteSystemUnavailableError extends FlyteError {
@@ -187,7 +201,8 @@ export class FlyteSystemUnavailableError extends FlyteError {
  * @example
  * ```ts
  * import { FlyteTimeoutError } from "./errors.ts";
- * throw new FlyteTimeoutError("execution p/d/x did not finish within 60 s");
+ * const err = new FlyteTimeoutError("execution p/d/x did not finish within 60 s");
+ * console.log(err.codeName);
  * ```
  */
 export class FlyteTimeoutError extends FlyteError {
@@ -201,7 +216,8 @@ export class FlyteTimeoutError extends FlyteError {
  * @example
  * ```ts
  * import { FlyteCancelledError } from "./errors.ts";
- * throw new FlyteCancelledError("wait for p/d/x was aborted");
+ * const err = new FlyteCancelledError("wait for p/d/x was aborted");
+ * console.log(err.codeName);
  * ```
  */
 export class FlyteCancelledError extends FlyteError {
@@ -216,7 +232,8 @@ export class FlyteCancelledError extends FlyteError {
  * @example
  * ```ts
  * import { FlyteSystemError } from "./errors.ts";
- * throw new FlyteSystemError("admin failed: database is locked");
+ * const err = new FlyteSystemError("admin failed: database is locked");
+ * console.log(err.codeName);
  * ```
  */
 export class FlyteSystemError extends FlyteError {
@@ -230,7 +247,8 @@ export class FlyteSystemError extends FlyteError {
  * @example
  * ```ts
  * import { RegistrationSkippedError } from "./errors.ts";
- * throw new RegistrationSkippedError("reference task t1 is registered elsewhere");
+ * const err = new RegistrationSkippedError("reference task t1 is registered elsewhere");
+ * console.log(err.codeName);
  * ```
  */
 export class RegistrationSkippedError extends FlyteError {
@@ -245,7 +263,8 @@ export class RegistrationSkippedError extends FlyteError {
  * @example
  * ```ts
  * import { FlyteAssertion } from "./errors.ts";
- * throw new FlyteAssertion("execution p/d/x failed: no outputs");
+ * const err = new FlyteAssertion("execution p/d/x failed: no outputs");
+ * console.log(err.codeName);
  * ```
  */
 export class FlyteAssertion extends FlyteError {

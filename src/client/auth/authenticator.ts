@@ -21,13 +21,34 @@ import { type FetchFn, refreshToken } from "./oauth2.ts";
 import { defaultTokenCacheFile, TokenCache } from "./token_cache.ts";
 import type { AuthMetadata, AuthOptions, Token } from "./types.ts";
 
-/** The header used when neither options nor server name one. */
+/**
+ * The header used when neither options nor server name one.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_AUTH_HEADER } from "./authenticator.ts";
+ * console.log(DEFAULT_AUTH_HEADER); // "flyte-authorization"
+ * ```
+ */
 export const DEFAULT_AUTH_HEADER = "flyte-authorization";
 
 /** Tokens this close to expiry (ms) are renewed before use. */
 const EXPIRY_MARGIN_MS = 30_000;
 
-/** What an {@link Authenticator} needs besides its options. */
+/**
+ * What an {@link Authenticator} needs besides its options.
+ *
+ * @example
+ * ```ts
+ * import type { AuthenticatorParams } from "./authenticator.ts";
+ * const p: AuthenticatorParams = {
+ *   options: { type: "none" },
+ *   endpointKey: "localhost:30080",
+ *   discover: () => Promise.resolve(null),
+ * };
+ * console.log(p.endpointKey);
+ * ```
+ */
 export interface AuthenticatorParams {
   /** The auth options. */
   options: AuthOptions;

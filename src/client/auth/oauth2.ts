@@ -6,10 +6,28 @@
 import { FlyteAuthenticationError } from "../errors.ts";
 import type { Token } from "./types.ts";
 
-/** A fetch function (lets TLS settings travel with it). */
+/**
+ * A fetch function (lets TLS settings travel with it).
+ *
+ * @example
+ * ```ts
+ * import type { FetchFn } from "./oauth2.ts";
+ * const f: FetchFn = fetch;
+ * console.log(typeof f);
+ * ```
+ */
 export type FetchFn = typeof fetch;
 
-/** An OAuth2 error answer (`error`, `error_description`). */
+/**
+ * An OAuth2 error answer (`error`, `error_description`).
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Error } from "./oauth2.ts";
+ * const e = new OAuth2Error("invalid_grant", "refresh token expired", "https://idp/token");
+ * console.log(e.error, e.message);
+ * ```
+ */
 export class OAuth2Error extends FlyteAuthenticationError {
   /** The `error` field, e.g. `invalid_grant`, `authorization_pending`. */
   readonly error: string;

@@ -12,7 +12,15 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { FlyteAuthenticationError } from "../errors.ts";
 import { externalCommandFlow } from "./flows/external_command.ts";
 
-/** The header the proxy token goes in. */
+/**
+ * The header the proxy token goes in.
+ *
+ * @example
+ * ```ts
+ * import { PROXY_AUTH_HEADER } from "./proxy.ts";
+ * console.log(PROXY_AUTH_HEADER); // "proxy-authorization"
+ * ```
+ */
 export const PROXY_AUTH_HEADER = "proxy-authorization";
 
 /**

@@ -9,12 +9,29 @@ import * as path from "node:path";
 import * as os from "node:os";
 import type { Token } from "./types.ts";
 
-/** Where tokens are cached unless told otherwise. */
+/**
+ * Where tokens are cached unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { defaultTokenCacheFile } from "./token_cache.ts";
+ * console.log(defaultTokenCacheFile()); // e.g. /home/me/.flyte/deno-token-cache.json
+ * ```
+ */
 export function defaultTokenCacheFile(): string {
   return path.join(os.homedir(), ".flyte", "deno-token-cache.json");
 }
 
-/** One cached entry. */
+/**
+ * One cached entry.
+ *
+ * @example
+ * ```ts
+ * import type { CachedToken } from "./token_cache.ts";
+ * const t: CachedToken = { accessToken: "a", headerName: "flyte-authorization" };
+ * console.log(t.headerName);
+ * ```
+ */
 export interface CachedToken extends Token {
   /** Header the token goes in. */
   headerName: string;

@@ -4,7 +4,16 @@
  * @module
  */
 
-/** Options every flow accepts. */
+/**
+ * Options every flow accepts.
+ *
+ * @example
+ * ```ts
+ * import type { CommonAuthOptions } from "./types.ts";
+ * const common: CommonAuthOptions = { scopes: ["all"], tokenCacheFile: false };
+ * console.log(common.scopes);
+ * ```
+ */
 export interface CommonAuthOptions {
   /**
    * Metadata header carrying `Bearer <token>`. Default: the name the server
@@ -35,7 +44,16 @@ export interface CommonAuthOptions {
   tokenCacheFile?: string | false;
 }
 
-/** No credentials: an UNAUTHENTICATED answer is reported as it is. */
+/**
+ * No credentials: an UNAUTHENTICATED answer is reported as it is.
+ *
+ * @example
+ * ```ts
+ * import type { NoAuth } from "./types.ts";
+ * const auth: NoAuth = { type: "none" };
+ * console.log(auth.type);
+ * ```
+ */
 export interface NoAuth {
   /** Discriminator. */
   type: "none";
@@ -44,6 +62,17 @@ export interface NoAuth {
 /**
  * OAuth2 client credentials (flytectl `ClientSecret`): the id and secret are
  * sent with HTTP Basic auth to the token endpoint.
+ *
+ * @example
+ * ```ts
+ * import type { ClientCredentialsAuth } from "./types.ts";
+ * const auth: ClientCredentialsAuth = {
+ *   type: "clientCredentials",
+ *   clientId: "ci-bot",
+ *   clientSecret: Deno.env.get("FLYTE_CREDENTIALS_CLIENT_SECRET") ?? "",
+ * };
+ * console.log(auth.clientId);
+ * ```
  */
 export interface ClientCredentialsAuth extends CommonAuthOptions {
   /** Discriminator. */
@@ -58,6 +87,13 @@ export interface ClientCredentialsAuth extends CommonAuthOptions {
  * Authorization code with PKCE (flytectl `Pkce`, the default of Flyte's
  * clients): the authorization URL is printed (and opened in a browser when
  * there is one) and a listener on the redirect URI receives the code.
+ *
+ * @example
+ * ```ts
+ * import type { PkceAuth } from "./types.ts";
+ * const auth: PkceAuth = { type: "pkce", openBrowser: false };
+ * console.log(auth.type);
+ * ```
  */
 export interface PkceAuth extends CommonAuthOptions {
   /** Discriminator. */
@@ -77,7 +113,19 @@ export interface PkceAuth extends CommonAuthOptions {
   timeoutMs?: number;
 }
 
-/** OAuth2 device authorization grant (flytectl `DeviceFlow`, RFC 8628). */
+/**
+ * OAuth2 device authorization grant (flytectl `DeviceFlow`, RFC 8628).
+ *
+ * @example
+ * ```ts
+ * import type { DeviceCodeAuth } from "./types.ts";
+ * const auth: DeviceCodeAuth = {
+ *   type: "deviceCode",
+ *   onPrompt: (p) => console.error(`enter ${p.userCode} at ${p.verificationUri}`),
+ * };
+ * console.log(auth.type);
+ * ```
+ */
 export interface DeviceCodeAuth extends CommonAuthOptions {
   /** Discriminator. */
   type: "deviceCode";
@@ -90,7 +138,20 @@ export interface DeviceCodeAuth extends CommonAuthOptions {
   timeoutMs?: number;
 }
 
-/** What the device flow asks the user to do. */
+/**
+ * What the device flow asks the user to do.
+ *
+ * @example
+ * ```ts
+ * import type { DevicePrompt } from "./types.ts";
+ * const p: DevicePrompt = {
+ *   userCode: "ABCD-EFGH",
+ *   verificationUri: "https://idp.example.com/device",
+ *   expiresIn: 600,
+ * };
+ * console.log(p.userCode);
+ * ```
+ */
 export interface DevicePrompt {
   /** Code the user types in. */
   userCode: string;
@@ -105,6 +166,16 @@ export interface DevicePrompt {
 /**
  * An external command prints a token on stdout (flytectl `ExternalCommand`);
  * it is run again whenever the server rejects the token.
+ *
+ * @example
+ * ```ts
+ * import type { ExternalCommandAuth } from "./types.ts";
+ * const auth: ExternalCommandAuth = {
+ *   type: "externalCommand",
+ *   command: ["gcloud", "auth", "print-identity-token"],
+ * };
+ * console.log(auth.command[0]);
+ * ```
  */
 export interface ExternalCommandAuth extends CommonAuthOptions {
   /** Discriminator. */
@@ -113,7 +184,16 @@ export interface ExternalCommandAuth extends CommonAuthOptions {
   command: string[];
 }
 
-/** A fixed token; a rejection is final. */
+/**
+ * A fixed token; a rejection is final.
+ *
+ * @example
+ * ```ts
+ * import type { StaticTokenAuth } from "./types.ts";
+ * const auth: StaticTokenAuth = { type: "staticToken", token: "eyJhbGciOi..." };
+ * console.log(auth.type);
+ * ```
+ */
 export interface StaticTokenAuth extends CommonAuthOptions {
   /** Discriminator. */
   type: "staticToken";
@@ -144,7 +224,16 @@ export type AuthOptions =
   | ExternalCommandAuth
   | StaticTokenAuth;
 
-/** An access token with what is known about it. */
+/**
+ * An access token with what is known about it.
+ *
+ * @example
+ * ```ts
+ * import type { Token } from "./types.ts";
+ * const t: Token = { accessToken: "a", expiresAt: Date.now() + 3600_000 };
+ * console.log(t.accessToken);
+ * ```
+ */
 export interface Token {
   /** The access token. */
   accessToken: string;
@@ -154,7 +243,18 @@ export interface Token {
   expiresAt?: number;
 }
 
-/** What discovery found out about the server's auth. */
+/**
+ * What discovery found out about the server's auth.
+ *
+ * @example
+ * ```ts
+ * import type { AuthMetadata } from "./types.ts";
+ * function describe(m: AuthMetadata | null) {
+ *   return m ? `token from ${m.tokenEndpoint}, header ${m.headerName}` : "auth off";
+ * }
+ * console.log(describe(null));
+ * ```
+ */
 export interface AuthMetadata {
   /** Header to put the token in. */
   headerName: string;

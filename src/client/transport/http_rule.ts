@@ -20,7 +20,17 @@ import { base64Encode } from "@bufbuild/protobuf/wire";
 import { http } from "../../../proto/gen/google/api/annotations_pb.ts";
 import type { HttpRule } from "../../../proto/gen/google/api/http_pb.ts";
 
-/** One HTTP binding: verb, path template and body selector. */
+/**
+ * One HTTP binding: verb, path template and body selector.
+ *
+ * @example
+ * ```ts
+ * import { AdminService } from "@flyteidl/service/admin_pb.ts";
+ * import { type HttpBinding, httpBindings } from "./http_rule.ts";
+ * const b: HttpBinding[] = httpBindings(AdminService.method.createTask);
+ * console.log(b[0].verb, b[0].template, b[0].body); // POST /api/v1/tasks *
+ * ```
+ */
 export interface HttpBinding {
   /** GET, POST, PUT, PATCH or DELETE (or a custom verb). */
   verb: string;
@@ -30,7 +40,22 @@ export interface HttpBinding {
   body: string;
 }
 
-/** A concrete HTTP request for one call. */
+/**
+ * A concrete HTTP request for one call.
+ *
+ * @example
+ * ```ts
+ * import { create } from "@bufbuild/protobuf";
+ * import { AdminService } from "@flyteidl/service/admin_pb.ts";
+ * import { ProjectListRequestSchema } from "@flyteidl/admin/project_pb.ts";
+ * import { type HttpCall, httpCallFor } from "./http_rule.ts";
+ * const call: HttpCall | undefined = httpCallFor(
+ *   AdminService.method.listProjects,
+ *   create(ProjectListRequestSchema, { limit: 5 }),
+ * );
+ * console.log(call?.pathAndQuery); // /api/v1/projects?limit=5
+ * ```
+ */
 export interface HttpCall {
   /** HTTP verb. */
   verb: string;

@@ -30,7 +30,16 @@ import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { httpCallFor } from "./http_rule.ts";
 import type { ClosableTransport, TransportParams } from "./types.ts";
 
-/** Options of {@link createRestTransport}. */
+/**
+ * Options of {@link createRestTransport}.
+ *
+ * @example
+ * ```ts
+ * import type { RestTransportParams } from "./rest.ts";
+ * const p: RestTransportParams = { baseUrl: "http://localhost:30080", interceptors: [] };
+ * console.log(p.baseUrl);
+ * ```
+ */
 export interface RestTransportParams extends TransportParams {
   /** Interceptors run around every call. */
   interceptors: Interceptor[];

@@ -23,7 +23,16 @@ import {
 } from "@connectrpc/connect";
 import type { ClosableTransport } from "./types.ts";
 
-/** Retry policy. */
+/**
+ * Retry policy.
+ *
+ * @example
+ * ```ts
+ * import type { RetryOptions } from "./retry.ts";
+ * const r: RetryOptions = { maxRetries: 5, initialBackoffMs: 100 };
+ * console.log(r.maxRetries);
+ * ```
+ */
 export interface RetryOptions {
   /** Retries after the first attempt (default 3; 0 disables retries). */
   maxRetries?: number;

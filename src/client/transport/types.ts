@@ -5,13 +5,33 @@
  */
 import type { Transport } from "@connectrpc/connect";
 
-/** A Connect transport that owns connections and can release them. */
+/**
+ * A Connect transport that owns connections and can release them.
+ *
+ * @example
+ * ```ts
+ * import type { ClosableTransport } from "./types.ts";
+ * function shutdown(t: ClosableTransport) {
+ *   t.close();
+ * }
+ * console.log(typeof shutdown);
+ * ```
+ */
 export interface ClosableTransport extends Transport {
   /** Closes the transport's connections; later calls may reopen them. */
   close(): void;
 }
 
-/** What every transport is built from. */
+/**
+ * What every transport is built from.
+ *
+ * @example
+ * ```ts
+ * import type { TransportParams } from "./types.ts";
+ * const p: TransportParams = { baseUrl: "https://flyte.example.com:443", deadlineMs: 60_000 };
+ * console.log(p.baseUrl);
+ * ```
+ */
 export interface TransportParams {
   /** `http(s)://host:port` (no trailing slash). */
   baseUrl: string;

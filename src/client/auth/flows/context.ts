@@ -5,7 +5,25 @@
  */
 import type { FetchFn } from "../oauth2.ts";
 
-/** Inputs resolved from options and discovery. */
+/**
+ * Inputs resolved from options and discovery.
+ *
+ * @example
+ * ```ts
+ * import type { FlowContext } from "./context.ts";
+ * const ctx: FlowContext = {
+ *   fetch,
+ *   clientId: "flytectl",
+ *   scopes: ["all"],
+ *   audience: "",
+ *   tokenUrl: "https://idp.example.com/token",
+ *   authorizationEndpoint: "https://idp.example.com/authorize",
+ *   deviceAuthorizationEndpoint: "",
+ *   redirectUri: "http://localhost:53593/callback",
+ * };
+ * console.log(ctx.clientId);
+ * ```
+ */
 export interface FlowContext {
   /** fetch carrying the connection's TLS settings. */
   fetch: FetchFn;

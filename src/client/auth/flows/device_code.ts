@@ -8,7 +8,18 @@ import { OAuth2Error, postForm, tokenFromResponse } from "../oauth2.ts";
 import type { DevicePrompt, Token } from "../types.ts";
 import type { FlowContext } from "./context.ts";
 
-/** Options of {@link deviceCodeFlow}. */
+/**
+ * Options of {@link deviceCodeFlow}.
+ *
+ * @example
+ * ```ts
+ * import type { DeviceCodeFlowOptions } from "./device_code.ts";
+ * const o: DeviceCodeFlowOptions = {
+ *   onPrompt: (p) => console.error(`enter ${p.userCode} at ${p.verificationUri}`),
+ * };
+ * console.log(typeof o.onPrompt);
+ * ```
+ */
 export interface DeviceCodeFlowOptions {
   /** Shows the user what to do. */
   onPrompt: (prompt: DevicePrompt) => void | Promise<void>;

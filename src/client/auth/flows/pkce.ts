@@ -70,7 +70,21 @@ export function openBrowser(url: string): boolean {
   }
 }
 
-/** Options of {@link pkceFlow}. */
+/**
+ * Options of {@link pkceFlow}.
+ *
+ * @example
+ * ```ts
+ * import type { PkceFlowOptions } from "./pkce.ts";
+ * const o: PkceFlowOptions = {
+ *   redirectUri: "http://localhost:53593/callback",
+ *   openBrowser: false,
+ *   onAuthorizeUrl: (url) => console.error(url),
+ *   timeoutMs: 300_000,
+ * };
+ * console.log(o.redirectUri);
+ * ```
+ */
 export interface PkceFlowOptions {
   /** Redirect URI to listen on (http, loopback host, explicit port). */
   redirectUri: string;
