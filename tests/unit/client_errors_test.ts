@@ -15,6 +15,7 @@ import {
 } from "../../src/client/mod.ts";
 import { TokenCache } from "../../src/client/auth/token_cache.ts";
 import { isRetryable } from "../../src/client/transport/retry.ts";
+import { codeFromHttpStatus } from "../../src/client/transport/rest.ts";
 
 Deno.test("toFlyteError maps each gRPC code to its class, keeping the server message", () => {
   const cases: [Code, new (...a: never[]) => FlyteError][] = [
@@ -107,4 +108,17 @@ Deno.test("TokenCache: 0600 file, and a file others can read is ignored", async 
   assertEquals(await cache.get("k"), undefined);
   await cache.set("k", undefined);
   assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
+});
+
+Deno.test("codeFromHttpStatus: grpc-gateway's mapping, 502 from proxies", () => {
+  assertEquals(codeFromHttpStatus(400), Code.InvalidArgument);
+  assertEquals(codeFromHttpStatus(401), Code.Unauthenticated);
+  assertEquals(codeFromHttpStatus(403), Code.PermissionDenied);
+  assertEquals(codeFromHttpStatus(404), Code.NotFound);
+  assertEquals(codeFromHttpStatus(409), Code.AlreadyExists);
+  assertEquals(codeFromHttpStatus(501), Code.Unimplemented);
+  assertEquals(codeFromHttpStatus(502), Code.Unavailable);
+  assertEquals(codeFromHttpStatus(503), Code.Unavailable);
+  assertEquals(codeFromHttpStatus(504), Code.DeadlineExceeded);
+  assertEquals(codeFromHttpStatus(418), Code.Unknown);
 });

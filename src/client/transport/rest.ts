@@ -59,12 +59,15 @@ const STATUS_TO_CODE: Record<number, Code> = {
   499: Code.Canceled,
   500: Code.Internal,
   501: Code.Unimplemented,
+  // A proxy in front of the gateway (envoy, nginx) says 502 when admin is down.
+  502: Code.Unavailable,
   503: Code.Unavailable,
   504: Code.DeadlineExceeded,
 };
 
 /**
- * The Connect code for an HTTP status, as grpc-gateway maps them.
+ * The Connect code for an HTTP status, as grpc-gateway maps them (plus 502
+ * from a proxy in front of it, read as UNAVAILABLE).
  *
  * @example
  * ```ts
