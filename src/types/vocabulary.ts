@@ -101,6 +101,14 @@ function intFromBigint(v: bigint, lenient: boolean): number | bigint {
   );
 }
 
+function floatAsInt(v: number, lenient: boolean): number | bigint {
+  if (!Number.isInteger(v)) {
+    return fail(`expected an integer literal, got the float ${v}`);
+  }
+  if (Number.isSafeInteger(v)) return v;
+  return intFromBigint(BigInt(v), lenient);
+}
+
 function makeInt(lenient: boolean): FlyteType<number, number> {
   const lt = simpleType(SimpleType.INTEGER);
   const checkNumber = (v: unknown): number => {
@@ -145,9 +153,11 @@ function makeInt(lenient: boolean): FlyteType<number, number> {
         if (p.case === "integer") {
           return intFromBigint(p.value, lenient) as number;
         }
-        if (p.case === "floatValue" && Number.isFinite(p.value)) {
-          // flytekit's INTEGER reader truncates floats (Console input).
-          return Math.trunc(p.value);
+        if (p.case === "floatValue") {
+          // flytekit's INTEGER reader accepts floats (Console input) and
+          // truncates them; we accept integral ones and refuse the rest
+          // rather than change the value.
+          return floatAsInt(p.value, lenient) as number;
         }
       }
       const m = viaMsgpack(lit, { fromMsgpack });
@@ -199,8 +209,8 @@ const bigintType: FlyteType<bigint, bigint | number> = (() => {
       if (s?.case === "primitive") {
         const p = s.value.value;
         if (p.case === "integer") return p.value;
-        if (p.case === "floatValue" && Number.isFinite(p.value)) {
-          return BigInt(Math.trunc(p.value));
+        if (p.case === "floatValue") {
+          return BigInt(floatAsInt(p.value, true));
         }
       }
       const m = viaMsgpack(lit, { fromMsgpack });
