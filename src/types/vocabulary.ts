@@ -968,6 +968,12 @@ function uriOf(v: unknown, what: string): string {
   return fail(`expected a ${what} (or its URI), got ${describe(v)}`);
 }
 
+// mashumaro's schema of FlyteFile/FlyteDirectory.path (flytekit 1.16).
+const PATH_SCHEMA: JsonObject = {
+  anyOf: [{ type: "string" }, { type: "string", format: "path" }],
+  default: null,
+};
+
 function file(
   format = "",
 ): FlyteType<FlyteFile, FlyteFile | string | URL> {
@@ -1029,9 +1035,21 @@ function file(
     jsonSchema: () => ({
       type: "object",
       title: "FlyteFile",
-      properties: { path: { type: "string" } },
+      properties: {
+        path: PATH_SCHEMA,
+        metadata: {
+          anyOf: [
+            {
+              type: "object",
+              additionalProperties: { type: "string" },
+              propertyNames: { type: "string" },
+            } as JsonObject,
+            { type: "null" },
+          ],
+          default: null,
+        },
+      },
       additionalProperties: false,
-      required: ["path"],
     }),
   };
 }
@@ -1084,9 +1102,8 @@ function directory(
     jsonSchema: () => ({
       type: "object",
       title: "FlyteDirectory",
-      properties: { path: { type: "string" } },
+      properties: { path: PATH_SCHEMA },
       additionalProperties: false,
-      required: ["path"],
     }),
   };
 }
@@ -1177,11 +1194,13 @@ function dataframe(
       type: "object",
       title: "StructuredDataset",
       properties: {
-        uri: { anyOf: [{ type: "string" }, { type: "null" }] },
-        file_format: { anyOf: [{ type: "string" }, { type: "null" }] },
+        uri: { anyOf: [{ type: "string" }, { type: "null" }], default: null },
+        file_format: {
+          anyOf: [{ type: "string" }, { type: "null" }],
+          default: "",
+        },
       },
       additionalProperties: false,
-      required: [],
     }),
   };
 }

@@ -2,7 +2,9 @@
  * Fixtures: literals hand-built from flytekit 1.16's documented encodings
  * (../shared/reference/flytekit-literals.md), compared field by field with
  * what the engine writes, byte by byte where the encoding is fixed, and read
- * back. The conformance suite later adds files written by flytekit itself.
+ * back. The byte strings below were also checked against flytekit 1.16.31's
+ * TypeEngine output; the conformance suite later adds files written by
+ * flytekit itself.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import {
@@ -638,4 +640,118 @@ Deno.test("FlyteError: scalar.error reads as a value", () => {
   });
   const v = fromLiteral(err, simple(SimpleType.ERROR)) as { message: string };
   assertEquals(v.message, "boom");
+});
+
+Deno.test("Optional[int] None and a naive datetime: flytekit's exact bytes", () => {
+  // TypeEngine.to_literal(None, Optional[int]).SerializeToString()
+  assertEquals(
+    hex(toBinary(LiteralSchema, toLiteral(null, t.optional(t.int)))),
+    "0a 14 4a 12 0a 04 0a 02 2a 00 12 0a 08 00 5a 06 0a 04 6e 6f 6e 65",
+  );
+  // datetime(2024,1,2,3,4,5,123456) (naive, taken as UTC)
+  assertEquals(
+    hex(toBinary(
+      LiteralSchema,
+      toLiteral(
+        new PreciseDate(Date.UTC(2024, 0, 2, 3, 4, 5, 123), 456_000),
+        t.datetime,
+      ),
+    )),
+    "0a 0f 0a 0d 2a 0b 08 a5 fa cd ac 06 10 80 94 ef 3a",
+  );
+});
+
+Deno.test("Flyte types inside a dataclass: their schemas and msgpack forms", () => {
+  const D = t.record({
+    dd: t.directory(),
+    sd: t.dataframe(),
+    m: t.map(t.int),
+    ff: t.file(),
+  }, { name: "D" });
+  const props = D.literalType.metadata!.properties as JsonObject;
+  const path = {
+    anyOf: [{ type: "string" }, { type: "string", format: "path" }],
+    default: null,
+  };
+  assertEquals(props.dd, {
+    type: "object",
+    title: "FlyteDirectory",
+    properties: { path },
+    additionalProperties: false,
+  });
+  assertEquals(props.ff, {
+    type: "object",
+    title: "FlyteFile",
+    properties: {
+      path,
+      metadata: {
+        anyOf: [
+          {
+            type: "object",
+            additionalProperties: { type: "string" },
+            propertyNames: { type: "string" },
+          },
+          { type: "null" },
+        ],
+        default: null,
+      },
+    },
+    additionalProperties: false,
+  });
+  assertEquals(props.sd, {
+    type: "object",
+    title: "StructuredDataset",
+    properties: {
+      uri: { anyOf: [{ type: "string" }, { type: "null" }], default: null },
+      file_format: {
+        anyOf: [{ type: "string" }, { type: "null" }],
+        default: "",
+      },
+    },
+    additionalProperties: false,
+  });
+  assertEquals(props.m, {
+    type: "object",
+    additionalProperties: { type: "integer" },
+    propertyNames: { type: "string" },
+  });
+  // {'dd': {'path': 's3://b/d'}, 'sd': {'uri': 's3://b/sd', 'file_format':
+  //  'parquet'}, 'm': {'a': 1}, 'ff': {'path': 's3://b/f', 'metadata': {'k': 'v'}}}
+  const enc = (s: string) => {
+    const b = new TextEncoder().encode(s);
+    return (0xa0 | b.length).toString(16) + " " + hex(b);
+  };
+  const py = [
+    "84",
+    enc("dd"),
+    "81",
+    enc("path"),
+    enc("s3://b/d"),
+    enc("sd"),
+    "82",
+    enc("uri"),
+    enc("s3://b/sd"),
+    enc("file_format"),
+    enc("parquet"),
+    enc("m"),
+    "81",
+    enc("a"),
+    "01",
+    enc("ff"),
+    "82",
+    enc("path"),
+    enc("s3://b/f"),
+    enc("metadata"),
+    "81",
+    enc("k"),
+    enc("v"),
+  ].join(" ");
+  const value = {
+    dd: new FlyteDirectory("s3://b/d"),
+    sd: new StructuredDataset("s3://b/sd", { format: "parquet" }),
+    m: { a: 1 },
+    ff: new FlyteFile("s3://b/f", { metadata: { k: "v" } }),
+  };
+  same(toLiteral(value, D), msgpack(py));
+  assertEquals(fromLiteral(msgpack(py), D), value);
 });
