@@ -8,6 +8,9 @@
  *   values and whole interfaces, typed or guessed.
  * - `guessType`, `typeFromLiteralType`: types without hints.
  * - `TypeTransformError`: every failure, with the variable and path.
+ * - `encodeLiteralMap` / `decodeLiteralMap` (and for one Literal): the same
+ *   bytes and messages as protobuf-es `toBinary` / `fromBinary`, several
+ *   times faster on large literals (inputs.pb, outputs.pb).
  *
  * Owns: src/types/. Imports only the generated flyteidl bindings,
  * @bufbuild/protobuf and @msgpack/msgpack; nothing else in src/ (remote,
@@ -55,6 +58,12 @@ export {
   type Variables,
 } from "./convert.ts";
 export { guessType, typeFromLiteralType } from "./guess.ts";
+export {
+  decodeLiteral,
+  decodeLiteralMap,
+  encodeLiteral,
+  encodeLiteralMap,
+} from "./wire.ts";
 export { type PathSegment, TypeTransformError } from "./errors.ts";
 export {
   Duration,

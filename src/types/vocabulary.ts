@@ -833,6 +833,39 @@ export function sameShape(a: LiteralType, b: LiteralType): boolean {
   return false;
 }
 
+/** Whether a raw msgpack/JSON value could be of a type of this kind. */
+function plausibleRaw(kind: TypeKind, raw: unknown): boolean {
+  switch (kind) {
+    case "none":
+      return raw === null || raw === undefined;
+    case "int":
+    case "bigint":
+    case "float":
+      return typeof raw === "number" || typeof raw === "bigint";
+    case "string":
+    case "enum":
+    case "datetime":
+      return typeof raw === "string";
+    case "bool":
+      return typeof raw === "boolean";
+    case "duration":
+      return typeof raw === "number" || typeof raw === "bigint" ||
+        typeof raw === "string";
+    case "list":
+      return Array.isArray(raw);
+    case "map":
+    case "record":
+    case "dataframe":
+    case "error":
+      return typeof raw === "object" && raw !== null && !Array.isArray(raw);
+    case "file":
+    case "directory":
+      return typeof raw === "string" ||
+        (typeof raw === "object" && raw !== null && !Array.isArray(raw));
+  }
+  return true;
+}
+
 type UnionOut<V extends readonly AnyFlyteType[]> = Infer<V[number]>;
 type UnionIn<V extends readonly AnyFlyteType[]> = InferInput<V[number]>;
 
@@ -880,8 +913,14 @@ function unionOf<V extends readonly AnyFlyteType[]>(
         first ??= e;
       }
     }
-    return fail(`${what} matches no variant of ${name}`);
+    return fail(noVariant(what, first));
   };
+  function noVariant(what: string, first: unknown): string {
+    const why = first instanceof TypeTransformError
+      ? ` (first: ${first.message.replace(/^value: /, "")})`
+      : "";
+    return `${what} matches no variant of ${name}${why}`;
+  }
   const out = {
     kind: "union" as const,
     name: optionalFlag ? `optional<${variants[0].name}>` : name,
@@ -926,7 +965,19 @@ function unionOf<V extends readonly AnyFlyteType[]>(
       return variants[pick(value)].toMsgpack(value);
     },
     fromMsgpack(raw: unknown): UnionOut<V> {
-      return tryEach((v) => v.fromMsgpack(raw), describe(raw));
+      // Screen variants by the raw value's JS type first: failed attempts
+      // throw, and throwing is slow on hot paths (e.g. optional fields).
+      let first: unknown;
+      for (const v of variants) {
+        if (!plausibleRaw(v.kind, raw)) continue;
+        try {
+          return v.fromMsgpack(raw);
+        } catch (e) {
+          if (!(e instanceof TypeTransformError)) throw e;
+          first ??= e;
+        }
+      }
+      return fail(noVariant(describe(raw), first));
     },
     jsonSchema: () => ({ anyOf: variants.map((v) => v.jsonSchema()) }),
   };
