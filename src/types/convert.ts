@@ -3,9 +3,7 @@
  *
  * @module
  */
-import type { Literal, LiteralMap } from "@flyteidl/core/literals_pb.ts";
-import type { Variable } from "@flyteidl/core/interface_pb.ts";
-import type { LiteralType } from "@flyteidl/core/types_pb.ts";
+import type { Literal, LiteralMap, LiteralType, Variable } from "./idl.ts";
 import { TypeTransformError } from "./errors.ts";
 import { literalMap } from "./literals.ts";
 import type { AnyFlyteType, Infer, InferInput } from "./type.ts";

@@ -47,6 +47,8 @@ export class TypeTransformError extends Error {
   #segments: PathSegment[];
 
   /**
+   * Makes an error; the path is usually filled in as it travels up.
+   *
    * @param reason what was wrong (the message without the path)
    * @param options where: the root label ("inputs", "outputs", "value"), the
    *   variable name and the path segments inside the variable

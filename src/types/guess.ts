@@ -5,11 +5,10 @@
  *
  * @module
  */
-import type { JsonObject, JsonValue as PbJson } from "@bufbuild/protobuf";
-import type { Literal } from "@flyteidl/core/literals_pb.ts";
+import type { JsonValue as PbJson } from "@bufbuild/protobuf";
+import type { JsonObject, Literal, LiteralType } from "./idl.ts";
 import {
   BlobType_BlobDimensionality,
-  type LiteralType,
   SimpleType,
 } from "@flyteidl/core/types_pb.ts";
 import { describe, rethrowWithin, TypeTransformError } from "./errors.ts";

@@ -39,11 +39,21 @@ export type {
   InferInput,
   JsonValue,
   OptionalFlyteType,
+  OptionalKeys,
   RecordFields,
   RecordInput,
   RecordValue,
+  RequiredKeys,
+  Simplify,
   TypeKind,
 } from "./type.ts";
+export type {
+  JsonObject,
+  Literal,
+  LiteralMap,
+  LiteralType,
+  Variable,
+} from "./idl.ts";
 export type { RecordOptions } from "./vocabulary.ts";
 export {
   fromLiteral,

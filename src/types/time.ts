@@ -36,23 +36,24 @@ export function pbDurationOf(d: Duration): PbDuration {
   };
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-
 /**
  * Python's `datetime.isoformat()` of the value as an aware UTC datetime:
  * `2024-01-02T03:04:05.123456+00:00` (microseconds only when non-zero).
+ * Python datetimes cover the years 1 to 9999; others throw a RangeError.
  */
 export function pythonIsoformat(date: Date): string {
+  const iso = date.toISOString(); // "2024-01-02T03:04:05.123Z"
+  if (iso.length !== 24 || iso.startsWith("0000")) {
+    throw new RangeError(
+      `${iso} is outside the years 1 to 9999 that Python datetimes cover`,
+    );
+  }
   const micros = date.getUTCMilliseconds() * 1000 +
     (date instanceof PreciseDate
       ? Math.floor(date.subMillisecondNanos / 1000)
       : 0);
-  const y = date.getUTCFullYear();
-  return `${pad(y, 4)}-${pad(date.getUTCMonth() + 1)}-${
-    pad(date.getUTCDate())
-  }T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${
-    pad(date.getUTCSeconds())
-  }${micros ? "." + pad(micros, 6) : ""}+00:00`;
+  if (micros === 0) return iso.slice(0, 19) + "+00:00";
+  return iso.slice(0, 19) + "." + String(micros).padStart(6, "0") + "+00:00";
 }
 
 const ISO_DATETIME =

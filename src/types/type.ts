@@ -4,9 +4,7 @@
  *
  * @module
  */
-import type { Literal } from "@flyteidl/core/literals_pb.ts";
-import type { LiteralType } from "@flyteidl/core/types_pb.ts";
-import type { JsonObject } from "@bufbuild/protobuf";
+import type { JsonObject, Literal, LiteralType } from "./idl.ts";
 
 /** The kinds of types in the vocabulary. */
 export type TypeKind =
@@ -115,11 +113,14 @@ export type InferInput<T> = T extends FlyteType<infer _O, infer I> ? I : never;
 /** The fields of a record type. */
 export type RecordFields = Record<string, AnyFlyteType>;
 
-type OptionalKeys<F> = {
+/** The keys of record fields whose types are optional (`t.optional`). */
+export type OptionalKeys<F> = {
   [K in keyof F]: F[K] extends { readonly optional: true } ? K : never;
 }[keyof F];
-type RequiredKeys<F> = Exclude<keyof F, OptionalKeys<F>>;
-type Simplify<T> = { [K in keyof T]: T[K] } & unknown;
+/** The keys of record fields that are required. */
+export type RequiredKeys<F> = Exclude<keyof F, OptionalKeys<F>>;
+/** Flattens an intersection type for readable hovers. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & unknown;
 
 /** The value type of a record read back (optional fields may be missing). */
 export type RecordValue<F extends RecordFields> = Simplify<

@@ -24,6 +24,8 @@ export class Duration {
   readonly nanos: number;
 
   /**
+   * Makes a duration of `seconds` plus `nanos`.
+   *
    * @param seconds whole seconds (a safe integer)
    * @param nanos nanoseconds; normalised so that both parts share a sign
    */
@@ -141,6 +143,8 @@ export class PreciseDate extends Date {
   readonly subMillisecondNanos: number;
 
   /**
+   * Makes a Date with extra sub-millisecond nanoseconds.
+   *
    * @param epochMillis whole milliseconds since the epoch
    * @param subMillisecondNanos 0 to 999,999 further nanoseconds
    */
@@ -177,6 +181,8 @@ export class FlyteFile {
   readonly metadata: Readonly<Record<string, string>>;
 
   /**
+   * Makes a file reference.
+   *
    * @param uri where the file is
    * @param options format and metadata
    */
@@ -221,6 +227,8 @@ export class FlyteDirectory {
   readonly format: string;
 
   /**
+   * Makes a directory reference.
+   *
    * @param uri the directory prefix
    * @param options format
    */
@@ -261,6 +269,8 @@ export class StructuredDataset {
   readonly format: string;
 
   /**
+   * Makes a dataset reference.
+   *
    * @param uri where the data is
    * @param options format
    */
@@ -301,6 +311,8 @@ export class FlyteErrorValue {
   readonly message: string;
 
   /**
+   * Makes an error value.
+   *
    * @param failedNodeId the node that failed
    * @param message its error message
    */

@@ -4,12 +4,11 @@
  *
  * @module
  */
-import { create, type JsonObject } from "@bufbuild/protobuf";
-import type { Literal } from "@flyteidl/core/literals_pb.ts";
+import { create } from "@bufbuild/protobuf";
+import type { JsonObject, Literal, LiteralType } from "./idl.ts";
 import {
   type BlobType,
   BlobType_BlobDimensionality,
-  type LiteralType,
   LiteralTypeSchema,
   SimpleType,
   type StructuredDatasetType,
@@ -175,7 +174,7 @@ function makeInt(lenient: boolean): FlyteType<number, number> {
   };
 }
 
-const intType = makeInt(false);
+const intType: FlyteType<number, number> = makeInt(false);
 /** An INTEGER that reads unsafe values as bigint (used for remote types). */
 export const looseInt: FlyteType<number | bigint, number | bigint> = makeInt(
   true,
@@ -301,13 +300,13 @@ function primitiveType<T extends string | boolean>(
   };
 }
 
-const stringType = primitiveType<string>(
+const stringType: FlyteType<string, string> = primitiveType<string>(
   "string",
   SimpleType.STRING,
   "string",
   "stringValue",
 );
-const boolType = primitiveType<boolean>(
+const boolType: FlyteType<boolean, boolean> = primitiveType<boolean>(
   "bool",
   SimpleType.BOOLEAN,
   "boolean",

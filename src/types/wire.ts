@@ -27,9 +27,7 @@ import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 // BinaryReader.tag(), which allocates an array per field.
 import {
   BlobSchema,
-  type Literal,
   type LiteralCollection,
-  type LiteralMap,
   LiteralMapSchema,
   LiteralOffloadedMetadataSchema,
   LiteralSchema,
@@ -41,6 +39,7 @@ import {
 } from "@flyteidl/core/literals_pb.ts";
 import { ErrorSchema, LiteralTypeSchema } from "@flyteidl/core/types_pb.ts";
 import { StructSchema } from "@bufbuild/protobuf/wkt";
+import type { Literal, LiteralMap } from "./idl.ts";
 
 class Fallback extends Error {}
 const FALLBACK = new Fallback("fallback");
