@@ -6,6 +6,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
 import {
@@ -104,7 +105,9 @@ function stages(
   const runs = 5;
   const times = { to: 0, encode: 0, decode: 0, back: 0 };
   let size = 0;
+  let cpu = 0;
   for (let r = 0; r <= runs; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const map = toLiteralMap(values as never, vars);
     const t1 = performance.now();
@@ -114,9 +117,11 @@ function stages(
     const t3 = performance.now();
     const back = fromLiteralMap(decoded, vars);
     const t4 = performance.now();
+    const c = process.cpuUsage(c0);
     check(back);
     size = bytes.length;
     if (r === 0) continue; // warm-up
+    cpu += (c.user + c.system) / 1000;
     times.to += t1 - t0;
     times.encode += t2 - t1;
     times.decode += t3 - t2;
@@ -131,7 +136,9 @@ function stages(
       ms(times.encode)
     }, decode ${ms(times.decode)}, back ${ms(times.back)}; total ${
       total.toFixed(0)
-    } ms = ${(size / 1e6 / (total / 1000)).toFixed(1)} MB/s`,
+    } ms = ${(size / 1e6 / (total / 1000)).toFixed(1)} MB/s; CPU ${
+      (cpu / runs).toFixed(0)
+    } ms (all threads, GC included)`,
   );
 }
 
