@@ -91,8 +91,25 @@ const decoder = new Decoder({ useBigInt64: true });
  * ```
  */
 export function packMsgpack(value: unknown): Uint8Array {
-  return encoder.encode(value);
+  const view = encoder.encodeSharedRef(value);
+  const n = view.length;
+  // Small results are copied into a shared arena: one ArrayBuffer per
+  // 64 KiB instead of one per value (allocating ArrayBuffers dominates when
+  // encoding many small records). The result is a view; use byteOffset.
+  if (n > ARENA_SIZE / 8) return view.slice();
+  if (arenaOffset + n > ARENA_SIZE) {
+    arena = new Uint8Array(ARENA_SIZE);
+    arenaOffset = 0;
+  }
+  const out = arena.subarray(arenaOffset, arenaOffset + n);
+  out.set(view);
+  arenaOffset += n;
+  return out;
 }
+
+const ARENA_SIZE = 64 * 1024;
+let arena = new Uint8Array(ARENA_SIZE);
+let arenaOffset = 0;
 
 /**
  * Decodes msgpack; 64-bit integers come back as bigint.
