@@ -279,6 +279,7 @@ function fromJsonSchema(
         }
         return internal.record(fields, {
           name: typeof o.title === "string" ? o.title : "Record",
+          defaults: fieldsWithDefaults(o, Object.keys(fields)),
         });
       }
       const ap = o.additionalProperties;
@@ -289,6 +290,20 @@ function fromJsonSchema(
     }
   }
   return t.json;
+}
+
+/** Fields a JSON schema gives a default, or does not require. */
+function fieldsWithDefaults(schema: JsonObject, names: string[]): string[] {
+  const props = schema.properties;
+  const required = Array.isArray(schema.required) ? schema.required : names;
+  return names.filter((n) => {
+    const p = props && typeof props === "object" && !Array.isArray(props)
+      ? props[n]
+      : undefined;
+    const hasDefault = !!p && typeof p === "object" && !Array.isArray(p) &&
+      "default" in p;
+    return hasDefault || !required.includes(n);
+  });
 }
 
 function structType(lt: LiteralType): AnyFlyteType {
@@ -310,6 +325,7 @@ function structType(lt: LiteralType): AnyFlyteType {
     return internal.record(fields, {
       name: typeof md?.title === "string" ? md.title : "Record",
       literalType: lt,
+      defaults: md ? fieldsWithDefaults(md, order) : [],
     });
   }
   if (md && (md.properties || md["$ref"])) {

@@ -627,6 +627,12 @@ export interface RecordOptions {
    * remote interface, so that they go back exactly as they came).
    */
   literalType?: LiteralType;
+  /**
+   * Fields that have a default on the Python side: when a value leaves them
+   * out they are not written, so Python fills in its default (types read
+   * from a remote interface take these from the JSON schema).
+   */
+  defaults?: readonly string[];
 }
 
 function isOptional(t: AnyFlyteType): boolean {
@@ -641,6 +647,7 @@ function record<F extends RecordFields>(
   const names = Object.keys(fields);
   const types = names.map((n) => fields[n]);
   const optional = types.map(isOptional);
+  const hasDefault = names.map((n) => options.defaults?.includes(n) ?? false);
   const fieldSet = new Set(names);
   const schema = (): JsonObject => ({
     type: "object",
@@ -674,10 +681,13 @@ function record<F extends RecordFields>(
     for (let i = 0; i < names.length; i++) {
       const n = names[i];
       const x = obj[n];
-      if (x === undefined && !optional[i] && !(n in obj)) {
-        throw new TypeTransformError(
-          `missing required field "${n}" of ${title}`,
-        ).within(n);
+      if (x === undefined && !(n in obj)) {
+        if (hasDefault[i]) continue;
+        if (!optional[i]) {
+          throw new TypeTransformError(
+            `missing required field "${n}" of ${title}`,
+          ).within(n);
+        }
       }
       try {
         out[n] = types[i].toMsgpack(x);
@@ -702,6 +712,7 @@ function record<F extends RecordFields>(
     for (let i = 0; i < names.length; i++) {
       const n = names[i];
       const x = raw[n];
+      if (x === undefined && hasDefault[i]) continue;
       if (x === undefined && !optional[i]) {
         throw new TypeTransformError(
           `missing required field "${n}" of ${title}`,
@@ -737,6 +748,7 @@ function record<F extends RecordFields>(
       }
       for (let i = 0; i < names.length; i++) {
         const x = obj[names[i]];
+        if (x === undefined && hasDefault[i]) continue;
         if (x === undefined && !optional[i]) return 0;
         score = Math.min(score, types[i].match(x));
         if (score === 0) break;

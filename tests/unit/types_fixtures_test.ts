@@ -755,3 +755,43 @@ Deno.test("Flyte types inside a dataclass: their schemas and msgpack forms", () 
   same(toLiteral(value, D), msgpack(py));
   assertEquals(fromLiteral(msgpack(py), D), value);
 });
+
+Deno.test("dataclass fields with Python defaults may be left out (remote types)", () => {
+  // @dataclass class P: a: int; b: int = 3; c: Optional[str] = None
+  const lt = create(LiteralTypeSchema, {
+    type: { case: "simple", value: SimpleType.STRUCT },
+    metadata: {
+      type: "object",
+      title: "P",
+      properties: {
+        a: { type: "integer" },
+        b: { type: "integer", default: 3 },
+        c: { anyOf: [{ type: "string" }, { type: "null" }], default: null },
+      },
+      additionalProperties: false,
+      required: ["a"],
+    },
+    structure: {
+      dataclassType: {
+        a: simple(SimpleType.INTEGER),
+        b: simple(SimpleType.INTEGER),
+        c: t.optional(t.string).literalType,
+      },
+    },
+  });
+  const P = typeFromLiteralType(lt);
+  // {"a": 1} only: Python fills b=3 and c=None.
+  same(toLiteral({ a: 1 }, P), msgpack("81 a1 61 01"));
+  same(toLiteral({ a: 1, b: 4 }, P), msgpack("82 a1 61 01 a1 62 04"));
+  assertEquals(fromLiteral(msgpack("81 a1 61 01"), P), { a: 1 });
+  // The type goes back to the server exactly as it came.
+  assertEquals(P.literalType, lt);
+  // Without the schema's default, a field is required.
+  let message = "";
+  try {
+    toLiteral({ b: 1 }, P);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assertEquals(message, 'value.a: missing required field "a" of P');
+});
