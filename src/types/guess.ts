@@ -274,8 +274,15 @@ function fromJsonSchema(
       const props = o.properties;
       if (props && typeof props === "object" && !Array.isArray(props)) {
         const fields: Record<string, AnyFlyteType> = {};
-        for (const [k, v] of Object.entries(props)) {
-          fields[k] = fromJsonSchema(v, defs, depth + 1);
+        const req = Array.isArray(o.required) ? o.required : [];
+        const keys = [
+          ...req.filter((k): k is string =>
+            typeof k === "string" && k in props
+          ),
+          ...Object.keys(props).filter((k) => !req.includes(k)),
+        ];
+        for (const k of keys) {
+          fields[k] = fromJsonSchema(props[k], defs, depth + 1);
         }
         return internal.record(fields, {
           name: typeof o.title === "string" ? o.title : "Record",
@@ -314,12 +321,19 @@ function structType(lt: LiteralType): AnyFlyteType {
     return keepLiteralType(t.json, lt);
   }
   if (dcNames.length > 0) {
-    // Field order: the schema's, where it has them.
+    // Field order: Python's, as far as it can be recovered. The schema's
+    // "required" list is in dataclass order (it is a list; the properties
+    // and dataclass_type are maps, whose order the wire does not keep).
+    const order: string[] = [];
+    const add = (k: unknown) => {
+      if (typeof k === "string" && k in dc && !order.includes(k)) order.push(k);
+    };
+    if (Array.isArray(md?.required)) md.required.forEach(add);
     const props = md?.properties;
-    const order = props && typeof props === "object" && !Array.isArray(props)
-      ? Object.keys(props).filter((k) => k in dc)
-      : [];
-    for (const k of dcNames) if (!order.includes(k)) order.push(k);
+    if (props && typeof props === "object" && !Array.isArray(props)) {
+      Object.keys(props).forEach(add);
+    }
+    dcNames.forEach(add);
     const fields: Record<string, AnyFlyteType> = {};
     for (const k of order) fields[k] = typeFromLiteralType(dc[k]);
     return internal.record(fields, {
