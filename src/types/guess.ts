@@ -433,12 +433,16 @@ function build(lt: LiteralType): AnyFlyteType {
         ? keepLiteralType(t.enum(ty.value.values), lt)
         : unknownType(lt, "an enum without values");
     case "unionType": {
-      const vs = ty.value.variants.map(typeFromLiteralType);
+      const remote = ty.value.variants;
+      // Keep each variant's tag (e.g. "Pydantic Transformer" for a model).
+      const vs = remote.map((v) => {
+        const x = typeFromLiteralType(v);
+        const tag = v.structure?.tag;
+        return tag && tag !== x.tag ? { ...x, tag } : x;
+      });
       if (vs.length === 0) return unknownType(lt, "a union without variants");
       const nones = vs.filter((v) => v.kind === "none").length;
-      const u = vs.length === 2 && nones === 1
-        ? internal.unionOf(vs, true)
-        : internal.unionOf(vs, false);
+      const u = internal.unionOf(vs, vs.length === 2 && nones === 1, remote);
       return keepLiteralType(
         { ...u, name: vs.map((v) => v.name).join(" | ") },
         lt,

@@ -883,11 +883,14 @@ type UnionIn<V extends readonly AnyFlyteType[]> = InferInput<V[number]>;
 function unionOf<V extends readonly AnyFlyteType[]>(
   variants: V,
   optionalFlag: boolean,
+  remoteVariantTypes?: readonly LiteralType[],
 ): FlyteType<UnionOut<V>, UnionIn<V>> & { readonly optional?: true } {
   if (variants.length === 0) throw new TypeError("t.union needs variants");
-  const variantTypes = variants.map((v) =>
-    withStructureTag(v.literalType, v.tag)
-  );
+  // Variant types as sent in union literals: the remote ones as they came
+  // (with their tags), else each type with its flytekit tag.
+  const variantTypes = remoteVariantTypes
+    ? [...remoteVariantTypes]
+    : variants.map((v) => withStructureTag(v.literalType, v.tag));
   const name = variants.map((v) => v.name).join(" | ");
   const pick = (value: unknown): number => {
     let best = 0, bestIdx = -1, ties: number[] = [];

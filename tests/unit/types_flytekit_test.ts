@@ -21,9 +21,10 @@
  * ```
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { fromBinary } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
 import { VariableMapSchema } from "@flyteidl/core/interface_pb.ts";
+import { LiteralTypeSchema, SimpleType } from "@flyteidl/core/types_pb.ts";
 import {
   decodeLiteralMap,
   Duration,
@@ -33,7 +34,9 @@ import {
   fromLiteralMap,
   type Literal,
   PreciseDate,
+  toLiteral,
   toLiteralMap,
+  typeFromLiteralType,
 } from "../../src/types/mod.ts";
 import { unpackMsgpack } from "../../src/types/msgpack.ts";
 
@@ -134,4 +137,66 @@ Deno.test("written back with the remote types, the literals match flytekit's", (
     }
   }
   assert(Object.keys(map.literals).length === 11);
+});
+
+// A pydantic v2 model (pydantic 2.14.4), written by flytekit 1.16.31:
+// class Inner(BaseModel): x: float; when: datetime; d: timedelta
+// class M(BaseModel): a: int; inner: Inner; items: List[Inner]; opt: Optional[str] = None
+// M(a=1, inner=Inner(x=1.0, when=datetime(2024,1,2,3,4,5,123456,tzinfo=utc),
+//   d=timedelta(seconds=90.5)), items=[Inner(x=2.5, when=datetime(2024,1,2), d=timedelta(days=1))])
+const PYDANTIC_PB =
+  "CpIBCgJvMBKLAQqIARqFAQp6hKFhAaVpbm5lcoOheMs/8AAAAAAAAKR3aGVuuzIwMjQtMDEtMDJUMDM6MDQ6MDUuMTIzNDU2WqFkqVBUMU0zMC41U6VpdGVtc5GDoXjLQAQAAAAAAACkd2hlbrMyMDI0LTAxLTAyVDAwOjAwOjAwoWSjUDFEo29wdMASB21zZ3BhY2s=";
+
+const PYDANTIC_INTERFACE_PB =
+  "CokMCgJvMBKCDAr7CwgJMowFCpkCCgpwcm9wZXJ0aWVzEooCKocCCiQKBWlubmVyEhsqGQoXCgQkcmVmEg8aDSMvJGRlZnMvSW5uZXIKXwoDb3B0ElgqVgoOCgV0aXRsZRIFGgNPcHQKNQoFYW55T2YSLDIqChQqEgoQCgR0eXBlEggaBnN0cmluZwoSKhAKDgoEdHlwZRIGGgRudWxsCg0KB2RlZmF1bHQSAggAClQKBWl0ZW1zEksqSQoPCgR0eXBlEgcaBWFycmF5ChAKBXRpdGxlEgcaBUl0ZW1zCiQKBWl0ZW1zEhsqGQoXCgQkcmVmEg8aDSMvJGRlZnMvSW5uZXIKKAoBYRIjKiEKEQoEdHlwZRIJGgdpbnRlZ2VyCgwKBXRpdGxlEgMaAUEKEAoEdHlwZRIIGgZvYmplY3QKpgIKBSRkZWZzEpwCKpkCCpYCCgVJbm5lchKMAiqJAgrAAQoKcHJvcGVydGllcxKxASquAQo9CgFkEjgqNgoQCgR0eXBlEggaBnN0cmluZwoMCgV0aXRsZRIDGgFEChQKBmZvcm1hdBIKGghkdXJhdGlvbgonCgF4EiIqIAoQCgR0eXBlEggaBm51bWJlcgoMCgV0aXRsZRIDGgFYCkQKBHdoZW4SPCo6ChAKBHR5cGUSCBoGc3RyaW5nCg8KBXRpdGxlEgYaBFdoZW4KFQoGZm9ybWF0EgsaCWRhdGUtdGltZQoQCgR0eXBlEggaBm9iamVjdAogCghyZXF1aXJlZBIUMhIKAxoBeAoGGgR3aGVuCgMaAWQKEAoFdGl0bGUSBxoFSW5uZXIKJQoIcmVxdWlyZWQSGTIXCgMaAWEKBxoFaW5uZXIKBxoFaXRlbXMKDAoFdGl0bGUSAxoBTUo/Cj0KOwoSY2FjaGUta2V5LW1ldGFkYXRhEiUqIwohChRzZXJpYWxpemF0aW9uLWZvcm1hdBIJGgdtc2dwYWNrWqYGEvkCCgVpbm5lchLvAggJMokCChAKBHR5cGUSCBoGb2JqZWN0CsABCgpwcm9wZXJ0aWVzErEBKq4BCicKAXgSIiogCgwKBXRpdGxlEgMaAVgKEAoEdHlwZRIIGgZudW1iZXIKPQoBZBI4KjYKDAoFdGl0bGUSAxoBRAoQCgR0eXBlEggaBnN0cmluZwoUCgZmb3JtYXQSChoIZHVyYXRpb24KRAoEd2hlbhI8KjoKDwoFdGl0bGUSBhoEV2hlbgoQCgR0eXBlEggaBnN0cmluZwoVCgZmb3JtYXQSCxoJZGF0ZS10aW1lCiAKCHJlcXVpcmVkEhQyEgoDGgF4CgYaBHdoZW4KAxoBZAoQCgV0aXRsZRIHGgVJbm5lcko/Cj0KOwoSY2FjaGUta2V5LW1ldGFkYXRhEiUqIwohChRzZXJpYWxpemF0aW9uLWZvcm1hdBIJGgdtc2dwYWNrWh4SBwoBeBICCAISBwoBZBICCAYSCgoEd2hlbhICCAUSIAoDb3B0EhlSFwoJCANaBQoDc3RyCgoIAFoGCgRub25lEvwCCgVpdGVtcxLyAhrvAggJMokCChAKBHR5cGUSCBoGb2JqZWN0ChAKBXRpdGxlEgcaBUlubmVyCiAKCHJlcXVpcmVkEhQyEgoDGgF4CgYaBHdoZW4KAxoBZArAAQoKcHJvcGVydGllcxKxASquAQo9CgFkEjgqNgoQCgR0eXBlEggaBnN0cmluZwoMCgV0aXRsZRIDGgFEChQKBmZvcm1hdBIKGghkdXJhdGlvbgonCgF4EiIqIAoQCgR0eXBlEggaBm51bWJlcgoMCgV0aXRsZRIDGgFYCkQKBHdoZW4SPCo6ChAKBHR5cGUSCBoGc3RyaW5nCg8KBXRpdGxlEgYaBFdoZW4KFQoGZm9ybWF0EgsaCWRhdGUtdGltZUo/Cj0KOwoSY2FjaGUta2V5LW1ldGFkYXRhEiUqIwohChRzZXJpYWxpemF0aW9uLWZvcm1hdBIJGgdtc2dwYWNrWh4SBwoBZBICCAYSBwoBeBICCAISCgoEd2hlbhICCAUSBwoBYRICCAESAm8w";
+
+Deno.test("a pydantic model ($defs/$ref schema, ISO durations) reads and writes back", () => {
+  const map = decodeLiteralMap(b64(PYDANTIC_PB));
+  const vars =
+    fromBinary(VariableMapSchema, b64(PYDANTIC_INTERFACE_PB)).variables;
+  const v = fromLiteralMap(map, vars);
+  const expected = {
+    a: 1,
+    inner: { x: 1, when, d: Duration.fromMillis(90_500) },
+    items: [{
+      x: 2.5,
+      when: new Date(Date.UTC(2024, 0, 2)),
+      d: new Duration(86400),
+    }],
+    opt: null,
+  };
+  assertEquals(v, { o0: expected });
+  const again = toLiteralMap(v, vars);
+  assertEquals(fromLiteralMap(again, vars), { o0: expected });
+  // Inside a union the variant keeps its "Pydantic Transformer" tag.
+  const lt = vars.o0.type!;
+  const u = typeFromLiteralType(
+    create(LiteralTypeSchema, {
+      type: {
+        case: "unionType",
+        value: {
+          variants: [
+            create(LiteralTypeSchema, {
+              type: lt.type,
+              metadata: lt.metadata,
+              annotation: lt.annotation,
+              structure: { tag: "Pydantic Transformer" },
+            }),
+            create(LiteralTypeSchema, {
+              type: { case: "simple", value: SimpleType.INTEGER },
+              structure: { tag: "int" },
+            }),
+          ],
+        },
+      },
+    }),
+  );
+  const lit = toLiteral(expected, u);
+  assert(lit.value.case === "scalar" && lit.value.value.value.case === "union");
+  assertEquals(
+    lit.value.value.value.value.type?.structure?.tag,
+    "Pydantic Transformer",
+  );
+  assertEquals(fromLiteral(lit, u), expected);
+  assertEquals(fromLiteral(toLiteral(7, u), u), 7);
 });
