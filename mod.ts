@@ -51,6 +51,7 @@ export type {
   RecordInput,
   RecordOptions,
   RecordValue,
+  RemoteVariables,
   RequiredKeys,
   Simplify,
   ToLiteralMapOptions,

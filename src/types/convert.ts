@@ -17,6 +17,9 @@ export type Variables = Readonly<
   Record<string, AnyFlyteType | Variable | LiteralType>
 >;
 
+/** Variables as a remote interface gives them: `Variable`s or LiteralTypes. */
+export type RemoteVariables = Readonly<Record<string, Variable | LiteralType>>;
+
 function isMessage(x: unknown, typeName: string): boolean {
   return typeof x === "object" && x !== null &&
     (x as { $typeName?: string }).$typeName === typeName;
@@ -161,10 +164,14 @@ export function toLiteralMap<V extends Record<string, AnyFlyteType>>(
   variables: V,
   options?: ToLiteralMapOptions,
 ): LiteralMap;
-/** Converts named values to a LiteralMap for a VariableMap's variables. */
+/**
+ * Converts named values to a LiteralMap for a VariableMap's variables (or
+ * LiteralTypes). A record of `t` types takes the typed form above, so its
+ * values are checked at compile time.
+ */
 export function toLiteralMap(
   values: Readonly<Record<string, unknown>>,
-  variables: Variables,
+  variables: RemoteVariables,
   options?: ToLiteralMapOptions,
 ): LiteralMap;
 export function toLiteralMap(
@@ -234,10 +241,13 @@ export function fromLiteralMap<V extends Record<string, AnyFlyteType>>(
   variables: V,
   options?: FromLiteralMapOptions,
 ): OutputsOf<V>;
-/** Converts a LiteralMap to named values, with or without the interface. */
+/**
+ * Converts a LiteralMap to named values, with a VariableMap's variables (or
+ * LiteralTypes) or without any.
+ */
 export function fromLiteralMap(
   map: LiteralMap,
-  variables?: Variables,
+  variables?: RemoteVariables,
   options?: FromLiteralMapOptions,
 ): Record<string, unknown>;
 export function fromLiteralMap(

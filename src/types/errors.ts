@@ -131,6 +131,10 @@ export class TypeTransformError extends Error {
 /** Re-throws `e` with `segment` prepended if it is a TypeTransformError. */
 export function rethrowWithin(e: unknown, segment: PathSegment): never {
   if (e instanceof TypeTransformError) throw e.within(segment);
+  // Range errors from value classes (Duration, Date) are bad values too.
+  if (e instanceof RangeError) {
+    throw new TypeTransformError(e.message, { cause: e }).within(segment);
+  }
   throw e;
 }
 

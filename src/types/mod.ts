@@ -61,6 +61,7 @@ export {
   type FromLiteralMapOptions,
   type InputsOf,
   type OutputsOf,
+  type RemoteVariables,
   toLiteral,
   toLiteralMap,
   type ToLiteralMapOptions,

@@ -322,12 +322,22 @@ const boolType: FlyteType<boolean, boolean> = primitiveType<boolean>(
   "boolean",
 );
 
+/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z, in epoch milliseconds. */
+const MIN_DATETIME_MS = -62135596800000;
+const MAX_DATETIME_MS = 253402300800000;
+
 const datetimeType: FlyteType<Date, Date> = (() => {
   const check = (v: unknown): Date => {
     if (!(v instanceof Date)) {
       return fail(`expected a Date, got ${describe(v)}`);
     }
-    if (Number.isNaN(v.getTime())) return fail("invalid Date");
+    const ms = v.getTime();
+    if (Number.isNaN(ms)) return fail("invalid Date");
+    if (ms < MIN_DATETIME_MS || ms >= MAX_DATETIME_MS) {
+      return fail(
+        `${v.toISOString()} is outside the years 1 to 9999 that Flyte (and Python) datetimes cover`,
+      );
+    }
     return v;
   };
   const fromMsgpack = (raw: unknown): Date => {
@@ -1131,6 +1141,7 @@ function file(
 function directory(
   format = "",
 ): FlyteType<FlyteDirectory, FlyteDirectory | string | URL> {
+  format = format.replace(/^[.~]+/, "");
   const lt = blobType(format, BlobType_BlobDimensionality.MULTIPART);
   const blob = lt.type.value as BlobType;
   const check = (v: unknown): FlyteDirectory =>

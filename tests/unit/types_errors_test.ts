@@ -81,7 +81,7 @@ Deno.test("an unknown record field", () => {
 
 Deno.test("functions, symbols and class instances are refused", () => {
   expectError(
-    () => toLiteralMap({ f: () => 1 }, { f: t.json }),
+    () => toLiteralMap({ f: (() => 1) as never }, { f: t.json }),
     "inputs.f: a function (f) cannot be sent to Flyte",
     "inputs.f",
     "f",
@@ -100,7 +100,7 @@ Deno.test("functions, symbols and class instances are refused", () => {
     "value",
   );
   expectError(
-    () => toLiteralMap({ p: { at: new Point(1) } }, { p: t.json }),
+    () => toLiteralMap({ p: { at: new Point(1) } as never }, { p: t.json }),
     "inputs.p.at: an instance of Point is not JSON data; give it a record type (t.record) or convert it to a plain object",
     "inputs.p.at",
     "p",
@@ -358,4 +358,22 @@ Deno.test("errors carry the cause chain and are Errors", () => {
   const e = assertThrows(() => toLiteral(0.5, t.int), TypeTransformError);
   assert(e instanceof Error);
   assertEquals((e as TypeTransformError).name, "TypeTransformError");
+});
+
+Deno.test("values outside Flyte's ranges name their path", () => {
+  expectError(
+    () => toLiteral([new Date(Date.UTC(10000, 0, 1))], t.list(t.datetime)),
+    "value[0]: +010000-01-01T00:00:00.000Z is outside the years 1 to 9999 that Flyte (and Python) datetimes cover",
+    "value[0]",
+  );
+  // A datetime just inside the range is fine.
+  toLiteral(new Date(-62135596800000), t.datetime);
+  // A bad duration inside a record (NaN seconds from msgpack) keeps its path.
+  const R = t.record({ d: t.duration });
+  const lit = toLiteral({ d: Number.NaN }, t.json);
+  expectError(
+    () => fromLiteral(lit, R),
+    "value.d: bad duration NaN s",
+    "value.d",
+  );
 });
