@@ -936,23 +936,26 @@ function unionOf<V extends readonly AnyFlyteType[]>(
   const lt = create(LiteralTypeSchema, {
     type: { case: "unionType", value: { variants: variantTypes } },
   });
+  type Failure = { variant: AnyFlyteType; error: TypeTransformError };
   const tryEach = <R>(f: (v: AnyFlyteType) => R, what: string): R => {
-    let first: unknown;
+    let first: Failure | undefined;
     for (const v of variants) {
       try {
         return f(v);
       } catch (e) {
         if (!(e instanceof TypeTransformError)) throw e;
-        first ??= e;
+        first ??= { variant: v, error: e };
       }
     }
     return fail(noVariant(what, first));
   };
-  function noVariant(what: string, first: unknown): string {
-    const why = first instanceof TypeTransformError
-      ? ` (first: ${first.message.replace(/^value: /, "")})`
-      : "";
-    return `${what} matches no variant of ${name}${why}`;
+  // "x matches no variant of A | B (as A: .field: reason)"
+  function noVariant(what: string, first: Failure | undefined): string {
+    if (!first) return `${what} matches no variant of ${name}`;
+    const inner = first.error.path.replace(/^value/, "");
+    return `${what} matches no variant of ${name} (as ${first.variant.name}: ${
+      inner ? inner + ": " : ""
+    }${first.error.reason})`;
   }
   const out = {
     kind: "union" as const,
@@ -1000,14 +1003,14 @@ function unionOf<V extends readonly AnyFlyteType[]>(
     fromMsgpack(raw: unknown): UnionOut<V> {
       // Screen variants by the raw value's JS type first: failed attempts
       // throw, and throwing is slow on hot paths (e.g. optional fields).
-      let first: unknown;
+      let first: Failure | undefined;
       for (const v of variants) {
         if (!plausibleRaw(v.kind, raw)) continue;
         try {
           return v.fromMsgpack(raw);
         } catch (e) {
           if (!(e instanceof TypeTransformError)) throw e;
-          first ??= e;
+          first ??= { variant: v, error: e };
         }
       }
       return fail(noVariant(describe(raw), first));

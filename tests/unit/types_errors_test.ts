@@ -377,3 +377,13 @@ Deno.test("values outside Flyte's ranges name their path", () => {
     "value.d",
   );
 });
+
+Deno.test("a literal that fits no union variant says why the first failed", () => {
+  const R = t.record({ a: t.int }, { name: "R" });
+  const lit = toLiteral({ a: "x" }, t.json);
+  expectError(
+    () => fromLiteral(lit, t.union(R, t.string)),
+    'value: a binary (tag "msgpack") matches no variant of R | string (as R: .a: expected an integer, got string "x")',
+    "value",
+  );
+});
