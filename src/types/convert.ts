@@ -9,15 +9,42 @@ import { literalMap } from "./literals.ts";
 import type { AnyFlyteType, Infer, InferInput } from "./type.ts";
 import { guessType, typeFromLiteralType, valueFromLiteral } from "./guess.ts";
 
-/** A type given as a vocabulary type or as a flyteidl LiteralType. */
+/**
+ * A type given as a vocabulary type or as a flyteidl LiteralType.
+ *
+ * @example
+ * ```ts
+ * import { t, type TypeLike } from "./mod.ts";
+ * const ty: TypeLike = t.list(t.int); // or a core.LiteralType
+ * console.log(ty);
+ * ```
+ */
 export type TypeLike = AnyFlyteType | LiteralType;
 
-/** An interface's variables: a VariableMap's `variables`, or `t` types. */
+/**
+ * An interface's variables: a VariableMap's `variables`, or `t` types.
+ *
+ * @example
+ * ```ts
+ * import { t, type Variables } from "./mod.ts";
+ * const vars: Variables = { n: t.int, s: t.string };
+ * console.log(Object.keys(vars));
+ * ```
+ */
 export type Variables = Readonly<
   Record<string, AnyFlyteType | Variable | LiteralType>
 >;
 
-/** Variables as a remote interface gives them: `Variable`s or LiteralTypes. */
+/**
+ * Variables as a remote interface gives them: `Variable`s or LiteralTypes.
+ *
+ * @example
+ * ```ts
+ * import { type RemoteVariables, t } from "./mod.ts";
+ * const vars: RemoteVariables = { n: t.int.literalType };
+ * console.log(Object.keys(vars));
+ * ```
+ */
 export type RemoteVariables = Readonly<Record<string, Variable | LiteralType>>;
 
 function isMessage(x: unknown, typeName: string): boolean {
@@ -25,7 +52,16 @@ function isMessage(x: unknown, typeName: string): boolean {
     (x as { $typeName?: string }).$typeName === typeName;
 }
 
-/** Resolves a TypeLike to a vocabulary type. */
+/**
+ * Resolves a TypeLike to a vocabulary type.
+ *
+ * @example
+ * ```ts
+ * import { resolveType } from "./convert.ts";
+ * import { t } from "./mod.ts";
+ * console.log(resolveType(t.int.literalType).name); // "int"
+ * ```
+ */
 export function resolveType(type: TypeLike): AnyFlyteType {
   return isMessage(type, "flyteidl.core.LiteralType")
     ? typeFromLiteralType(type as LiteralType)
@@ -116,7 +152,16 @@ export function fromLiteral(literal: Literal, type?: TypeLike): unknown {
   );
 }
 
-/** Options of {@link toLiteralMap}. */
+/**
+ * Options of {@link toLiteralMap}.
+ *
+ * @example
+ * ```ts
+ * import { t, toLiteralMap, type ToLiteralMapOptions } from "./mod.ts";
+ * const options: ToLiteralMapOptions = { root: "wf.inputs", partial: true };
+ * console.log(toLiteralMap({}, { n: t.int.literalType }, options).literals); // {}
+ * ```
+ */
 export interface ToLiteralMapOptions {
   /** The root of error paths. Default "inputs". */
   root?: string;
@@ -128,7 +173,17 @@ export interface ToLiteralMapOptions {
   partial?: boolean;
 }
 
-/** The values a `t`-typed interface accepts. */
+/**
+ * The values a `t`-typed interface accepts.
+ *
+ * @example
+ * ```ts
+ * import { type InputsOf, t } from "./mod.ts";
+ * const vars = { n: t.int, note: t.optional(t.string) };
+ * const inputs: InputsOf<typeof vars> = { n: 1 }; // note may be left out
+ * console.log(inputs);
+ * ```
+ */
 export type InputsOf<V extends Record<string, AnyFlyteType>> =
   & {
     [K in keyof V as V[K] extends { optional: true } ? never : K]: InferInput<
@@ -141,7 +196,17 @@ export type InputsOf<V extends Record<string, AnyFlyteType>> =
     >;
   };
 
-/** The values a `t`-typed interface reads back. */
+/**
+ * The values a `t`-typed interface reads back.
+ *
+ * @example
+ * ```ts
+ * import { type OutputsOf, t } from "./mod.ts";
+ * const vars = { o0: t.list(t.float) };
+ * const outputs: OutputsOf<typeof vars> = { o0: [1.5] };
+ * console.log(outputs);
+ * ```
+ */
 export type OutputsOf<V extends Record<string, AnyFlyteType>> = {
   [K in keyof V]: Infer<V[K]>;
 };
@@ -214,7 +279,17 @@ export function toLiteralMap(
   return literalMap(out);
 }
 
-/** Options of {@link fromLiteralMap}. */
+/**
+ * Options of {@link fromLiteralMap}.
+ *
+ * @example
+ * ```ts
+ * import { fromLiteralMap, type FromLiteralMapOptions, t, toLiteralMap } from "./mod.ts";
+ * const options: FromLiteralMapOptions = { root: "inputs", partial: true };
+ * const map = toLiteralMap({ n: 1 }, { n: t.int });
+ * console.log(fromLiteralMap(map, { n: t.int.literalType }, options)); // { n: 1 }
+ * ```
+ */
 export interface FromLiteralMapOptions {
   /** The root of error paths. Default "outputs". */
   root?: string;

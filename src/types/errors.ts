@@ -4,7 +4,16 @@
  * @module
  */
 
-/** One step of a path inside a value: an array index or a field/key name. */
+/**
+ * One step of a path inside a value: an array index or a field/key name.
+ *
+ * @example
+ * ```ts
+ * import type { PathSegment } from "./errors.ts";
+ * const path: PathSegment[] = ["rows", 3, "price"]; // rows[3].price
+ * console.log(path);
+ * ```
+ */
 export type PathSegment = number | string;
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -128,7 +137,23 @@ export class TypeTransformError extends Error {
   }
 }
 
-/** Re-throws `e` with `segment` prepended if it is a TypeTransformError. */
+/**
+ * Re-throws `e` with `segment` prepended if it is a TypeTransformError.
+ *
+ * @example
+ * ```ts
+ * import { rethrowWithin, TypeTransformError } from "./errors.ts";
+ * try {
+ *   try {
+ *     throw new TypeTransformError("bad");
+ *   } catch (e) {
+ *     rethrowWithin(e, 2);
+ *   }
+ * } catch (e) {
+ *   console.log((e as TypeTransformError).path); // "value[2]"
+ * }
+ * ```
+ */
 export function rethrowWithin(e: unknown, segment: PathSegment): never {
   if (e instanceof TypeTransformError) throw e.within(segment);
   // Range errors from value classes (Duration, Date) are bad values too.
@@ -138,7 +163,15 @@ export function rethrowWithin(e: unknown, segment: PathSegment): never {
   throw e;
 }
 
-/** A short description of a value for error messages. */
+/**
+ * A short description of a value for error messages.
+ *
+ * @example
+ * ```ts
+ * import { describe } from "./errors.ts";
+ * console.log(describe([1, 2])); // "an array of 2"
+ * ```
+ */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";

@@ -494,6 +494,13 @@ export function typeFromLiteralType(literalType: LiteralType): AnyFlyteType {
  * none as null; msgpack binaries and structs as JSON data; blobs as
  * FlyteFile/FlyteDirectory; datasets as StructuredDataset; unions by their
  * variant type; collections and maps recursively.
+ *
+ * @example
+ * ```ts
+ * import { valueFromLiteral } from "./guess.ts";
+ * import { t, toLiteral } from "./mod.ts";
+ * console.log(valueFromLiteral(toLiteral([1, 2], t.list(t.int)))); // [1, 2]
+ * ```
  */
 export function valueFromLiteral(lit: Literal): unknown {
   refuseOffloaded(lit);

@@ -19,7 +19,15 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { TypeTransformError } from "./errors.ts";
 import { unpackMsgpack } from "./msgpack.ts";
 
-/** A Literal holding `value`, with an empty hash and metadata. */
+/**
+ * A Literal holding `value`, with an empty hash and metadata.
+ *
+ * @example
+ * ```ts
+ * import { literal } from "./literals.ts";
+ * console.log(literal({ case: undefined }).hash); // ""
+ * ```
+ */
 export function literal(
   value: Literal["value"],
   metadata: Record<string, string> = {},
@@ -27,7 +35,16 @@ export function literal(
   return { $typeName: "flyteidl.core.Literal", value, hash: "", metadata };
 }
 
-/** A scalar Literal. */
+/**
+ * A scalar Literal.
+ *
+ * @example
+ * ```ts
+ * import { scalarLiteral } from "./literals.ts";
+ * const lit = scalarLiteral({ case: "noneType", value: { $typeName: "flyteidl.core.Void" } });
+ * console.log(lit.value.case); // "scalar"
+ * ```
+ */
 export function scalarLiteral(
   value: Scalar["value"],
   metadata?: Record<string, string>,
@@ -38,7 +55,15 @@ export function scalarLiteral(
   }, metadata);
 }
 
-/** A primitive Literal. */
+/**
+ * A primitive Literal.
+ *
+ * @example
+ * ```ts
+ * import { primitiveLiteral } from "./literals.ts";
+ * console.log(primitiveLiteral({ case: "stringValue", value: "x" }).value.case); // "scalar"
+ * ```
+ */
 export function primitiveLiteral(value: Primitive["value"]): Literal {
   return {
     $typeName: "flyteidl.core.Literal",
@@ -57,12 +82,28 @@ export function primitiveLiteral(value: Primitive["value"]): Literal {
   };
 }
 
-/** An int64 Literal. */
+/**
+ * An int64 Literal.
+ *
+ * @example
+ * ```ts
+ * import { integerLiteral } from "./literals.ts";
+ * console.log(integerLiteral(5n).value.case); // "scalar"
+ * ```
+ */
 export function integerLiteral(value: bigint): Literal {
   return primitiveLiteral({ case: "integer", value });
 }
 
-/** The none Literal (`scalar.none_type {}`). */
+/**
+ * The none Literal (`scalar.none_type {}`).
+ *
+ * @example
+ * ```ts
+ * import { noneLiteral } from "./literals.ts";
+ * console.log(noneLiteral().value.case); // "scalar"
+ * ```
+ */
 export function noneLiteral(): Literal {
   return scalarLiteral({
     case: "noneType",
@@ -70,7 +111,15 @@ export function noneLiteral(): Literal {
   });
 }
 
-/** A Binary tagged "msgpack". */
+/**
+ * A Binary tagged "msgpack".
+ *
+ * @example
+ * ```ts
+ * import { msgpackLiteral } from "./literals.ts";
+ * console.log(msgpackLiteral(new Uint8Array([0xc0])).value.case); // "scalar"
+ * ```
+ */
 export function msgpackLiteral(bytes: Uint8Array): Literal {
   const binary: Binary = {
     $typeName: "flyteidl.core.Binary",
@@ -80,7 +129,15 @@ export function msgpackLiteral(bytes: Uint8Array): Literal {
   return scalarLiteral({ case: "binary", value: binary });
 }
 
-/** A collection Literal. */
+/**
+ * A collection Literal.
+ *
+ * @example
+ * ```ts
+ * import { collectionLiteral, integerLiteral } from "./literals.ts";
+ * console.log(collectionLiteral([integerLiteral(1n)]).value.case); // "collection"
+ * ```
+ */
 export function collectionLiteral(literals: Literal[]): Literal {
   const value: LiteralCollection = {
     $typeName: "flyteidl.core.LiteralCollection",
@@ -89,17 +146,45 @@ export function collectionLiteral(literals: Literal[]): Literal {
   return literal({ case: "collection", value });
 }
 
-/** A LiteralMap message. */
+/**
+ * A LiteralMap message.
+ *
+ * @example
+ * ```ts
+ * import { integerLiteral, literalMap } from "./literals.ts";
+ * console.log(Object.keys(literalMap({ n: integerLiteral(1n) }).literals)); // ["n"]
+ * ```
+ */
 export function literalMap(literals: Record<string, Literal>): LiteralMap {
   return { $typeName: "flyteidl.core.LiteralMap", literals };
 }
 
-/** A map Literal. */
+/**
+ * A map Literal.
+ *
+ * @example
+ * ```ts
+ * import { integerLiteral, mapLiteral } from "./literals.ts";
+ * console.log(mapLiteral({ n: integerLiteral(1n) }).value.case); // "map"
+ * ```
+ */
 export function mapLiteral(literals: Record<string, Literal>): Literal {
   return literal({ case: "map", value: literalMap(literals) });
 }
 
-/** A blob Literal. */
+/**
+ * A blob Literal.
+ *
+ * @example
+ * ```ts
+ * import { blobLiteral } from "./literals.ts";
+ * import { t } from "./mod.ts";
+ * const lt = t.file("csv").literalType;
+ * if (lt.type.case === "blob") {
+ *   console.log(blobLiteral("s3://b/f.csv", lt.type.value).value.case); // "scalar"
+ * }
+ * ```
+ */
 export function blobLiteral(
   uri: string,
   type: BlobType,
@@ -115,7 +200,16 @@ export function blobLiteral(
   }, metadata);
 }
 
-/** A union Literal wrapping `value` with its variant type. */
+/**
+ * A union Literal wrapping `value` with its variant type.
+ *
+ * @example
+ * ```ts
+ * import { integerLiteral, unionLiteral } from "./literals.ts";
+ * import { t } from "./mod.ts";
+ * console.log(unionLiteral(integerLiteral(1n), t.int.literalType).value.case); // "scalar"
+ * ```
+ */
 export function unionLiteral(value: Literal, type: LiteralType): Literal {
   return scalarLiteral({
     case: "union",
@@ -123,7 +217,15 @@ export function unionLiteral(value: Literal, type: LiteralType): Literal {
   });
 }
 
-/** Names what a literal holds, for error messages. */
+/**
+ * Names what a literal holds, for error messages.
+ *
+ * @example
+ * ```ts
+ * import { describeLiteral, integerLiteral } from "./literals.ts";
+ * console.log(describeLiteral(integerLiteral(1n))); // "a integer primitive"
+ * ```
+ */
 export function describeLiteral(lit: Literal | undefined): string {
   if (!lit) return "no literal";
   const v = lit.value;
@@ -140,7 +242,15 @@ export function describeLiteral(lit: Literal | undefined): string {
   return v.case ? `a ${v.case}` : "an empty literal";
 }
 
-/** The scalar of a literal, or undefined. */
+/**
+ * The scalar of a literal, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { integerLiteral, scalarOf } from "./literals.ts";
+ * console.log(scalarOf(integerLiteral(1n))?.case); // "primitive"
+ * ```
+ */
 export function scalarOf(lit: Literal): Scalar["value"] | undefined {
   return lit.value.case === "scalar" ? lit.value.value.value : undefined;
 }
@@ -148,6 +258,12 @@ export function scalarOf(lit: Literal): Scalar["value"] | undefined {
 /**
  * The decoded content of a `scalar.binary` tagged "msgpack", or `NOT_MSGPACK`.
  * Throws for a binary with another tag.
+ *
+ * @example
+ * ```ts
+ * import { msgpackLiteral, msgpackOf } from "./literals.ts";
+ * console.log(msgpackOf(msgpackLiteral(new Uint8Array([0x01])))); // 1
+ * ```
  */
 export function msgpackOf(lit: Literal): unknown {
   const s = scalarOf(lit);
@@ -166,10 +282,26 @@ export function msgpackOf(lit: Literal): unknown {
   }
 }
 
-/** Marker: the literal is not a msgpack binary. */
+/**
+ * Marker: the literal is not a msgpack binary.
+ *
+ * @example
+ * ```ts
+ * import { integerLiteral, msgpackOf, NOT_MSGPACK } from "./literals.ts";
+ * console.log(msgpackOf(integerLiteral(1n)) === NOT_MSGPACK); // true
+ * ```
+ */
 export const NOT_MSGPACK: unique symbol = Symbol("not msgpack");
 
-/** The JSON content of a `scalar.generic` Struct, or undefined. */
+/**
+ * The JSON content of a `scalar.generic` Struct, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { genericOf, integerLiteral } from "./literals.ts";
+ * console.log(genericOf(integerLiteral(1n))); // undefined
+ * ```
+ */
 export function genericOf(lit: Literal): JsonObject | undefined {
   const s = scalarOf(lit);
   if (s?.case !== "generic") return undefined;
@@ -183,7 +315,15 @@ export function genericOf(lit: Literal): JsonObject | undefined {
   return s.value;
 }
 
-/** Throws for literals that must be fetched first (offloaded). */
+/**
+ * Throws for literals that must be fetched first (offloaded).
+ *
+ * @example
+ * ```ts
+ * import { integerLiteral, refuseOffloaded } from "./literals.ts";
+ * refuseOffloaded(integerLiteral(1n)); // fine: not offloaded
+ * ```
+ */
 export function refuseOffloaded(lit: Literal): void {
   if (lit.value.case === "offloadedMetadata") {
     throw new TypeTransformError(

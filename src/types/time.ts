@@ -8,7 +8,15 @@
 import type { Duration as PbDuration, Timestamp } from "@bufbuild/protobuf/wkt";
 import { Duration, PreciseDate } from "./values.ts";
 
-/** A Timestamp message for a Date (keeping a PreciseDate's extra nanos). */
+/**
+ * A Timestamp message for a Date (keeping a PreciseDate's extra nanos).
+ *
+ * @example
+ * ```ts
+ * import { timestampOf } from "./time.ts";
+ * console.log(timestampOf(new Date(1500)).nanos); // 500000000
+ * ```
+ */
 export function timestampOf(date: Date): Timestamp {
   const ms = date.getTime();
   const seconds = Math.floor(ms / 1000);
@@ -20,14 +28,31 @@ export function timestampOf(date: Date): Timestamp {
   };
 }
 
-/** A Date (a PreciseDate when sub-millisecond nanos are present). */
+/**
+ * A Date (a PreciseDate when sub-millisecond nanos are present).
+ *
+ * @example
+ * ```ts
+ * import { dateOf } from "./time.ts";
+ * console.log(dateOf(1, 500_000_000).getTime()); // 1500
+ * ```
+ */
 export function dateOf(seconds: number, nanos: number): Date {
   const ms = seconds * 1000 + Math.floor(nanos / 1e6);
   const sub = nanos % 1e6;
   return sub === 0 ? new Date(ms) : new PreciseDate(ms, sub);
 }
 
-/** A Duration message. */
+/**
+ * A Duration message.
+ *
+ * @example
+ * ```ts
+ * import { pbDurationOf } from "./time.ts";
+ * import { Duration } from "./values.ts";
+ * console.log(pbDurationOf(new Duration(2)).seconds); // 2n
+ * ```
+ */
 export function pbDurationOf(d: Duration): PbDuration {
   return {
     $typeName: "google.protobuf.Duration",
@@ -40,6 +65,12 @@ export function pbDurationOf(d: Duration): PbDuration {
  * Python's `datetime.isoformat()` of the value as an aware UTC datetime:
  * `2024-01-02T03:04:05.123456+00:00` (microseconds only when non-zero).
  * Python datetimes cover the years 1 to 9999; others throw a RangeError.
+ *
+ * @example
+ * ```ts
+ * import { pythonIsoformat } from "./time.ts";
+ * console.log(pythonIsoformat(new Date(0))); // "1970-01-01T00:00:00+00:00"
+ * ```
  */
 export function pythonIsoformat(date: Date): string {
   const iso = date.toISOString(); // "2024-01-02T03:04:05.123Z"
@@ -62,6 +93,12 @@ const ISO_DATETIME =
 /**
  * Parses an ISO-8601 datetime as Python writes it; a naive value is taken as
  * UTC (as flytekit does). Returns undefined when the text is not one.
+ *
+ * @example
+ * ```ts
+ * import { parseIsoDatetime } from "./time.ts";
+ * console.log(parseIsoDatetime("2024-01-02T03:04:05")?.toISOString()); // naive = UTC
+ * ```
  */
 export function parseIsoDatetime(text: string): Date | undefined {
   const m = ISO_DATETIME.exec(text);
@@ -89,7 +126,15 @@ export function parseIsoDatetime(text: string): Date | undefined {
 const ISO_DURATION =
   /^([+-])?P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-/** Parses an ISO-8601 duration (pydantic's timedelta form), or undefined. */
+/**
+ * Parses an ISO-8601 duration (pydantic's timedelta form), or undefined.
+ *
+ * @example
+ * ```ts
+ * import { parseIsoDuration } from "./time.ts";
+ * console.log(parseIsoDuration("PT1M30.5S")?.toSeconds()); // 90.5
+ * ```
+ */
 export function parseIsoDuration(text: string): Duration | undefined {
   const m = ISO_DURATION.exec(text);
   if (!m || text.endsWith("P") || text.endsWith("T")) return undefined;

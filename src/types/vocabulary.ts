@@ -184,7 +184,16 @@ function makeInt(lenient: boolean): FlyteType<number, number> {
 }
 
 const intType: FlyteType<number, number> = makeInt(false);
-/** An INTEGER that reads unsafe values as bigint (used for remote types). */
+/**
+ * An INTEGER that reads unsafe values as bigint (used for remote types).
+ *
+ * @example
+ * ```ts
+ * import { looseInt } from "./vocabulary.ts";
+ * import { toLiteral } from "./mod.ts";
+ * console.log(looseInt.fromLiteral(toLiteral(1n << 60n))); // 1152921504606846976n
+ * ```
+ */
 export const looseInt: FlyteType<number | bigint, number | bigint> = makeInt(
   true,
 ) as FlyteType<number | bigint, number | bigint>;
@@ -634,7 +643,16 @@ function map<T extends AnyFlyteType>(
 
 // ---------------------------------------------------------------- records
 
-/** Options of {@link record}. */
+/**
+ * Options of {@link record}.
+ *
+ * @example
+ * ```ts
+ * import { type RecordOptions, t } from "./mod.ts";
+ * const options: RecordOptions = { name: "Point" };
+ * console.log(t.record({ x: t.float }, options).name); // "Point"
+ * ```
+ */
 export interface RecordOptions {
   /**
    * The class name Python sees (the JSON schema's `title`; flytekit's guess
@@ -818,7 +836,16 @@ function enumType<const V extends readonly string[]>(
   };
 }
 
-/** A copy of `lt` whose structure is `{tag}` (flytekit's union variant form). */
+/**
+ * A copy of `lt` whose structure is `{tag}` (flytekit's union variant form).
+ *
+ * @example
+ * ```ts
+ * import { withStructureTag } from "./vocabulary.ts";
+ * import { t } from "./mod.ts";
+ * console.log(withStructureTag(t.int.literalType, "int").structure?.tag); // "int"
+ * ```
+ */
 export function withStructureTag(lt: LiteralType, tag: string): LiteralType {
   return create(LiteralTypeSchema, {
     type: lt.type,
@@ -828,7 +855,16 @@ export function withStructureTag(lt: LiteralType, tag: string): LiteralType {
   });
 }
 
-/** Compares two LiteralTypes ignoring metadata, structure and annotation. */
+/**
+ * Compares two LiteralTypes ignoring metadata, structure and annotation.
+ *
+ * @example
+ * ```ts
+ * import { sameShape } from "./vocabulary.ts";
+ * import { t } from "./mod.ts";
+ * console.log(sameShape(t.int.literalType, t.bigint.literalType)); // true
+ * ```
+ */
 export function sameShape(a: LiteralType, b: LiteralType): boolean {
   const x = a.type, y = b.type;
   if (x.case !== y.case) return false;
@@ -1352,7 +1388,15 @@ function jsonToMsgpack(v: unknown): unknown {
   );
 }
 
-/** Turns msgpack's bigints back into numbers where exact. */
+/**
+ * Turns msgpack's bigints back into numbers where exact.
+ *
+ * @example
+ * ```ts
+ * import { normalizeJson } from "./vocabulary.ts";
+ * console.log(normalizeJson({ a: 5n, b: 1n << 60n })); // { a: 5, b: 1152921504606846976n }
+ * ```
+ */
 export function normalizeJson(v: unknown): JsonValue {
   if (typeof v === "bigint") {
     return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
@@ -1410,7 +1454,17 @@ const jsonType: FlyteType<JsonValue, JsonValue> = {
 
 // ---------------------------------------------------------------- error
 
-/** Flyte simple type ERROR (flytekit's FlyteError). */
+/**
+ * Flyte simple type ERROR (flytekit's FlyteError).
+ *
+ * @example
+ * ```ts
+ * import { errorType } from "./vocabulary.ts";
+ * import { FlyteErrorValue } from "./values.ts";
+ * const lit = errorType.toLiteral(new FlyteErrorValue("n0", "boom"));
+ * console.log(errorType.fromLiteral(lit).message); // "boom"
+ * ```
+ */
 export const errorType: FlyteType<FlyteErrorValue, FlyteErrorValue> = {
   kind: "error",
   name: "error",
@@ -1450,7 +1504,16 @@ export const errorType: FlyteType<FlyteErrorValue, FlyteErrorValue> = {
   jsonSchema: () => ({ type: "object", title: "FlyteError" }),
 };
 
-/** Internal constructors shared with the guesser. */
+/**
+ * Internal constructors shared with the guesser.
+ *
+ * @example
+ * ```ts
+ * import { internal } from "./vocabulary.ts";
+ * import { t } from "./mod.ts";
+ * console.log(internal.record({ a: t.int }, { name: "A" }).name); // "A"
+ * ```
+ */
 export const internal = { record, dataframe, unionOf, jsonToMsgpack };
 
 /**
