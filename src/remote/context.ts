@@ -95,12 +95,18 @@ export class RemoteContext {
     return { project: p, domain: d };
   }
 
-  /** Runs an RPC, turning any failure into a typed FlyteError with `what` as context. */
-  async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      throw toFlyteError(e, what);
-    }
+  /**
+   * Runs one RPC under the shared bound, turning any failure into a typed
+   * FlyteError with `what` as context. `fn` must make a single call (never
+   * call `call` again), so nested fan-outs cannot deadlock.
+   */
+  call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return this.limiter.run(async () => {
+      try {
+        return await fn();
+      } catch (e) {
+        throw toFlyteError(e, what);
+      }
+    });
   }
 }

@@ -133,7 +133,7 @@ export class Monitor {
   }
 
   #rpc<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return this.#ctx.limiter.run(() => this.#ctx.call(what, fn));
+    return this.#ctx.call(what, fn);
   }
 
   /** The interface of what an execution ran (given its spec's launch plan id): its task's, or its launch plan's. */
