@@ -10,3 +10,4 @@
  * @module
  */
 export { VERSION } from "./src/version.ts";
+export * from "./src/remote/mod.ts";

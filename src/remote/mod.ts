@@ -31,7 +31,7 @@ export type {
 } from "./executions.ts";
 export type { SyncOptions } from "./sync.ts";
 export type { WaitOptions } from "./wait.ts";
-export type { SignalType } from "./signals.ts";
+export type { ExecutionRef, SignalType } from "./signals.ts";
 export type { ExecutionMetrics, ExecutionSpan } from "./metrics.ts";
 export type { BackfillOptions, BackfillResult } from "./backfill.ts";
 export type { ListOptions } from "./paging.ts";
@@ -53,3 +53,7 @@ export {
 } from "./models.ts";
 export { cronTicks } from "./schedule.ts";
 export { chooseExecutionName, type EntityKind } from "./ids.ts";
+export { Entities } from "./entities.ts";
+export { Executions } from "./executions.ts";
+export { Monitor } from "./sync.ts";
+export { Signals } from "./signals.ts";

@@ -28,12 +28,14 @@ import {
   type ExecutionError,
   NodeExecution_Phase,
   TaskExecution_Phase,
+  type TaskLog,
   WorkflowExecution_Phase,
 } from "@flyteidl/core/execution_pb.ts";
 import type { TypedInterface, Variable } from "@flyteidl/core/interface_pb.ts";
 import type { LiteralMap } from "@flyteidl/core/literals_pb.ts";
 import type { LiteralType } from "@flyteidl/core/types_pb.ts";
 import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
+import type { WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
 import type { CompiledWorkflowClosure } from "@flyteidl/core/compiler_pb.ts";
 import type { Schedule } from "@flyteidl/admin/schedule_pb.ts";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -175,7 +177,7 @@ export class RemoteWorkflow {
     return this.raw.closure?.compiledWorkflow;
   }
   /** The primary workflow template. */
-  get template() {
+  get template(): WorkflowTemplate | undefined {
     return this.closure?.primary?.template;
   }
   /** The typed interface. */
@@ -229,7 +231,7 @@ export class RemoteLaunchPlan {
     );
   }
   /** The output variables. */
-  get outputs() {
+  get outputs(): Record<string, Variable> {
     return this.raw.closure?.expectedOutputs?.variables ?? {};
   }
   /** Inputs fixed by the launch plan. */
@@ -319,7 +321,7 @@ export class RemoteTaskExecution {
     return r?.case === "error" ? r.value : undefined;
   }
   /** Log links. */
-  get logs() {
+  get logs(): TaskLog[] {
     return this.raw.closure?.logs ?? [];
   }
   /** True when this attempt has child node executions. */

@@ -7,11 +7,15 @@
  * @module
  */
 import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
-import { createConnection, loadConfig } from "../client/mod.ts";
+import {
+  type ConnectionOptions,
+  createConnection,
+  loadConfig,
+} from "../client/mod.ts";
 import { FlyteInvalidInputError } from "../client/errors.ts";
 import { RemoteContext, type RemoteServices } from "./context.ts";
 import { consoleBaseUrl, type ConsoleTarget, consoleUrl } from "./console.ts";
-import { Entities, type FetchOptions } from "./entities.ts";
+import { Entities, type FetchOptions, type Lazy } from "./entities.ts";
 import {
   type Executable,
   type ExecuteOptions,
@@ -29,15 +33,16 @@ import type {
   RemoteExecution,
   RemoteLaunchPlan,
   RemoteNodeExecution,
+  RemoteSignal,
+  RemoteTask,
   RemoteTaskExecution,
+  RemoteWorkflow,
 } from "./models.ts";
+import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint). */
-export type ConnectOptions = Omit<
-  Parameters<typeof createConnection>[0],
-  "endpoint"
->;
+export type ConnectOptions = Omit<ConnectionOptions, "endpoint">;
 
 /**
  * FlyteRemote settings. Defaults in brackets.
@@ -173,7 +178,11 @@ export class FlyteRemote {
     options: FlyteRemoteOptions & { configFile?: string } = {},
   ): Promise<FlyteRemote> {
     const config = await loadConfig({ configFile: options.configFile });
-    const connection = createConnection(config);
+    const connection = createConnection({
+      endpoint: config.endpoint,
+      insecure: config.insecure,
+      caCertFile: config.caCertFile,
+    });
     return new FlyteRemote(connection, {
       consoleEndpoint: config.consoleEndpoint,
       ...options,
@@ -219,74 +228,87 @@ export class FlyteRemote {
 
   // --- entities -----------------------------------------------------------
   /** Fetches a task (version optional = latest). See {@link Entities.fetchTask}. */
-  fetchTask(name: string, options?: FetchOptions) {
+  fetchTask(name: string, options?: FetchOptions): Promise<RemoteTask> {
     return this.entities.fetchTask(name, options);
   }
   /** Fetches a workflow (version optional = latest). */
-  fetchWorkflow(name: string, options?: FetchOptions) {
+  fetchWorkflow(name: string, options?: FetchOptions): Promise<RemoteWorkflow> {
     return this.entities.fetchWorkflow(name, options);
   }
   /** Fetches a launch plan (version optional = latest). */
-  fetchLaunchPlan(name: string, options?: FetchOptions) {
+  fetchLaunchPlan(
+    name: string,
+    options?: FetchOptions,
+  ): Promise<RemoteLaunchPlan> {
     return this.entities.fetchLaunchPlan(name, options);
   }
   /** A task fetched on first use. */
-  fetchTaskLazy(name: string, options?: FetchOptions) {
+  fetchTaskLazy(name: string, options?: FetchOptions): Lazy<RemoteTask> {
     return this.entities.fetchTaskLazy(name, options);
   }
   /** A workflow fetched on first use. */
-  fetchWorkflowLazy(name: string, options?: FetchOptions) {
+  fetchWorkflowLazy(
+    name: string,
+    options?: FetchOptions,
+  ): Lazy<RemoteWorkflow> {
     return this.entities.fetchWorkflowLazy(name, options);
   }
   /** The active launch plan version, or undefined. */
-  fetchActiveLaunchPlan(name: string, options?: Omit<FetchOptions, "version">) {
+  fetchActiveLaunchPlan(
+    name: string,
+    options?: Omit<FetchOptions, "version">,
+  ): Promise<RemoteLaunchPlan | undefined> {
     return this.entities.fetchActiveLaunchPlan(name, options);
   }
   /** Tasks registered with a version (async iterator). */
   listTasksByVersion(
     version: string,
     options?: Parameters<Entities["listTasksByVersion"]>[1],
-  ) {
+  ): AsyncGenerator<RemoteTask, void, undefined> {
     return this.entities.listTasksByVersion(version, options);
   }
   /** Projects (async iterator). */
-  listProjects(options?: Parameters<Entities["listProjects"]>[0]) {
+  listProjects(
+    options?: Parameters<Entities["listProjects"]>[0],
+  ): AsyncGenerator<Project, void, undefined> {
     return this.entities.listProjects(options);
   }
   /** The server's domains. */
-  getDomains() {
+  getDomains(): Promise<Domain[]> {
     return this.entities.getDomains();
   }
   /** Activates a launch plan version. */
   activateLaunchPlan(
     target: Parameters<Entities["activateLaunchPlan"]>[0],
     options?: FetchOptions,
-  ) {
+  ): Promise<void> {
     return this.entities.activateLaunchPlan(target, options);
   }
   /** Deactivates a launch plan version. */
   deactivateLaunchPlan(
     target: Parameters<Entities["deactivateLaunchPlan"]>[0],
     options?: FetchOptions,
-  ) {
+  ): Promise<void> {
     return this.entities.deactivateLaunchPlan(target, options);
   }
   /** Registers a flyteidl task spec. */
-  registerTask(spec: Parameters<Entities["registerTask"]>[0]) {
+  registerTask(
+    spec: Parameters<Entities["registerTask"]>[0],
+  ): Promise<RemoteTask> {
     return this.entities.registerTask(spec);
   }
   /** Registers a flyteidl workflow spec (and its default launch plan). */
   registerWorkflow(
     spec: Parameters<Entities["registerWorkflow"]>[0],
     options?: Parameters<Entities["registerWorkflow"]>[1],
-  ) {
+  ): Promise<RemoteWorkflow> {
     return this.entities.registerWorkflow(spec, options);
   }
   /** Registers a flyteidl launch plan. */
   registerLaunchPlan(
     id: Parameters<Entities["registerLaunchPlan"]>[0],
     spec: Parameters<Entities["registerLaunchPlan"]>[1],
-  ) {
+  ): Promise<RemoteLaunchPlan> {
     return this.entities.registerLaunchPlan(id, spec);
   }
 
@@ -307,14 +329,16 @@ export class FlyteRemote {
     return this.executions.fetchExecution<O>(name, options);
   }
   /** Executions, newest first (async iterator). */
-  recentExecutions(options?: Parameters<Executions["recentExecutions"]>[0]) {
+  recentExecutions(
+    options?: Parameters<Executions["recentExecutions"]>[0],
+  ): AsyncGenerator<RemoteExecution, void, undefined> {
     return this.executions.recentExecutions(options);
   }
   /** Terminates an execution. */
   terminate(
     execution: RemoteExecution | WorkflowExecutionIdentifier,
     cause: string,
-  ) {
+  ): Promise<void> {
     return this.executions.terminate(execution, cause);
   }
 
@@ -330,14 +354,14 @@ export class FlyteRemote {
   syncNodeExecution(
     node: RemoteNodeExecution,
     options?: Omit<SyncOptions, "nodes">,
-  ) {
+  ): Promise<RemoteNodeExecution> {
     return this.monitor.syncNodeExecution(node, options);
   }
   /** Syncs one task attempt. */
   syncTaskExecution(
     task: RemoteTaskExecution,
     options?: Omit<SyncOptions, "nodes">,
-  ) {
+  ): Promise<RemoteTaskExecution> {
     return this.monitor.syncTaskExecution(task, options);
   }
   /** Waits until the execution is done. See {@link WaitOptions}. */
@@ -353,15 +377,21 @@ export class FlyteRemote {
   listSignals(
     execution: Parameters<Signals["listSignals"]>[0],
     options?: Parameters<Signals["listSignals"]>[1],
-  ) {
+  ): AsyncGenerator<RemoteSignal, void, undefined> {
     return this.signals.listSignals(execution, options);
   }
   /** Approves an approval gate. */
-  approve(signalId: string, execution: Parameters<Signals["approve"]>[1]) {
+  approve(
+    signalId: string,
+    execution: Parameters<Signals["approve"]>[1],
+  ): Promise<void> {
     return this.signals.approve(signalId, execution);
   }
   /** Rejects an approval gate. */
-  reject(signalId: string, execution: Parameters<Signals["reject"]>[1]) {
+  reject(
+    signalId: string,
+    execution: Parameters<Signals["reject"]>[1],
+  ): Promise<void> {
     return this.signals.reject(signalId, execution);
   }
   /** Sets a gate's input value. */
@@ -370,7 +400,7 @@ export class FlyteRemote {
     execution: Parameters<Signals["setInput"]>[1],
     value: unknown,
     type?: Parameters<Signals["setInput"]>[3],
-  ) {
+  ): Promise<void> {
     return this.signals.setInput(signalId, execution, value, type);
   }
   /** The span tree of an execution, with `explain()`. */

@@ -56,7 +56,15 @@ function boolLiteral(value: boolean): Literal {
   });
 }
 
-type ExecutionRef = RemoteExecution | WorkflowExecutionIdentifier;
+/**
+ * An execution given as a snapshot or by id.
+ *
+ * @example
+ * ```ts
+ * import type { ExecutionRef } from "./signals.ts";
+ * ```
+ */
+export type ExecutionRef = RemoteExecution | WorkflowExecutionIdentifier;
 const idOf = (e: ExecutionRef) => e instanceof RemoteExecution ? e.id : e;
 
 /**
