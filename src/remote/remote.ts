@@ -182,6 +182,7 @@ export class FlyteRemote {
       endpoint: config.endpoint,
       insecure: config.insecure,
       caCertFile: config.caCertFile,
+      auth: config.auth,
     });
     return new FlyteRemote(connection, {
       consoleEndpoint: config.consoleEndpoint,
