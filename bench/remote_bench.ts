@@ -142,4 +142,16 @@ Deno.bench(
   },
 );
 
+Deno.bench(
+  "syncExecution with nodes + node data + task attempts, 1,000 nodes (in-memory transport)",
+  async () => {
+    const e = await remote.syncExecution(exId as never, {
+      nodes: true,
+      nodeData: true,
+      taskExecutions: true,
+    });
+    if (e.nodeExecutions.size !== N) throw new Error("wrong node count");
+  },
+);
+
 globalThis.addEventListener("unload", () => server.close());

@@ -38,14 +38,29 @@ import {
  * @example
  * ```ts
  * import type { SyncOptions } from "./sync.ts";
- * const deep: SyncOptions = { nodes: true };
+ * const tree: SyncOptions = { nodes: true };
+ * const everything: SyncOptions = { nodes: true, nodeData: true, taskExecutions: true };
  * ```
  */
 export interface SyncOptions {
-  /** Also list every node execution, recursively. Default false. */
+  /**
+   * Also list every node execution, recursively (sub-workflows, dynamic,
+   * branch, array and failure nodes, launch-plan children): phases, errors,
+   * timings and kinds, in a few list calls per level. Default false.
+   */
   nodes?: boolean;
-  /** With `nodes`: fetch each node's and attempt's inputs and outputs. Default true. */
+  /**
+   * With `nodes`: also fetch every node's inputs and outputs (one call per
+   * node, run concurrently under the bound). Default false for
+   * syncExecution, true for syncNodeExecution.
+   */
   nodeData?: boolean;
+  /**
+   * With `nodes`: also list every task node's attempts (logs, per-attempt
+   * phase; one call per task node), and their data when `nodeData` is set.
+   * Default false for syncExecution, true for syncNodeExecution.
+   */
+  taskExecutions?: boolean;
   /** Aborts the sync. */
   signal?: AbortSignal;
 }
@@ -279,7 +294,12 @@ export class Monitor {
     } catch {
       // Without the workflow the node is still synced, only less precisely classified.
     }
-    await this.#syncNode(fresh, scope, { ...options, nodes: true });
+    await this.#syncNode(fresh, scope, {
+      nodeData: true,
+      taskExecutions: true,
+      ...options,
+      nodes: true,
+    });
     return fresh;
   }
 
@@ -294,7 +314,7 @@ export class Monitor {
     node.kind = classify(node.raw, spec);
     node.interface = this.#interfaceOfNode(spec, scope.closure);
     const what = formatNodeExecutionId(node.id);
-    const wantData = (options.nodeData ?? true) && node.kind !== "start";
+    const wantData = (options.nodeData ?? false) && node.kind !== "start";
     const work: Promise<unknown>[] = [];
 
     const dataPromise = wantData
@@ -316,7 +336,8 @@ export class Monitor {
     work.push(dataPromise);
 
     if (
-      node.kind === "task" || node.kind === "dynamic" || node.kind === "array"
+      options.taskExecutions &&
+      (node.kind === "task" || node.kind === "dynamic" || node.kind === "array")
     ) {
       work.push(this.#syncTaskExecutions(node, scope, options));
     }
@@ -475,7 +496,7 @@ export class Monitor {
     const signal = options.signal;
     const what = `task execution ${task}`;
     const work: Promise<unknown>[] = [];
-    if (options.nodeData ?? true) {
+    if (options.nodeData ?? false) {
       work.push(
         this.#rpc(
           `get data of ${what}`,
@@ -532,7 +553,11 @@ export class Monitor {
     );
     const fresh = new RemoteTaskExecution(raw);
     fresh.interface = task.interface;
-    await this.#syncTask(fresh, { nodes: new Map() }, options);
+    await this.#syncTask(fresh, { nodes: new Map() }, {
+      nodeData: true,
+      taskExecutions: true,
+      ...options,
+    });
     return fresh;
   }
 }

@@ -26,6 +26,7 @@ import {
   WorkflowExecutionGetDataResponseSchema,
 } from "@flyteidl/admin/execution_pb.ts";
 import {
+  DynamicNodeWorkflowResponseSchema,
   type NodeExecution,
   NodeExecutionGetDataResponseSchema,
   NodeExecutionListSchema,
@@ -254,6 +255,14 @@ function transport() {
           token: start + r.limit < all.length ? String(start + r.limit) : "",
         });
       }),
+      getNodeExecution: track(
+        "getNodeExecution",
+        (r) =>
+          recs.find((x) =>
+            x.exec === r.id?.executionId?.name &&
+            x.node.id?.nodeId === r.id?.nodeId
+          )!.node,
+      ),
       getNodeExecutionData: track(
         "getNodeExecutionData",
         (r) =>
@@ -308,6 +317,16 @@ function transport() {
         "getTaskExecutionData",
         () => create(TaskExecutionGetDataResponseSchema, {}),
       ),
+      getDynamicNodeWorkflow: track(
+        "getDynamicNodeWorkflow",
+        () =>
+          create(DynamicNodeWorkflowResponseSchema, {
+            compiledWorkflow: {
+              primary: { template: { id: wfId, nodes: [taskNode("d0")] } },
+              tasks: closure.tasks,
+            },
+          }),
+      ),
       listNodeExecutionsForTask: track(
         "listNodeExecutionsForTask",
         () => create(NodeExecutionListSchema, {}),
@@ -338,7 +357,7 @@ Deno.test("syncExecution with nodes walks every node kind under a bound", async 
   const r = remote(4);
   const e = await r.syncExecution(
     create(ExecutionSchema, { id: exId("root") }).id!,
-    { nodes: true },
+    { nodes: true, nodeData: true, taskExecutions: true },
   );
   const top = e.nodeExecutions;
   assertEquals(
@@ -397,6 +416,26 @@ Deno.test("syncExecution with nodes walks every node kind under a bound", async 
     r.generateConsoleUrl(n0.taskExecutions[1]),
     "executions/root?nodeId=n0&retryAttempt=1",
   );
+});
+
+Deno.test("syncExecution with nodes alone costs list calls, not per-node calls", async () => {
+  calls.clear();
+  const r = remote(4);
+  const e = await r.syncExecution(exId("root") as never, { nodes: true });
+  const top = e.nodeExecutions;
+  assertEquals(top.size, 10);
+  assertEquals(top.get("n3")!.kind, "dynamic");
+  assertEquals(top.get("n3")!.children.get("n3-0-d0")!.kind, "task");
+  assertEquals(top.get("n2")!.childExecution?.nodeExecutions.size, 1);
+  assertEquals(calls.get("getNodeExecutionData"), undefined);
+  assertEquals(calls.get("listTaskExecutions"), undefined);
+  assertEquals(calls.get("getDynamicNodeWorkflow"), 1);
+  // root + 4 parents (n1, n3, n4, n6) + the child execution
+  assertEquals(calls.get("listNodeExecutions"), 6);
+  // One node, in full, on demand.
+  const n0 = await r.syncNodeExecution(top.get("n0")!);
+  assertEquals(n0.taskExecutions.length, 2);
+  assertEquals(n0.outputs, { o0: 7 });
 });
 
 Deno.test("wait polls lightly, reports progress, and syncs nodes only when asked", async () => {
