@@ -10,4 +10,37 @@
  * @module
  */
 export { VERSION } from "./src/version.ts";
+export {
+  Code,
+  codeName,
+  FlyteAssertion,
+  FlyteAuthenticationError,
+  FlyteCancelledError,
+  FlyteEntityAlreadyExistsError,
+  FlyteEntityNotExistError,
+  FlyteError,
+  type FlyteErrorOptions,
+  FlyteInvalidInputError,
+  FlytePermissionError,
+  FlyteSystemError,
+  FlyteSystemUnavailableError,
+  FlyteTimeoutError,
+  loadConfig,
+  type LoadConfigOptions,
+  type PlatformConfig,
+  RegistrationSkippedError,
+  type StorageConfig,
+  toFlyteError,
+} from "./src/client/mod.ts";
+export type {
+  AuthOptions,
+  ClientCredentialsAuth,
+  CommonAuthOptions,
+  DeviceCodeAuth,
+  DevicePrompt,
+  ExternalCommandAuth,
+  NoAuth,
+  PkceAuth,
+  StaticTokenAuth,
+} from "./src/client/mod.ts";
 export * from "./src/remote/mod.ts";

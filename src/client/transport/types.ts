@@ -1,0 +1,32 @@
+/**
+ * Shapes shared by the transports.
+ *
+ * @module
+ */
+import type { Transport } from "@connectrpc/connect";
+
+/** A Connect transport that owns connections and can release them. */
+export interface ClosableTransport extends Transport {
+  /** Closes the transport's connections; later calls may reopen them. */
+  close(): void;
+}
+
+/** What every transport is built from. */
+export interface TransportParams {
+  /** `http(s)://host:port` (no trailing slash). */
+  baseUrl: string;
+  /** PEM text of extra trusted CA certificates (replaces the default store). */
+  caCert?: string;
+  /** Accept any server certificate (gRPC only). */
+  insecureSkipVerify?: boolean;
+  /** Deadline applied to calls that do not set `timeoutMs`. */
+  deadlineMs?: number;
+  /** Largest response message accepted, in bytes. */
+  maxReceiveMessageBytes?: number;
+  /** HTTP/2 keep-alive ping interval (gRPC only). */
+  keepAliveMs?: number;
+  /** How long to wait for a ping answer before dropping the connection. */
+  keepAliveTimeoutMs?: number;
+  /** Close a connection unused for this long (gRPC only). */
+  idleConnectionTimeoutMs?: number;
+}
