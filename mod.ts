@@ -43,4 +43,3 @@ export type {
   PkceAuth,
   StaticTokenAuth,
 } from "./src/client/mod.ts";
-export * from "./src/remote/mod.ts";

@@ -35,7 +35,7 @@ import { WorkflowSchema } from "@flyteidl/admin/workflow_pb.ts";
 import { LaunchPlanSchema } from "@flyteidl/admin/launch_plan_pb.ts";
 import { WorkflowExecutionGetDataResponseSchema } from "@flyteidl/admin/execution_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
-import { FlyteRemote } from "../mod.ts";
+import { FlyteRemote } from "../src/remote/mod.ts";
 
 const routes = (router: ConnectRouter) =>
   router.service(AdminService, {
@@ -50,7 +50,7 @@ const port = (server.address() as AddressInfo).port;
 const helper = new URL("./remote_first_call.ts", import.meta.url).pathname;
 
 Deno.bench(
-  "import mod.ts + forSandbox + first call (fresh process)",
+  "import ./remote + forSandbox + first call (fresh process)",
   async () => {
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", helper, `127.0.0.1:${port}`],

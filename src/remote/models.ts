@@ -98,8 +98,11 @@ function toDate(ts: Timestamp | undefined): Date | undefined {
 function decode(
   map: LiteralMap | undefined,
   vars: Record<string, Variable> | undefined,
+  root: "inputs" | "outputs",
 ): Record<string, unknown> {
-  return map ? fromLiteralMap(map, vars) : {};
+  return map
+    ? fromLiteralMap(map, vars, { root, partial: root === "inputs" })
+    : {};
 }
 
 function outputVariables(iface: TypedInterface | undefined) {
@@ -295,11 +298,19 @@ export class RemoteTaskExecution {
   }
   /** Inputs decoded through the interface (empty until fetched). */
   get inputs(): Record<string, unknown> {
-    return decode(this.inputLiterals, this.interface?.inputs?.variables);
+    return decode(
+      this.inputLiterals,
+      this.interface?.inputs?.variables,
+      "inputs",
+    );
   }
   /** Outputs decoded through the interface (empty until fetched or when it produced none). */
   get outputs(): Record<string, unknown> {
-    return decode(this.outputLiterals, this.interface?.outputs?.variables);
+    return decode(
+      this.outputLiterals,
+      this.interface?.outputs?.variables,
+      "outputs",
+    );
   }
   /** Retry attempt number (0 first). */
   get retryAttempt(): number {
@@ -380,11 +391,19 @@ export class RemoteNodeExecution {
   }
   /** Inputs decoded through the interface (empty until fetched). */
   get inputs(): Record<string, unknown> {
-    return decode(this.inputLiterals, this.interface?.inputs?.variables);
+    return decode(
+      this.inputLiterals,
+      this.interface?.inputs?.variables,
+      "inputs",
+    );
   }
   /** Outputs decoded through the interface (empty until fetched or when it produced none). */
   get outputs(): Record<string, unknown> {
-    return decode(this.outputLiterals, this.interface?.outputs?.variables);
+    return decode(
+      this.outputLiterals,
+      this.interface?.outputs?.variables,
+      "outputs",
+    );
   }
   /** The node id (unique within the execution, e.g. `n0-0-n1` for nested ones). */
   get nodeId(): string {
@@ -520,10 +539,10 @@ export class RemoteExecution<
   }
   /** Inputs decoded through the interface (empty until fetched). */
   get inputs(): Record<string, unknown> {
-    if (!this.inputLiterals) return {};
-    return fromLiteralMap(
+    return decode(
       this.inputLiterals,
       this.interface?.inputs?.variables,
+      "inputs",
     );
   }
   /**
@@ -548,10 +567,10 @@ export class RemoteExecution<
         } ended ${this.phase} and has no outputs: ${why}`,
       );
     }
-    if (!this.outputLiterals) return {} as O;
-    return fromLiteralMap(
+    return decode(
       this.outputLiterals,
       outputVariables(this.interface),
+      "outputs",
     ) as O;
   }
   /** The declared type of output `name`, when the interface is known. */
