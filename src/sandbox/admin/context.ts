@@ -1,0 +1,198 @@
+/**
+ * What every admin service module shares: the database, the blob store, the
+ * compiler, the launcher, and small helpers for timestamps and identifiers.
+ *
+ * @module
+ */
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { type Identifier, ResourceType } from "@flyteidl/core/identifier_pb.ts";
+import type { CompiledTask } from "@flyteidl/core/compiler_pb.ts";
+import type { CompiledWorkflowClosure } from "@flyteidl/core/compiler_pb.ts";
+import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
+import type { WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
+import type { LiteralType } from "@flyteidl/core/types_pb.ts";
+import type { TypedInterface } from "@flyteidl/core/interface_pb.ts";
+import type { LiteralMap } from "@flyteidl/core/literals_pb.ts";
+import type { SandboxDb } from "../store/db.ts";
+import type { BlobStore } from "../blobs/store.ts";
+import type { ExecutionLauncher } from "../launcher.ts";
+import { invalidArgument, missing } from "./errors.ts";
+
+/**
+ * The workflow compiler as the admin side uses it (implemented in
+ * src/sandbox/compiler/).
+ *
+ * @example
+ * ```ts
+ * import type { SandboxCompiler } from "./context.ts";
+ * function taskOnly(c: SandboxCompiler) { return c.compileTask; }
+ * ```
+ */
+export interface SandboxCompiler {
+  /** Task and launch-plan ids a workflow (with its sub-workflows) refers to. */
+  workflowRequirements(
+    primary: WorkflowTemplate,
+    subWorkflows: WorkflowTemplate[],
+  ): { taskIds: Identifier[]; launchPlanIds: Identifier[] };
+  /** Validates and compiles a task template. */
+  compileTask(template: TaskTemplate): CompiledTask;
+  /** Compiles a workflow into its closure. */
+  compileWorkflow(
+    primary: WorkflowTemplate,
+    subWorkflows: WorkflowTemplate[],
+    tasks: CompiledTask[],
+    launchPlans: {
+      id: Identifier;
+      interface: TypedInterface;
+      fixedInputs?: LiteralMap;
+    }[],
+  ): CompiledWorkflowClosure;
+  /** Whether a value of type `source` may bind to `target`. */
+  literalTypesCompatible(source: LiteralType, target: LiteralType): boolean;
+  /** Recognises the compiler's error class (mapped to INVALID_ARGUMENT). */
+  isCompileError(e: unknown): e is Error & {
+    nodeId?: string;
+    variable?: string;
+  };
+}
+
+/**
+ * Shared state of the admin services.
+ *
+ * @example
+ * ```ts
+ * import type { AdminContext } from "./context.ts";
+ * function dataDir(c: AdminContext) { return c.dataDir; }
+ * ```
+ */
+export interface AdminContext {
+  /** The SQLite store. */
+  db: SandboxDb;
+  /** The blob store (files under the data dir). */
+  blobs: BlobStore;
+  /** The workflow compiler. */
+  compiler: SandboxCompiler;
+  /** Runs executions; absent = executions stay in their created phase. */
+  launcher?: ExecutionLauncher;
+  /** Data directory (absolute). */
+  dataDir: string;
+  /** Domains served. */
+  domains: string[];
+}
+
+/**
+ * Now as a protobuf Timestamp and ISO string (one clock read).
+ *
+ * @example
+ * ```ts
+ * import { now } from "./context.ts";
+ * const { ts, iso } = now();
+ * ```
+ */
+export function now(): { ts: Timestamp; iso: string } {
+  const d = new Date();
+  return { ts: timestampFromDate(d), iso: d.toISOString() };
+}
+
+/**
+ * ISO string of a Timestamp ("" when absent).
+ *
+ * @example
+ * ```ts
+ * import { isoOf } from "./context.ts";
+ * console.log(isoOf(undefined)); // ""
+ * ```
+ */
+export function isoOf(ts: Timestamp | undefined): string {
+  return ts ? timestampDate(ts).toISOString() : "";
+}
+
+/**
+ * `project/domain/name/version` for messages.
+ *
+ * @example
+ * ```ts
+ * import { idKey } from "./context.ts";
+ * idKey({ project: "p", domain: "d", name: "n", version: "v" }); // "p/d/n/v"
+ * ```
+ */
+export function idKey(
+  id: { project: string; domain: string; name: string; version?: string },
+): string {
+  return [id.project, id.domain, id.name, id.version].filter((x) =>
+    x !== undefined
+  ).join("/");
+}
+
+/**
+ * Validates that project and domain are set, the domain is known and the
+ * project is registered (FlyteAdmin's ValidateProjectAndDomain).
+ *
+ * @example
+ * ```ts
+ * import type { AdminContext } from "./context.ts";
+ * import { checkProjectDomain } from "./context.ts";
+ * declare const ctx: AdminContext;
+ * checkProjectDomain(ctx, "flytesnacks", "development", "id");
+ * ```
+ */
+export function checkProjectDomain(
+  ctx: AdminContext,
+  project: string,
+  domain: string,
+  prefix: string,
+): void {
+  const p = prefix ? `${prefix}.` : "";
+  if (!project) throw missing(`${p}project`);
+  if (!domain) throw missing(`${p}domain`);
+  if (!ctx.domains.includes(domain)) {
+    throw invalidArgument(
+      `${p}domain [${domain}] is unrecognized by system (known: ${
+        ctx.domains.join(", ")
+      })`,
+    );
+  }
+  const row = ctx.db.get("SELECT state FROM projects WHERE id = ?", project);
+  if (!row) {
+    throw invalidArgument(
+      `failed to validate that project [${project}] and domain [${domain}] are registered: ${p}project [${project}] does not exist`,
+    );
+  }
+}
+
+/**
+ * Validates a full identifier (resource type, project, domain, name, version).
+ *
+ * @example
+ * ```ts
+ * import type { AdminContext } from "./context.ts";
+ * import { checkIdentifier } from "./context.ts";
+ * import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
+ * declare const ctx: AdminContext;
+ * checkIdentifier(ctx, undefined, ResourceType.TASK, "id"); // throws "missing id"
+ * ```
+ */
+export function checkIdentifier(
+  ctx: AdminContext,
+  id: Identifier | undefined,
+  type: ResourceType,
+  field: string,
+): asserts id is Identifier {
+  if (!id) throw missing(field);
+  if (
+    id.resourceType !== type &&
+    !(id.resourceType === ResourceType.UNSPECIFIED)
+  ) {
+    throw invalidArgument(
+      `unexpected resource type ${
+        ResourceType[id.resourceType]
+      } for identifier [${idKey(id)}] in ${field}, expected ${
+        ResourceType[type]
+      } instead`,
+    );
+  }
+  checkProjectDomain(ctx, id.project, id.domain, field);
+  if (!id.name) throw missing(`${field}.name`);
+  if (!id.version) throw missing(`${field}.version`);
+}

@@ -1,0 +1,37 @@
+/**
+ * The embedded Flyte sandbox: a FlyteAdmin-compatible server (native gRPC,
+ * Connect, gRPC-web and grpc-gateway REST on one port) with real SQLite
+ * storage and a signed-URL blob store, so Flyte clients run against one
+ * local process. Executions are run by an {@link ExecutionLauncher} (the
+ * engine) that reports back through the in-process {@link SandboxServices}.
+ *
+ * Layout: `store/` (SQLite schema, list queries), `blobs/` (files + signed
+ * URLs), `admin/` (AdminService, SignalService, DataProxyService logic),
+ * `server/` (protocol front ends), `compiler/` (workflow compiler),
+ * `engine/` (runs executions). Imports point one way:
+ * server -> admin -> store, blobs, compiler; the engine only talks to admin
+ * through the launcher seam and the services.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from "./mod.ts";
+ * const sandbox = await startSandbox({ port: 0, dataDir: Deno.makeTempDirSync() });
+ * console.log(sandbox.endpoint);
+ * await sandbox.close();
+ * ```
+ *
+ * @module
+ */
+export {
+  DATA_DIR_ENV,
+  DEFAULT_PORT,
+  DEFAULT_PROJECT,
+  defaultDataDir,
+  DOMAINS,
+  type SandboxHandle,
+  type SandboxOptions,
+  type SandboxServices,
+  startSandbox,
+} from "./sandbox.ts";
+export type { ExecutionLauncher, LaunchRequest } from "./launcher.ts";
+export type { SandboxCompiler } from "./admin/context.ts";

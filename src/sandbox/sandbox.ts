@@ -1,0 +1,246 @@
+/**
+ * `startSandbox`: opens the data directory (SQLite + blobs), seeds the
+ * default project and domains, and serves every protocol on one port.
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { create } from "@bufbuild/protobuf";
+import {
+  type Client,
+  createClient,
+  createRouterTransport,
+  type Transport,
+} from "@connectrpc/connect";
+import { AdminService } from "@flyteidl/service/admin_pb.ts";
+import { SignalService } from "@flyteidl/service/signal_pb.ts";
+import { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
+import { AuthMetadataService } from "@flyteidl/service/auth_pb.ts";
+import { IdentityService } from "@flyteidl/service/identity_pb.ts";
+import { ProjectSchema } from "@flyteidl/admin/project_pb.ts";
+import { toBinary } from "@bufbuild/protobuf";
+import { SandboxDb } from "./store/db.ts";
+import { BlobStore } from "./blobs/store.ts";
+import type { ExecutionLauncher } from "./launcher.ts";
+import type { AdminContext, SandboxCompiler } from "./admin/context.ts";
+import { adminService } from "./admin/service.ts";
+import { signalService } from "./admin/signals.ts";
+import { dataProxyService } from "./admin/dataproxy.ts";
+import { type ServiceBinding, startFrontEnd } from "./server/server.ts";
+import { defaultCompiler } from "./default_compiler.ts";
+
+/** Port of Flyte's demo cluster, the sandbox default. */
+export const DEFAULT_PORT = 30080;
+
+/** Environment variable overriding the default data directory. */
+export const DATA_DIR_ENV = "FLYTE_SANDBOX_DATA_DIR";
+
+/** Domains every sandbox serves. */
+export const DOMAINS: readonly string[] = [
+  "development",
+  "staging",
+  "production",
+];
+
+/** The default project, present from the start. */
+export const DEFAULT_PROJECT = "flytesnacks";
+
+/**
+ * In-process access to the sandbox's services (what the engine uses to
+ * report events and read signals, as propeller talks to FlyteAdmin).
+ *
+ * @example
+ * ```ts
+ * import type { SandboxServices } from "./sandbox.ts";
+ * async function version(s: SandboxServices) {
+ *   return (await s.admin.getVersion({})).controlPlaneVersion?.Version;
+ * }
+ * ```
+ */
+export interface SandboxServices {
+  /** A Connect transport over the service implementations, no network. */
+  transport: Transport;
+  /** AdminService client on {@link transport}. */
+  admin: Client<typeof AdminService>;
+  /** SignalService client on {@link transport}. */
+  signals: Client<typeof SignalService>;
+  /** Absolute data directory. */
+  dataDir: string;
+  /** Absolute root of the blob store (`file://` URLs point below it). */
+  blobRoot: string;
+}
+
+/**
+ * Options of {@link startSandbox}.
+ *
+ * @example
+ * ```ts
+ * import type { SandboxOptions } from "./sandbox.ts";
+ * const o: SandboxOptions = { port: 0, dataDir: "/tmp/sb" };
+ * ```
+ */
+export interface SandboxOptions {
+  /** TCP port; default 30080; 0 picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Data directory; default `$FLYTE_SANDBOX_DATA_DIR` or `~/.flyte-deno/sandbox`. */
+  dataDir?: string;
+  /**
+   * Runs executions: an {@link ExecutionLauncher}, or a factory given the
+   * in-process services. Default: none (executions stay in their created phase).
+   */
+  launcher?:
+    | ExecutionLauncher
+    | ((services: SandboxServices) => ExecutionLauncher);
+  /** Workflow compiler; default the one in src/sandbox/compiler. */
+  compiler?: SandboxCompiler;
+}
+
+/**
+ * A running sandbox.
+ *
+ * @example
+ * ```ts
+ * import type { SandboxHandle } from "./sandbox.ts";
+ * async function stop(h: SandboxHandle) { console.log(h.endpoint); await h.close(); }
+ * ```
+ */
+export interface SandboxHandle {
+  /** `http://127.0.0.1:<port>`: gRPC, Connect, gRPC-web and REST. */
+  endpoint: string;
+  /** Bound port. */
+  port: number;
+  /** Absolute data directory. */
+  dataDir: string;
+  /** In-process clients. */
+  services: SandboxServices;
+  /** Stops the launcher, the server and closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The default data directory.
+ *
+ * @example
+ * ```ts
+ * import { defaultDataDir } from "./sandbox.ts";
+ * console.log(defaultDataDir());
+ * ```
+ */
+export function defaultDataDir(): string {
+  const env = Deno.env.get(DATA_DIR_ENV);
+  if (env) return path.resolve(env);
+  return path.join(os.homedir(), ".flyte-deno", "sandbox");
+}
+
+function seed(ctx: AdminContext) {
+  ctx.db.tx(() => {
+    if (!ctx.db.get("SELECT 1 FROM projects WHERE id = ?", DEFAULT_PROJECT)) {
+      ctx.db.run(
+        "INSERT INTO projects VALUES (?,?,?,?,?)",
+        DEFAULT_PROJECT,
+        DEFAULT_PROJECT,
+        0,
+        new Date().toISOString(),
+        toBinary(
+          ProjectSchema,
+          create(ProjectSchema, {
+            id: DEFAULT_PROJECT,
+            name: DEFAULT_PROJECT,
+            description: "The default project",
+          }),
+        ),
+      );
+    }
+  });
+}
+
+/**
+ * Starts a sandbox: storage in `dataDir`, every protocol on one port.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from "./sandbox.ts";
+ * const sb = await startSandbox({ port: 0, dataDir: Deno.makeTempDirSync() });
+ * console.log(sb.endpoint);
+ * await sb.close();
+ * ```
+ */
+export async function startSandbox(
+  options: SandboxOptions = {},
+): Promise<SandboxHandle> {
+  const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = SandboxDb.open(path.join(dataDir, "sandbox.db"));
+  const blobs = BlobStore.open(dataDir);
+  const ctx: AdminContext = {
+    db,
+    blobs,
+    compiler: options.compiler ?? await defaultCompiler(),
+    dataDir,
+    domains: [...DOMAINS],
+  };
+  seed(ctx);
+  const admin = adminService(ctx);
+  const signals = signalService(ctx);
+  const dataProxy = dataProxyService(ctx);
+  const bindings: ServiceBinding[] = [
+    { service: AdminService, impl: admin as Record<string, unknown> },
+    { service: SignalService, impl: signals as Record<string, unknown> },
+    { service: DataProxyService, impl: dataProxy as Record<string, unknown> },
+    { service: AuthMetadataService, impl: {} },
+    { service: IdentityService, impl: {} },
+  ];
+  const transport = createRouterTransport((router) => {
+    for (const b of bindings) router.service(b.service, b.impl as never);
+  });
+  const services: SandboxServices = {
+    transport,
+    admin: createClient(AdminService, transport),
+    signals: createClient(SignalService, transport),
+    dataDir,
+    blobRoot: blobs.root,
+  };
+  let front;
+  try {
+    front = await startFrontEnd({
+      host: options.host ?? "127.0.0.1",
+      port: options.port ?? DEFAULT_PORT,
+      services: bindings,
+      blobs,
+    });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const host = options.host ?? "127.0.0.1";
+  const endpoint = `http://${
+    host.includes(":") ? `[${host}]` : host
+  }:${front.port}`;
+  blobs.baseUrl = endpoint;
+  if (options.launcher) {
+    ctx.launcher = typeof options.launcher === "function"
+      ? options.launcher(services)
+      : options.launcher;
+  }
+  let closed = false;
+  return {
+    endpoint,
+    port: front.port,
+    dataDir,
+    services,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        await ctx.launcher?.close();
+      } finally {
+        await front.close();
+        db.close();
+      }
+    },
+  };
+}

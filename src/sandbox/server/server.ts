@@ -1,0 +1,254 @@
+/**
+ * One port, every protocol FlyteAdmin serves behind its proxy: native gRPC
+ * (HTTP/2 cleartext), Connect and gRPC-web (HTTP/1.1 or HTTP/2) through the
+ * Connect node adapter, the grpc-gateway REST routes, `/healthcheck`,
+ * `grpc.health.v1.Health/Check`, and the blob store's signed URLs. A small
+ * TCP front sniffs the HTTP/2 preface and hands each connection to the
+ * HTTP/2 or the HTTP/1.1 server.
+ *
+ * @module
+ */
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import * as net from "node:net";
+import { Buffer } from "node:buffer";
+import { create, type DescMethod, type DescService } from "@bufbuild/protobuf";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createHandlerContext,
+  type Interceptor,
+} from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { handleRest, type RestRoute, restRoutes } from "./rest.ts";
+import { handleBlobRequest } from "./blobs.ts";
+import type { BlobStore } from "../blobs/store.ts";
+
+/** One service and its (possibly partial) implementation. */
+export interface ServiceBinding {
+  /** The service descriptor. */
+  service: DescService;
+  /** Method implementations by local name; missing ones answer UNIMPLEMENTED. */
+  impl: Record<string, unknown>;
+}
+
+/** A running front end. */
+export interface FrontEnd {
+  /** Port actually bound. */
+  port: number;
+  /** Stops accepting, closes open connections. */
+  close(): Promise<void>;
+}
+
+type NodeReq = http.IncomingMessage | http2.Http2ServerRequest;
+type NodeRes = http.ServerResponse | http2.Http2ServerResponse;
+
+function readBody(req: NodeReq): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    req.on("error", reject);
+  });
+}
+
+function headersOf(req: NodeReq): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (k.startsWith(":") || v === undefined) continue;
+    h.set(k, Array.isArray(v) ? v.join(", ") : String(v));
+  }
+  return h;
+}
+
+/**
+ * Unexpected (non-Connect) errors become INTERNAL with their message kept
+ * and are logged, instead of Connect's opaque "internal error".
+ */
+const surfaceInternalErrors: Interceptor = (next) => async (req) => {
+  try {
+    return await next(req);
+  } catch (e) {
+    if (e instanceof ConnectError) throw e;
+    console.error(
+      `sandbox: ${req.method.parent.typeName}.${req.method.name}:`,
+      e,
+    );
+    throw new ConnectError(
+      `internal error in ${req.method.name}: ${(e as Error)?.message ?? e}`,
+      Code.Internal,
+    );
+  }
+};
+
+/** Answers grpc.health.v1.Health/Check with SERVING (a 2-byte message). */
+function healthCheck(res: NodeRes) {
+  const frame = Buffer.from([0, 0, 0, 0, 2, 0x08, 0x01]);
+  const r = res as http2.Http2ServerResponse;
+  r.writeHead(200, { "content-type": "application/grpc+proto" });
+  r.addTrailers({ "grpc-status": "0", "grpc-message": "" });
+  r.end(frame);
+}
+
+/**
+ * Starts the front end on `host:port` (0 = any free port).
+ *
+ * @example
+ * ```ts
+ * import { startFrontEnd } from "./server.ts";
+ * import { AdminService } from "@flyteidl/service/admin_pb.ts";
+ * const fe = await startFrontEnd({ host: "127.0.0.1", port: 0, services: [
+ *   { service: AdminService, impl: { getVersion: () => ({}) } },
+ * ] });
+ * await fe.close();
+ * ```
+ */
+export async function startFrontEnd(options: {
+  host: string;
+  port: number;
+  services: ServiceBinding[];
+  blobs?: BlobStore;
+}): Promise<FrontEnd> {
+  const routesTable: RestRoute[] = restRoutes(
+    options.services.map((s) => s.service),
+  );
+  const implOf = new Map<DescMethod, unknown>();
+  const serviceOf = new Map<DescMethod, DescService>();
+  for (const s of options.services) {
+    for (const m of s.service.methods) {
+      implOf.set(m, s.impl[m.localName]);
+      serviceOf.set(m, s.service);
+    }
+  }
+  const invoke = async (
+    method: DescMethod,
+    request: unknown,
+    headers: Headers,
+  ) => {
+    const fn = implOf.get(method) as
+      | ((r: unknown, c: unknown) => unknown)
+      | undefined;
+    if (!fn) {
+      throw new ConnectError(
+        `${method.parent.typeName}.${method.name} is not implemented`,
+        Code.Unimplemented,
+      );
+    }
+    const ctx = createHandlerContext({
+      service: serviceOf.get(method)!,
+      method,
+      protocolName: "rest",
+      requestMethod: "POST",
+      url: "",
+      requestHeader: headers,
+    });
+    const out = await fn(request, ctx);
+    return create(method.output, out as never);
+  };
+
+  const fallback = async (req: NodeReq, res: NodeRes) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://sandbox");
+      const verb = (req.method ?? "GET").toUpperCase();
+      if (url.pathname === "/grpc.health.v1.Health/Check") {
+        await readBody(req);
+        return healthCheck(res);
+      }
+      if (url.pathname === "/healthcheck") {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.end("OK");
+        return;
+      }
+      if (options.blobs && handleBlobRequest.matches(url.pathname)) {
+        await handleBlobRequest(options.blobs, req, res, url, verb);
+        return;
+      }
+      const body = await readBody(req);
+      const answer = await handleRest(
+        routesTable,
+        verb,
+        url,
+        headersOf(req),
+        body,
+        (m, r, h) => invoke(m, r, h),
+      );
+      if (!answer) {
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end(JSON.stringify({
+          code: Code.NotFound,
+          message: `no route for ${verb} ${url.pathname}`,
+          details: [],
+        }));
+        return;
+      }
+      res.writeHead(answer.status, answer.headers);
+      res.end(Buffer.from(answer.body));
+    } catch (e) {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "text/plain" });
+      }
+      res.end(String(e));
+    }
+  };
+
+  const handler = connectNodeAdapter({
+    interceptors: [surfaceInternalErrors],
+    routes: (router: ConnectRouter) => {
+      for (const s of options.services) {
+        router.service(s.service, s.impl as never);
+      }
+    },
+    fallback: (req, res) => void fallback(req, res as NodeRes),
+  });
+  const h2 = http2.createServer({}, handler);
+  const h1 = http.createServer(handler);
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on("session", (s) => {
+    sessions.add(s);
+    s.on("close", () => sessions.delete(s));
+  });
+  const front = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on("close", () => sockets.delete(sock));
+    let seen = Buffer.alloc(0);
+    const onData = (buf: Buffer) => {
+      seen = Buffer.concat([seen, buf]);
+      if (seen.length < 3 && "PRI".startsWith(seen.toString("latin1"))) {
+        return;
+      }
+      sock.off("data", onData);
+      sock.pause();
+      sock.unshift(seen);
+      if (seen.toString("latin1", 0, 3) === "PRI") {
+        h2.emit("connection", sock);
+      } else {
+        h1.emit("connection", sock);
+      }
+      sock.resume();
+    };
+    sock.on("data", onData);
+    sock.on("error", () => sock.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    front.once("error", reject);
+    front.listen(options.port, options.host, () => {
+      front.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (front.address() as net.AddressInfo).port;
+  return {
+    port,
+    close: async () => {
+      await new Promise<void>((r) => {
+        front.close(() => r());
+        for (const s of sessions) s.destroy();
+        for (const s of sockets) s.destroy();
+      });
+      h1.close();
+      h2.close();
+    },
+  };
+}

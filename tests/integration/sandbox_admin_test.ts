@@ -1,0 +1,217 @@
+import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import * as http2 from "node:http2";
+import { Buffer } from "node:buffer";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { AdminService } from "@flyteidl/service/admin_pb.ts";
+import { AuthMetadataService } from "@flyteidl/service/auth_pb.ts";
+import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
+import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
+import { NamedEntityState } from "@flyteidl/admin/common_pb.ts";
+import {
+  chainLaunchPlan,
+  chainWorkflow,
+  DOMAIN,
+  freshSandbox,
+  ident,
+  PROJECT,
+  squareTask,
+} from "./sandbox_fixtures.ts";
+
+Deno.test("sandbox: health checks, version, and auth metadata UNIMPLEMENTED as with auth off", async () => {
+  const sb = await freshSandbox();
+  try {
+    const h = await fetch(`${sb.endpoint}/healthcheck`);
+    assertEquals(h.status, 200);
+    await h.body?.cancel();
+    // grpc.health.v1.Health/Check over raw HTTP/2.
+    const session = http2.connect(sb.endpoint);
+    const stream = session.request({
+      ":method": "POST",
+      ":path": "/grpc.health.v1.Health/Check",
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    const chunks: Buffer[] = [];
+    let trailers: http2.IncomingHttpHeaders = {};
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("trailers", (t) => trailers = t);
+    await new Promise((r) => stream.on("close", r));
+    session.close();
+    assertEquals(trailers["grpc-status"], "0");
+    assertEquals([...Buffer.concat(chunks)], [0, 0, 0, 0, 2, 0x08, 0x01]);
+
+    const t = createGrpcTransport({ baseUrl: sb.endpoint });
+    const v = await createClient(AdminService, t).getVersion({});
+    assert(v.controlPlaneVersion?.Version.includes("sandbox"));
+    const auth = createClient(AuthMetadataService, t);
+    const err = await assertRejects(
+      () => auth.getPublicClientConfig({}),
+      ConnectError,
+    );
+    assertEquals(err.code, Code.Unimplemented);
+    const rest = await fetch(`${sb.endpoint}/config/v1/flyte_client`);
+    assertEquals(rest.status, 501);
+    await rest.body?.cancel();
+    const wk = await fetch(
+      `${sb.endpoint}/.well-known/oauth-authorization-server`,
+    );
+    assertEquals(wk.status, 501);
+    await wk.body?.cancel();
+    const nothing = await fetch(`${sb.endpoint}/api/v1/nothing`);
+    assertEquals(nothing.status, 404);
+    await nothing.body?.cancel();
+  } finally {
+    await sb.close();
+  }
+});
+
+Deno.test("sandbox: projects, domains, named entities, ids and launch plan activation", async () => {
+  const sb = await freshSandbox();
+  try {
+    const c = createClient(
+      AdminService,
+      createGrpcTransport({ baseUrl: sb.endpoint }),
+    );
+    const domains = await c.getDomains({});
+    assertEquals(domains.domains.map((d) => d.id), [
+      "development",
+      "staging",
+      "production",
+    ]);
+    const p = await c.getProject({ id: PROJECT });
+    assertEquals(p.domains.length, 3);
+    await c.registerProject({ project: { id: "other", name: "Other" } });
+    const dupe = await assertRejects(
+      () => c.registerProject({ project: { id: "other", name: "Other" } }),
+      ConnectError,
+    );
+    assertEquals(dupe.code, Code.AlreadyExists);
+    const badId = await assertRejects(
+      () => c.registerProject({ project: { id: "Not Valid", name: "x" } }),
+      ConnectError,
+    );
+    assertEquals(badId.code, Code.InvalidArgument);
+    const unknownProject = await assertRejects(
+      () =>
+        c.createTask({
+          ...squareTask(),
+          id: { ...squareTask().id!, project: "ghost" },
+        }),
+      ConnectError,
+    );
+    assertEquals(unknownProject.code, Code.InvalidArgument);
+    assert(unknownProject.rawMessage.includes("ghost"));
+
+    await c.createTask(squareTask());
+    await c.createTask(squareTask("v2"));
+    await c.createWorkflow(chainWorkflow());
+    await c.createLaunchPlan(chainLaunchPlan());
+    await c.createWorkflow(chainWorkflow("v2"));
+    await c.createLaunchPlan(chainLaunchPlan("v2"));
+
+    const ids = await c.listTaskIds({
+      project: PROJECT,
+      domain: DOMAIN,
+      limit: 10,
+    });
+    assertEquals(ids.entities.map((e) => e.name), ["tests.square"]);
+    const tasks = await c.listTasks({
+      id: { project: PROJECT, domain: DOMAIN, name: "tests.square" },
+      limit: 10,
+    });
+    assertEquals(tasks.tasks.map((t) => t.id?.version), ["v2", "v1"]);
+    const filtered = await c.listTasks({
+      id: { project: PROJECT, domain: DOMAIN, name: "tests.square" },
+      limit: 10,
+      filters: "eq(version,v1)",
+    });
+    assertEquals(filtered.tasks.map((t) => t.id?.version), ["v1"]);
+
+    const none = await assertRejects(
+      () =>
+        c.getActiveLaunchPlan({
+          id: { project: PROJECT, domain: DOMAIN, name: "tests.chain" },
+        }),
+      ConnectError,
+    );
+    assertEquals(none.code, Code.NotFound);
+    const v1 = ident(ResourceType.LAUNCH_PLAN, "tests.chain", "v1");
+    const v2 = ident(ResourceType.LAUNCH_PLAN, "tests.chain", "v2");
+    await c.updateLaunchPlan({ id: v1, state: LaunchPlanState.ACTIVE });
+    await c.updateLaunchPlan({ id: v2, state: LaunchPlanState.ACTIVE });
+    const active = await c.getActiveLaunchPlan({
+      id: { project: PROJECT, domain: DOMAIN, name: "tests.chain" },
+    });
+    assertEquals(active.id?.version, "v2");
+    assertEquals(
+      (await c.getLaunchPlan({ id: v1 })).closure?.state,
+      LaunchPlanState.INACTIVE,
+    );
+    const actives = await c.listActiveLaunchPlans({
+      project: PROJECT,
+      domain: DOMAIN,
+      limit: 10,
+    });
+    assertEquals(actives.launchPlans.map((l) => l.id?.version), ["v2"]);
+
+    const entities = await c.listNamedEntities({
+      resourceType: ResourceType.WORKFLOW,
+      project: PROJECT,
+      domain: DOMAIN,
+      limit: 10,
+    });
+    assertEquals(entities.entities.map((e) => e.id?.name), ["tests.chain"]);
+    await c.updateNamedEntity({
+      resourceType: ResourceType.WORKFLOW,
+      id: { project: PROJECT, domain: DOMAIN, name: "tests.chain" },
+      metadata: {
+        description: "chains",
+        state: NamedEntityState.NAMED_ENTITY_ARCHIVED,
+      },
+    });
+    const ne = await c.getNamedEntity({
+      resourceType: ResourceType.WORKFLOW,
+      id: { project: PROJECT, domain: DOMAIN, name: "tests.chain" },
+    });
+    assertEquals(ne.metadata?.description, "chains");
+    const archived = await c.listNamedEntities({
+      resourceType: ResourceType.WORKFLOW,
+      project: PROJECT,
+      domain: DOMAIN,
+      limit: 10,
+      filters: "eq(state,1)",
+    });
+    assertEquals(archived.entities.length, 1);
+
+    // Launch plan whose fixed input is not a workflow input.
+    const badLp = chainLaunchPlan("v3");
+    badLp.spec!.workflowId = ident(ResourceType.WORKFLOW, "tests.chain", "v1");
+    badLp.spec!.fixedInputs = {
+      $typeName: "flyteidl.core.LiteralMap",
+      literals: {
+        nope: badLp.spec!.defaultInputs!.parameters.x.behavior.value as never,
+      },
+    };
+    const lpErr = await assertRejects(
+      () => c.createLaunchPlan(badLp),
+      ConnectError,
+    );
+    assertEquals(lpErr.code, Code.InvalidArgument);
+    assert(lpErr.rawMessage.includes("nope"));
+    const missingWf = chainLaunchPlan("v4");
+    missingWf.spec!.workflowId = ident(
+      ResourceType.WORKFLOW,
+      "tests.chain",
+      "v9",
+    );
+    const wfErr = await assertRejects(
+      () => c.createLaunchPlan(missingWf),
+      ConnectError,
+    );
+    assertEquals(wfErr.code, Code.NotFound);
+  } finally {
+    await sb.close();
+  }
+});
