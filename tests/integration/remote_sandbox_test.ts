@@ -557,3 +557,42 @@ Deno.test("remote launchBackfill: ticks include both ends; serial workflow of la
     await close();
   }
 });
+
+Deno.test("remote construction: forEndpoint and auto (flytectl YAML config) reach the same server", async () => {
+  const { sb, close } = await setup();
+  const dir = await Deno.makeTempDir({ prefix: "remote-config-" });
+  try {
+    const hostPort = sb.endpoint.replace(/^http:\/\//, "");
+    const direct = await FlyteRemote.forEndpoint(`dns:///${hostPort}`, {
+      insecure: true,
+      defaultProject: PROJECT,
+      defaultDomain: DOMAIN,
+    });
+    assert((await direct.getDomains()).length > 0);
+    assertEquals(
+      direct.generateConsoleUrl(ident(ResourceType.TASK, "t", "v")),
+      `http://${hostPort}/console/projects/${PROJECT}/domains/${DOMAIN}/task/t/version/v`,
+    );
+    await direct.close();
+
+    const file = `${dir}/config.yaml`;
+    await Deno.writeTextFile(
+      file,
+      `admin:\n  endpoint: dns:///${hostPort}\n  insecure: true\nconsole:\n  endpoint: http://console.example:8080\n`,
+    );
+    const auto = await FlyteRemote.auto({
+      configFile: file,
+      defaultProject: PROJECT,
+      defaultDomain: DOMAIN,
+    });
+    assert((await auto.getDomains()).some((d) => d.id === DOMAIN));
+    assertStringIncludes(
+      auto.generateConsoleUrl(ident(ResourceType.WORKFLOW, "w", "v")),
+      "http://console.example:8080/console/projects/",
+    );
+    await auto.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await close();
+  }
+});
