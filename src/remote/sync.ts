@@ -375,14 +375,20 @@ export class Monitor {
             await dataPromise;
             let wf = node.dynamicWorkflow?.compiledWorkflow;
             if (!wf) {
-              wf = (await this.#rpc(
+              // GetNodeExecutionData carries the dynamic workflow (and the
+              // node's data, kept since it came anyway).
+              const d = await this.#rpc(
                 `get dynamic workflow of ${what}`,
                 () =>
-                  this.#ctx.services.admin.getDynamicNodeWorkflow(
+                  this.#ctx.services.admin.getNodeExecutionData(
                     { id: node.id },
                     { signal },
                   ),
-              )).compiledWorkflow;
+              );
+              node.inputLiterals = d.fullInputs;
+              node.outputLiterals = d.fullOutputs ?? closureOutputs(node.raw);
+              node.dynamicWorkflow = d.dynamicWorkflow;
+              wf = d.dynamicWorkflow?.compiledWorkflow;
             }
             childScope = scopeOfTemplate(wf, wf?.primary?.template);
             break;

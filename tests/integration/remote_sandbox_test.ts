@@ -315,6 +315,50 @@ Deno.test("remote monitoring: wait, syncExecution with nodes (task, branch-style
       specNodeId: "n0",
     });
     await node("n9", NodeExecution_Phase.SUCCEEDED);
+    // A launch-plan node whose child execution is another execution.
+    const child = await remote.execute(lp, { x: 1 }, {
+      executionName: "child-of-n10",
+    });
+    await node("n10", NodeExecution_Phase.SUCCEEDED, {
+      targetMetadata: {
+        case: "workflowNodeMetadata",
+        value: { executionId: child.id },
+      },
+    });
+    // A dynamic node: the generated workflow rides on the node event.
+    const dynWf = (await remote.fetchWorkflow("tests.chain")).closure!;
+    await node("n11", NodeExecution_Phase.RUNNING, {
+      isParent: true,
+      isDynamic: true,
+      targetMetadata: {
+        case: "taskNodeMetadata",
+        value: {
+          dynamicWorkflow: {
+            id: dynWf.primary!.template!.id,
+            compiledWorkflow: dynWf,
+          },
+        },
+      },
+    });
+    await node("n11-0-n1", NodeExecution_Phase.SUCCEEDED, {
+      parentNodeMetadata: { nodeId: "n11" },
+      retryGroup: "0",
+      specNodeId: "n1",
+    });
+    await node("n11", NodeExecution_Phase.SUCCEEDED);
+    // An array node with two sub-node executions.
+    await node("n12", NodeExecution_Phase.RUNNING, {
+      isParent: true,
+      isArray: true,
+    });
+    for (const k of ["0", "1"]) {
+      await node(`n12-0-${k}`, NodeExecution_Phase.SUCCEEDED, {
+        parentNodeMetadata: { nodeId: "n12" },
+        retryGroup: "0",
+        specNodeId: "n0",
+      });
+    }
+    await node("n12", NodeExecution_Phase.SUCCEEDED);
     await node("end-node", NodeExecution_Phase.SUCCEEDED);
     await wfEvent(WorkflowExecution_Phase.SUCCEEDED, {
       outputResult: {
@@ -329,7 +373,28 @@ Deno.test("remote monitoring: wait, syncExecution with nodes (task, branch-style
     assertEquals(progress.at(-1), "SUCCEEDED");
     assertEquals(done.outputs.o0, 256);
     const top = [...done.nodeExecutions.keys()].sort();
-    assertEquals(top, ["end-node", "n0", "n1", "n2", "n9", "start-node"]);
+    assertEquals(top, [
+      "end-node",
+      "n0",
+      "n1",
+      "n10",
+      "n11",
+      "n12",
+      "n2",
+      "n9",
+      "start-node",
+    ]);
+    const nodes = done.nodeExecutions;
+    assertEquals(nodes.get("n10")!.kind, "launchplan");
+    assertEquals(nodes.get("n10")!.childExecution?.name, "child-of-n10");
+    assertEquals(nodes.get("n11")!.kind, "dynamic");
+    const dynChild = nodes.get("n11")!.children.get("n11-0-n1")!;
+    assertEquals(dynChild.kind, "task", "classified from the dynamic workflow");
+    assertEquals(nodes.get("n12")!.kind, "array");
+    assertEquals([...nodes.get("n12")!.children.keys()], [
+      "n12-0-0",
+      "n12-0-1",
+    ]);
     assertEquals(done.nodeExecutions.get("n0")!.kind, "task");
     assertEquals(
       [...done.nodeExecutions.get("n9")!.children.keys()],

@@ -26,7 +26,6 @@ import {
   WorkflowExecutionGetDataResponseSchema,
 } from "@flyteidl/admin/execution_pb.ts";
 import {
-  DynamicNodeWorkflowResponseSchema,
   type NodeExecution,
   NodeExecutionGetDataResponseSchema,
   NodeExecutionListSchema,
@@ -317,16 +316,6 @@ function transport() {
         "getTaskExecutionData",
         () => create(TaskExecutionGetDataResponseSchema, {}),
       ),
-      getDynamicNodeWorkflow: track(
-        "getDynamicNodeWorkflow",
-        () =>
-          create(DynamicNodeWorkflowResponseSchema, {
-            compiledWorkflow: {
-              primary: { template: { id: wfId, nodes: [taskNode("d0")] } },
-              tasks: closure.tasks,
-            },
-          }),
-      ),
       listNodeExecutionsForTask: track(
         "listNodeExecutionsForTask",
         () => create(NodeExecutionListSchema, {}),
@@ -427,9 +416,9 @@ Deno.test("syncExecution with nodes alone costs list calls, not per-node calls",
   assertEquals(top.get("n3")!.kind, "dynamic");
   assertEquals(top.get("n3")!.children.get("n3-0-d0")!.kind, "task");
   assertEquals(top.get("n2")!.childExecution?.nodeExecutions.size, 1);
-  assertEquals(calls.get("getNodeExecutionData"), undefined);
+  // Only the dynamic node's data is read (it carries the generated workflow).
+  assertEquals(calls.get("getNodeExecutionData"), 1);
   assertEquals(calls.get("listTaskExecutions"), undefined);
-  assertEquals(calls.get("getDynamicNodeWorkflow"), 1);
   // root + 4 parents (n1, n3, n4, n6) + the child execution
   assertEquals(calls.get("listNodeExecutions"), 6);
   // One node, in full, on demand.
