@@ -10,8 +10,7 @@ import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.t
 import {
   type ConnectionOptions,
   createConnection,
-  loadConfig,
-} from "../client/mod.ts";
+} from "../client/connection.ts";
 import { FlyteInvalidInputError } from "../client/errors.ts";
 import { RemoteContext, type RemoteServices } from "./context.ts";
 import { consoleBaseUrl, type ConsoleTarget, consoleUrl } from "./console.ts";
@@ -177,7 +176,9 @@ export class FlyteRemote {
   static async auto(
     options: FlyteRemoteOptions & { configFile?: string } = {},
   ): Promise<FlyteRemote> {
-    const config = await loadConfig({ configFile: options.configFile });
+    // Loaded on demand: config parsing (YAML) is not needed by the other constructors.
+    const { loadConfig } = await import("../client/config.ts");
+    const config = loadConfig({ configFile: options.configFile });
     const connection = createConnection({
       endpoint: config.endpoint,
       insecure: config.insecure,
