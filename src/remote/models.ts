@@ -476,6 +476,8 @@ export class RemoteExecution<
   inputLiterals?: LiteralMap;
   /** Output literals, when fetched and the execution succeeded. */
   outputLiterals?: LiteralMap;
+  /** Where admin said the outputs are, when it did not inline them. */
+  outputsUri?: string;
   /** Node executions by node id (top level), when synced with nodes. */
   nodeExecutions: Map<string, RemoteNodeExecution> = new Map();
   /** The compiled workflow the execution ran, when synced with nodes. */
@@ -565,6 +567,13 @@ export class RemoteExecution<
         `execution ${
           formatExecutionId(this.id)
         } ended ${this.phase} and has no outputs: ${why}`,
+      );
+    }
+    if (!this.outputLiterals && this.outputsUri) {
+      throw new FlyteError(
+        `execution ${
+          formatExecutionId(this.id)
+        }: outputs are too large to inline and are stored at ${this.outputsUri}, which cannot be read without storage credentials`,
       );
     }
     return decode(

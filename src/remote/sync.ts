@@ -7,7 +7,12 @@
  *
  * @module
  */
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import {
+  type LiteralMap,
+  LiteralMapSchema,
+} from "@flyteidl/core/literals_pb.ts";
+import { FlyteError } from "../client/errors.ts";
 import type { NodeExecution } from "@flyteidl/admin/node_execution_pb.ts";
 import {
   type Identifier,
@@ -202,10 +207,16 @@ export class Monitor {
     exec.interface ??= await this.interfaceOf(raw.spec?.launchPlan).catch(() =>
       undefined
     );
-    exec.inputLiterals = data.fullInputs ?? raw.closure?.computedInputs;
+    exec.inputLiterals = data.fullInputs ?? raw.closure?.computedInputs ??
+      await offloaded(data.inputs?.url, signal);
     const r = raw.closure?.outputResult;
     exec.outputLiterals = data.fullOutputs ??
       (r?.case === "outputData" ? r.value : undefined);
+    if (!exec.outputLiterals && exec.isSuccessful) {
+      // Too large to inline: admin returns a (signed) URL instead.
+      exec.outputLiterals = await offloaded(data.outputs?.url, signal);
+      exec.outputsUri = data.outputs?.url || undefined;
+    }
     if (options.nodes) await this.#syncNodes(exec, options);
     return exec;
   }
@@ -566,6 +577,26 @@ export class Monitor {
     });
     return fresh;
   }
+}
+
+/**
+ * Reads a LiteralMap that admin did not inline (over its inline size limit)
+ * from the signed http(s) URL it returned; other URLs (native s3://, gs://)
+ * cannot be read without storage credentials and give undefined.
+ */
+async function offloaded(
+  url: string | undefined,
+  signal?: AbortSignal,
+): Promise<LiteralMap | undefined> {
+  if (!url || !/^https?:\/\//.test(url)) return undefined;
+  const res = await fetch(url, { signal });
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new FlyteError(
+      `reading offloaded data from ${url}: HTTP ${res.status}`,
+    );
+  }
+  return fromBinary(LiteralMapSchema, new Uint8Array(await res.arrayBuffer()));
 }
 
 function closureOutputs(raw: NodeExecution) {

@@ -11,7 +11,8 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "../helpers/assert.ts";
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
 import {
   type Client,
   createClient,
@@ -183,6 +184,9 @@ for (let i = 0; i < 3; i++) {
 const calls = new Map<string, number>();
 let inFlight = 0;
 let peak = 0;
+let executionData: MessageInitShape<
+  typeof WorkflowExecutionGetDataResponseSchema
+> = {};
 let phaseOf = (_name: string) => WorkflowExecution_Phase.SUCCEEDED;
 
 function transport() {
@@ -217,7 +221,7 @@ function transport() {
       ),
       getExecutionData: track(
         "getExecutionData",
-        () => create(WorkflowExecutionGetDataResponseSchema, {}),
+        () => create(WorkflowExecutionGetDataResponseSchema, executionData),
       ),
       getLaunchPlan: track("getLaunchPlan", (r) =>
         create(LaunchPlanSchema, {
@@ -481,4 +485,55 @@ Deno.test("outputs of an unfinished or failed execution raise with the reason", 
   }
   assertStringIncludes(String(err), "is RUNNING");
   phaseOf = () => WorkflowExecution_Phase.SUCCEEDED;
+});
+
+Deno.test("outputs too large to inline are read from the signed URL admin returns", async () => {
+  const map = create(LiteralMapSchema, {
+    literals: {
+      o0: {
+        value: {
+          case: "scalar",
+          value: {
+            value: {
+              case: "primitive",
+              value: { value: { case: "integer", value: 99n } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    (req) =>
+      new URL(req.url).pathname === "/outputs.pb"
+        ? new Response(toBinary(LiteralMapSchema, map))
+        : new Response("no", { status: 404 }),
+  );
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    executionData = { outputs: { url: `${base}/outputs.pb`, bytes: 10n } };
+    const r = remote();
+    const e = await r.syncExecution(exId("root") as never);
+    assertEquals(e.outputs, { o0: 99 });
+    executionData = { outputs: { url: `${base}/gone.pb`, bytes: 10n } };
+    await assertRejects(
+      () => r.syncExecution(exId("root") as never),
+      Error,
+      "HTTP 404",
+    );
+    // A native URL cannot be read without storage credentials: said so.
+    executionData = { outputs: { url: "s3://bucket/outputs.pb", bytes: 10n } };
+    const native = await r.syncExecution(exId("root") as never);
+    let err: unknown;
+    try {
+      void native.outputs;
+    } catch (x) {
+      err = x;
+    }
+    assertStringIncludes(String(err), "stored at s3://bucket/outputs.pb");
+  } finally {
+    executionData = {};
+    await server.shutdown();
+  }
 });
