@@ -22,7 +22,10 @@ import type {
   WorkflowExecutionIdentifier,
 } from "@flyteidl/core/identifier_pb.ts";
 import type { TypedInterface } from "@flyteidl/core/interface_pb.ts";
-import { FlyteEntityAlreadyExistsError } from "../client/errors.ts";
+import {
+  FlyteEntityAlreadyExistsError,
+  FlyteEntityNotExistError,
+} from "../client/errors.ts";
 import type { RemoteContext } from "./context.ts";
 import type { Entities, Lazy } from "./entities.ts";
 import {
@@ -170,10 +173,20 @@ export class Executions {
     }
     let lp: RemoteLaunchPlan;
     if (e instanceof RemoteWorkflow) {
-      lp = await this.#entities.getLaunchPlanById({
-        ...e.id,
-        resourceType: ResourceType.LAUNCH_PLAN,
-      });
+      try {
+        lp = await this.#entities.getLaunchPlanById({
+          ...e.id,
+          resourceType: ResourceType.LAUNCH_PLAN,
+        });
+      } catch (err) {
+        if (!(err instanceof FlyteEntityNotExistError)) throw err;
+        throw new FlyteEntityNotExistError(
+          `${
+            formatEntityId(e.id)
+          } has no launch plan of the same name and version to run it through; register one (registerWorkflow does by default)`,
+          { cause: err },
+        );
+      }
     } else if (e instanceof RemoteLaunchPlan) {
       lp = e;
     } else {

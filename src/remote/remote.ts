@@ -149,17 +149,21 @@ export class FlyteRemote {
     endpoint: string,
     options: FlyteRemoteOptions & ConnectOptions = {},
   ): Promise<FlyteRemote> {
-    if (!endpoint) {
-      throw new FlyteInvalidInputError("forEndpoint: endpoint is required");
+    try {
+      if (!endpoint) {
+        throw new FlyteInvalidInputError("forEndpoint: endpoint is required");
+      }
+      const connection = createConnection({ ...options, endpoint });
+      return Promise.resolve(
+        new FlyteRemote(connection, {
+          ...options,
+          endpoint,
+          insecure: connection.insecure,
+        }),
+      );
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const connection = createConnection({ ...options, endpoint });
-    return Promise.resolve(
-      new FlyteRemote(connection, {
-        ...options,
-        endpoint,
-        insecure: (options as { insecure?: boolean }).insecure,
-      }),
-    );
   }
 
   /**

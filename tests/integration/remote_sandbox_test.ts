@@ -226,6 +226,18 @@ Deno.test("remote execute: tasks, workflows and launch plans; input checking; op
       () => remote.fetchExecution("never-was"),
       FlyteEntityNotExistError,
     );
+    // A workflow without a launch plan of its own id cannot be run directly.
+    await remote.registerWorkflow(chainWorkflow("v3").spec!, {
+      defaultLaunchPlan: false,
+    });
+    await assertRejects(
+      async () =>
+        remote.execute(
+          await remote.fetchWorkflow("tests.chain", { version: "v3" }),
+        ),
+      FlyteEntityNotExistError,
+      "has no launch plan of the same name and version",
+    );
   } finally {
     await close();
   }
