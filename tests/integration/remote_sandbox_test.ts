@@ -32,6 +32,7 @@ import {
   FlyteInvalidInputError,
 } from "../../src/client/mod.ts";
 import { FlyteRemote } from "../../src/remote/mod.ts";
+import { t } from "../../src/types/mod.ts";
 import {
   chainLaunchPlan,
   chainWorkflow,
@@ -456,12 +457,13 @@ Deno.test("remote signals: list, approve, reject, setInput with the signal's typ
     const intType = create(LiteralTypeSchema, {
       type: { case: "simple", value: SimpleType.INTEGER },
     });
-    for (
-      const [id, type] of [["ok", boolType], ["no", boolType], [
-        "n",
-        intType,
-      ]] as const
-    ) {
+    const declared = [
+      ["ok", boolType],
+      ["no", boolType],
+      ["n", intType],
+      ["m", intType],
+    ] as const;
+    for (const [id, type] of declared) {
       await signals.getOrCreateSignal({
         id: { signalId: id, executionId: exec.id },
         type,
@@ -470,6 +472,7 @@ Deno.test("remote signals: list, approve, reject, setInput with the signal's typ
     await remote.approve("ok", exec);
     await remote.reject("no", exec.id);
     await remote.setInput("n", exec, 42);
+    await remote.setInput("m", exec, 7, t.int); // a `t` type converts too
     await assertRejects(
       () => remote.setInput("n", exec, "forty-two"),
       FlyteInvalidInputError,
@@ -477,7 +480,7 @@ Deno.test("remote signals: list, approve, reject, setInput with the signal's typ
     );
     const seen: Record<string, unknown> = {};
     for await (const s of remote.listSignals(exec)) seen[s.signalId] = s.value;
-    assertEquals(seen, { ok: true, no: false, n: 42 });
+    assertEquals(seen, { ok: true, no: false, n: 42, m: 7 });
     await assertRejects(
       () => remote.setInput("missing", exec, 1),
       FlyteEntityNotExistError,
