@@ -66,7 +66,13 @@ export interface Lazy<T> {
   get(): Promise<T>;
 }
 
-/** Options for listing calls that are scoped to one project and domain. */
+/** Options for listing calls that are scoped to one project and domain.  *
+ * @example
+ * ```ts
+ * import type { ScopedListOptions } from "./entities.ts";
+ * const o: ScopedListOptions = { project: "flytesnacks", limit: 20 };
+ * ```
+ */
 export interface ScopedListOptions extends ListOptions {
   /** Project; default: the remote's defaultProject. */
   project?: string;

@@ -362,7 +362,14 @@ function kv(r: Record<string, string> | undefined) {
   return r ? { values: r } : undefined;
 }
 
-/** The ExecutionSpec for `options` (exported for tests). */
+/** The ExecutionSpec for `options` (exported for tests).  *
+ * @example
+ * ```ts
+ * import { buildSpec } from "./executions.ts";
+ * import { entityId } from "./ids.ts";
+ * const spec = buildSpec(entityId("launch_plan", "p", "d", "lp", "v1"), { tags: ["x"] });
+ * ```
+ */
 export function buildSpec(
   launch: Identifier,
   options: ExecuteOptions,

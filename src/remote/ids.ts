@@ -115,9 +115,21 @@ export function executionId(
   return create(WorkflowExecutionIdentifierSchema, { project, domain, name });
 }
 
-/** Execution names Flyte admin accepts: a lower-case letter, then lower-case letters, digits and '-'. */
+/** Execution names Flyte admin accepts: a lower-case letter, then lower-case letters, digits and '-'.  *
+ * @example
+ * ```ts
+ * import { EXECUTION_NAME_PATTERN } from "./ids.ts";
+ * EXECUTION_NAME_PATTERN.test("nightly-1"); // true
+ * ```
+ */
 export const EXECUTION_NAME_PATTERN: RegExp = /^[a-z][a-z\-0-9]*$/;
-/** The longest execution name Flyte admin accepts. */
+/** The longest execution name Flyte admin accepts.  *
+ * @example
+ * ```ts
+ * import { EXECUTION_NAME_MAX_LENGTH } from "./ids.ts";
+ * "x".repeat(64).length > EXECUTION_NAME_MAX_LENGTH; // true
+ * ```
+ */
 export const EXECUTION_NAME_MAX_LENGTH = 63;
 
 /**

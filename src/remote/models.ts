@@ -53,11 +53,29 @@ import {
   formatTaskExecutionId,
 } from "./ids.ts";
 
-/** Workflow execution phases, as strings. */
+/** Workflow execution phases, as strings.  *
+ * @example
+ * ```ts
+ * import type { ExecutionPhase } from "./models.ts";
+ * const p: ExecutionPhase = "SUCCEEDED";
+ * ```
+ */
 export type ExecutionPhase = keyof typeof WorkflowExecution_Phase;
-/** Node execution phases, as strings. */
+/** Node execution phases, as strings.  *
+ * @example
+ * ```ts
+ * import type { NodePhase } from "./models.ts";
+ * const p: NodePhase = "SKIPPED";
+ * ```
+ */
 export type NodePhase = keyof typeof NodeExecution_Phase;
-/** Task execution phases, as strings. */
+/** Task execution phases, as strings.  *
+ * @example
+ * ```ts
+ * import type { TaskPhase } from "./models.ts";
+ * const p: TaskPhase = "RETRYABLE_FAILED";
+ * ```
+ */
 export type TaskPhase = keyof typeof TaskExecution_Phase;
 
 const TERMINAL_EXECUTION = new Set<ExecutionPhase>([
@@ -255,7 +273,13 @@ export class RemoteLaunchPlan {
   }
 }
 
-/** What kind of node a node execution ran, read from the workflow template and the node's metadata. */
+/** What kind of node a node execution ran, read from the workflow template and the node's metadata.  *
+ * @example
+ * ```ts
+ * import type { NodeKind } from "./models.ts";
+ * const k: NodeKind = "dynamic";
+ * ```
+ */
 export type NodeKind =
   | "start"
   | "end"

@@ -4,7 +4,13 @@
  * @module
  */
 
-/** One page as the list RPCs return it: items plus a continuation token ("" at the end). */
+/** One page as the list RPCs return it: items plus a continuation token ("" at the end).  *
+ * @example
+ * ```ts
+ * import type { Page } from "./paging.ts";
+ * const last: Page<number> = { items: [1, 2], token: "" };
+ * ```
+ */
 export interface Page<T> {
   /** The items of this page. */
   items: T[];

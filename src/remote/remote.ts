@@ -40,7 +40,13 @@ import type {
 import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
 
-/** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint). */
+/** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from "./remote.ts";
+ * const o: ConnectOptions = { insecure: true, transport: "rest" };
+ * ```
+ */
 export type ConnectOptions = Omit<ConnectionOptions, "endpoint">;
 
 /**
@@ -67,7 +73,15 @@ export interface FlyteRemoteOptions {
   concurrency?: number;
 }
 
-/** A connection FlyteRemote can own: the services, plus optional close and endpoint. */
+/** A connection FlyteRemote can own: the services, plus optional close and endpoint.  *
+ * @example
+ * ```ts
+ * import type { RemoteConnection } from "./remote.ts";
+ * import { FlyteRemote } from "./remote.ts";
+ * declare const conn: RemoteConnection;
+ * const remote = new FlyteRemote(conn, { defaultProject: "p", defaultDomain: "d" });
+ * ```
+ */
 export type RemoteConnection = RemoteServices & {
   endpoint?: string;
   close?: () => void | Promise<void>;
