@@ -1,6 +1,6 @@
 /**
  * The node-tree walk of syncExecution and the wait loop, against an
- * in-memory AdminService (Connect's router transport) answering from a
+ * in-memory AdminService (a gRPC server on loopback (Connect's node adapter)) answering from a
  * recorded execution tree that has every node kind: task, sub-workflow,
  * launch plan (child execution), dynamic, branch, gate, array and failure
  * nodes. Counts calls and the peak number in flight.
@@ -13,11 +13,17 @@ import {
 } from "../helpers/assert.ts";
 import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
+import * as http2 from "node:http2";
+import type { AddressInfo } from "node:net";
 import {
   type Client,
+  type ConnectRouter,
   createClient,
-  createRouterTransport,
 } from "@connectrpc/connect";
+import {
+  connectNodeAdapter,
+  createGrpcTransport,
+} from "@connectrpc/connect-node";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { SignalService } from "@flyteidl/service/signal_pb.ts";
 import { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
@@ -189,8 +195,9 @@ let executionData: MessageInitShape<
 > = {};
 let phaseOf = (_name: string) => WorkflowExecution_Phase.SUCCEEDED;
 
-function transport() {
-  return createRouterTransport(({ service }) => {
+function routes(router: ConnectRouter) {
+  const service = router.service.bind(router);
+  {
     const track = <A, R>(name: string, fn: (a: A) => R) => async (a: A) => {
       calls.set(name, (calls.get(name) ?? 0) + 1);
       inFlight++;
@@ -325,15 +332,29 @@ function transport() {
         () => create(NodeExecutionListSchema, {}),
       ),
     });
-  });
+  }
 }
 
-function remote(concurrency = 4) {
-  const t = transport();
+/** A FlyteRemote over real gRPC (h2c on loopback) to the recorded AdminService. */
+async function remote(concurrency = 4) {
+  const server = http2.createServer(connectNodeAdapter({ routes }));
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (s) => {
+    sessions.add(s);
+    s.on("close", () => sessions.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  const t = createGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` });
   const conn: RemoteConnection = {
     admin: createClient(AdminService, t) as Client<typeof AdminService>,
     signal: createClient(SignalService, t),
     dataProxy: createClient(DataProxyService, t),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sessions) s.destroy();
+        server.close(() => resolve());
+      }),
   };
   return new FlyteRemote(conn, {
     defaultProject: P,
@@ -347,7 +368,7 @@ function remote(concurrency = 4) {
 Deno.test("syncExecution with nodes walks every node kind under a bound", async () => {
   calls.clear();
   peak = 0;
-  const r = remote(4);
+  await using r = await remote(4);
   const e = await r.syncExecution(
     create(ExecutionSchema, { id: exId("root") }).id!,
     { nodes: true, nodeData: true, taskExecutions: true },
@@ -413,7 +434,7 @@ Deno.test("syncExecution with nodes walks every node kind under a bound", async 
 
 Deno.test("syncExecution with nodes alone costs list calls, not per-node calls", async () => {
   calls.clear();
-  const r = remote(4);
+  await using r = await remote(4);
   const e = await r.syncExecution(exId("root") as never, { nodes: true });
   const top = e.nodeExecutions;
   assertEquals(top.size, 10);
@@ -438,7 +459,7 @@ Deno.test("wait polls lightly, reports progress, and syncs nodes only when asked
       ? WorkflowExecution_Phase.RUNNING
       : WorkflowExecution_Phase.SUCCEEDED;
   calls.clear();
-  const r = remote();
+  await using r = await remote();
   const e = await r.syncExecution(exId("root") as never);
   calls.clear();
   const seen: string[] = [];
@@ -454,7 +475,7 @@ Deno.test("wait polls lightly, reports progress, and syncs nodes only when asked
 
 Deno.test("wait times out without overshooting and honours abort", async () => {
   phaseOf = () => WorkflowExecution_Phase.RUNNING;
-  const r = remote();
+  await using r = await remote();
   const e = await r.syncExecution(exId("root") as never);
   const t0 = Date.now();
   const err = await assertRejects(
@@ -475,7 +496,7 @@ Deno.test("wait times out without overshooting and honours abort", async () => {
 
 Deno.test("outputs of an unfinished or failed execution raise with the reason", async () => {
   phaseOf = () => WorkflowExecution_Phase.RUNNING;
-  const r = remote();
+  await using r = await remote();
   const e = await r.syncExecution(exId("root") as never);
   let err: unknown;
   try {
@@ -513,7 +534,7 @@ Deno.test("outputs too large to inline are read from the signed URL admin return
   const base = `http://127.0.0.1:${server.addr.port}`;
   try {
     executionData = { outputs: { url: `${base}/outputs.pb`, bytes: 10n } };
-    const r = remote();
+    await using r = await remote();
     const e = await r.syncExecution(exId("root") as never);
     assertEquals(e.outputs, { o0: 99 });
     executionData = { outputs: { url: `${base}/gone.pb`, bytes: 10n } };
