@@ -1,7 +1,7 @@
 /**
- * The node-tree walk of syncExecution and the wait loop, against an
- * in-memory AdminService (a gRPC server on loopback (Connect's node adapter)) answering from a
- * recorded execution tree that has every node kind: task, sub-workflow,
+ * The node-tree walk of syncExecution and the wait loop, over real gRPC
+ * against a small AdminService on loopback answering from a recorded
+ * execution tree that has every node kind: task, sub-workflow,
  * launch plan (child execution), dynamic, branch, gate, array and failure
  * nodes. Counts calls and the peak number in flight.
  */
