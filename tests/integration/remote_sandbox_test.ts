@@ -160,7 +160,7 @@ Deno.test("remote entities: register, fetch (latest/version/lazy), list, activat
 });
 
 Deno.test("remote execute: tasks, workflows and launch plans; input checking; options; ALREADY_EXISTS", async () => {
-  const { remote, rec, close } = await setup();
+  const { remote, rec, sb, close } = await setup();
   try {
     const lp = await registerChain(remote);
     const task = await remote.fetchTask("tests.square");
@@ -220,6 +220,45 @@ Deno.test("remote execute: tasks, workflows and launch plans; input checking; op
       remote.generateConsoleUrl(fetched),
       `${remote.generateConsoleUrl(fetched.id)}`,
     );
+
+    // execute(..., { wait }) returns once the execution is done.
+    const finishLater = (async () => {
+      while (rec.launched.length < 4) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const id = rec.launched[3].id;
+      for (
+        const phase of [
+          WorkflowExecution_Phase.RUNNING,
+          WorkflowExecution_Phase.SUCCEEDED,
+        ]
+      ) {
+        await sb.services.admin.createWorkflowEvent({
+          event: {
+            executionId: id,
+            phase,
+            occurredAt: timestampFromDate(new Date()),
+            outputResult: phase === WorkflowExecution_Phase.SUCCEEDED
+              ? {
+                case: "outputData",
+                value: { literals: { o0: intLiteral(625) } },
+              }
+              : { case: undefined },
+          },
+        });
+      }
+    })();
+    const waited = await remote.execute<{ o0: number }>(lp, { x: 5 }, {
+      wait: { pollInterval: 20, timeout: 10_000 },
+      notifications: "disable",
+      executionClusterLabel: "local",
+      maxParallelism: 2,
+    });
+    await finishLater;
+    assertEquals(waited.phase, "SUCCEEDED");
+    assertEquals(waited.outputs.o0, 625);
+    assertEquals(waited.raw.spec?.notificationOverrides.case, "disableAll");
+    assertEquals(waited.raw.spec?.maxParallelism, 2);
 
     await remote.terminate(e3, "not needed");
     assertEquals(rec.terminated, [`${e3.name}:not needed`]);
