@@ -350,7 +350,7 @@ export class Monitor {
       options.taskExecutions &&
       (node.kind === "task" || node.kind === "dynamic" || node.kind === "array")
     ) {
-      work.push(this.#syncTaskExecutions(node, scope, options));
+      work.push(this.#syncTaskExecutions(node, scope, options, dataPromise));
     }
 
     const target = node.raw.closure?.targetMetadata;
@@ -478,6 +478,7 @@ export class Monitor {
     node: RemoteNodeExecution,
     scope: Scope,
     options: SyncOptions,
+    nodeData: Promise<unknown>,
   ) {
     const signal = options.signal;
     const raws = [];
@@ -500,8 +501,12 @@ export class Monitor {
       t.interface = node.interface;
       return t;
     });
+    const single = node.taskExecutions.length === 1 && node.kind === "task" &&
+      (options.nodeData ?? false);
     await Promise.all(
-      node.taskExecutions.map((t) => this.#syncTask(t, scope, options)),
+      node.taskExecutions.map((t) =>
+        this.#syncTask(t, scope, options, single ? nodeData : undefined, node)
+      ),
     );
   }
 
@@ -509,11 +514,22 @@ export class Monitor {
     task: RemoteTaskExecution,
     scope: Scope,
     options: SyncOptions,
+    nodeData?: Promise<unknown>,
+    node?: RemoteNodeExecution,
   ) {
     const signal = options.signal;
     const what = `task execution ${task}`;
     const work: Promise<unknown>[] = [];
-    if (options.nodeData ?? false) {
+    if (nodeData && node && !task.isParent) {
+      // The only attempt of a node has the node's inputs and outputs: reuse
+      // the node's data instead of a second call.
+      work.push(nodeData.then(() => {
+        task.inputLiterals = node.inputLiterals;
+        task.outputLiterals = task.phase === "SUCCEEDED"
+          ? node.outputLiterals
+          : undefined;
+      }));
+    } else if (options.nodeData ?? false) {
       work.push(
         this.#rpc(
           `get data of ${what}`,

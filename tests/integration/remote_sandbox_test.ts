@@ -467,6 +467,12 @@ Deno.test("remote monitoring: wait, syncExecution with nodes (task, branch-style
     assertEquals(n0.taskExecutions[0].error?.message, "boom");
     assertEquals(n0.outputs, { o0: 4 });
     assertEquals(full.nodeExecutions.get("n2")!.outputs, { o0: 256 });
+    // A single attempt shares its node's data (no second call).
+    assertEquals(
+      full.nodeExecutions.get("n2")!.taskExecutions[0].outputs,
+      { o0: 256 },
+    );
+    assertEquals(n0.taskExecutions[1].outputs, { o0: 4 });
     const n1 = await remote.syncNodeExecution(full.nodeExecutions.get("n1")!);
     assertEquals(n1.outputs, { o0: 16 });
     const attempt = await remote.syncTaskExecution(n0.taskExecutions[1]);
