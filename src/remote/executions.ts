@@ -157,6 +157,7 @@ export class Executions {
   async #resolve(entity: Executable): Promise<{
     launch: Identifier;
     inputs: InterfaceInput[];
+    fixed: string[];
     iface: TypedInterface | undefined;
     label: string;
   }> {
@@ -167,6 +168,7 @@ export class Executions {
       return {
         launch: e.id,
         inputs: e.inputs,
+        fixed: [],
         iface: e.interface,
         label: formatEntityId(e.id),
       };
@@ -197,6 +199,7 @@ export class Executions {
     return {
       launch: lp.id,
       inputs: lp.inputs,
+      fixed: Object.keys(lp.fixedInputs?.literals ?? {}),
       iface: await this.#monitor.interfaceOf(lp.id),
       label: formatEntityId(lp.id),
     };
@@ -221,10 +224,9 @@ export class Executions {
     inputs: Record<string, unknown> = {},
     options: ExecuteOptions = {},
   ): Promise<RemoteExecution<O>> {
-    const { launch, inputs: expected, iface, label } = await this.#resolve(
-      entity,
-    );
-    const literals = checkInputs(inputs, expected, label);
+    const { launch, inputs: expected, fixed, iface, label } = await this
+      .#resolve(entity);
+    const literals = checkInputs(inputs, expected, label, fixed);
     let name: string;
     try {
       name = chooseExecutionName({

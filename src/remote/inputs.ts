@@ -162,7 +162,8 @@ function isLiteral(v: unknown): v is Literal {
 }
 
 /**
- * Checks `values` against `inputs` and converts them to a LiteralMap.
+ * Checks `values` against `inputs` and converts them to a LiteralMap
+ * (`fixed` names the inputs a launch plan fixes, for a clearer message).
  * Values that are already flyteidl Literals are passed through. Inputs left
  * out that have a default are left to the server (which applies it).
  * Every problem is collected; one FlyteInvalidInputError names them all and
@@ -178,6 +179,7 @@ export function checkInputs(
   values: Record<string, unknown>,
   inputs: InterfaceInput[],
   entity: string,
+  fixed: readonly string[] = [],
 ): LiteralMap {
   const byName = new Map(inputs.map((i) => [i.name, i]));
   const problems: string[] = [];
@@ -185,7 +187,11 @@ export function checkInputs(
   for (const [name, value] of Object.entries(values)) {
     const input = byName.get(name);
     if (!input) {
-      problems.push(`unknown input ${JSON.stringify(name)}`);
+      problems.push(
+        fixed.includes(name)
+          ? `input ${JSON.stringify(name)} is fixed by the launch plan`
+          : `unknown input ${JSON.stringify(name)}`,
+      );
       continue;
     }
     if (value === undefined) continue;

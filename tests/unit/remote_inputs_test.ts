@@ -68,6 +68,14 @@ Deno.test("inputs: unknown, missing and mistyped inputs list the interface", () 
   assertStringIncludes(e.message, "  label: string");
 });
 
+Deno.test("inputs: a launch plan's fixed input is named as such", () => {
+  const e = assertThrows(
+    () => checkInputs({ n: 1, seed: 2 }, params, "lp", ["seed"]),
+    FlyteInvalidInputError,
+  );
+  assertStringIncludes(e.message, 'input "seed" is fixed by the launch plan');
+});
+
 Deno.test("describeType renders nested types", () => {
   const list = create(LiteralTypeSchema, {
     type: {
