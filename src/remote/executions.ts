@@ -1,0 +1,423 @@
+/**
+ * Executions: start one (tasks, workflows through their launch plan, launch
+ * plans), fetch, list recent ones, terminate. Inputs are checked against the
+ * interface before any call; an ALREADY_EXISTS on create returns the
+ * existing execution.
+ *
+ * @module
+ */
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import {
+  ExecutionMetadata_ExecutionMode,
+  ExecutionSpecSchema,
+} from "@flyteidl/admin/execution_pb.ts";
+import {
+  type NotificationSchema,
+  Sort_Direction,
+} from "@flyteidl/admin/common_pb.ts";
+import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
+import type { SecurityContextSchema } from "@flyteidl/core/security_pb.ts";
+import type {
+  Identifier,
+  WorkflowExecutionIdentifier,
+} from "@flyteidl/core/identifier_pb.ts";
+import type { TypedInterface } from "@flyteidl/core/interface_pb.ts";
+import {
+  FlyteEntityAlreadyExistsError,
+  FlyteEntityNotExistError,
+} from "../client/errors.ts";
+import type { RemoteContext } from "./context.ts";
+import type { Entities, Lazy } from "./entities.ts";
+import {
+  chooseExecutionName,
+  executionId,
+  formatEntityId,
+  formatExecutionId,
+} from "./ids.ts";
+import { checkInputs, type InterfaceInput } from "./inputs.ts";
+import {
+  RemoteExecution,
+  RemoteLaunchPlan,
+  RemoteTask,
+  RemoteWorkflow,
+} from "./models.ts";
+import { type ListOptions, paginate } from "./paging.ts";
+import type { Monitor } from "./sync.ts";
+import { waitForExecution, type WaitOptions } from "./wait.ts";
+import { FlyteInvalidInputError } from "../client/errors.ts";
+
+/**
+ * What `execute` can run.
+ *
+ * @example
+ * ```ts
+ * import type { Executable } from "./executions.ts";
+ * ```
+ */
+export type Executable =
+  | RemoteTask
+  | RemoteWorkflow
+  | RemoteLaunchPlan
+  | Lazy<RemoteTask>
+  | Lazy<RemoteWorkflow>;
+
+/**
+ * Options of `execute`. Every field is optional; defaults in brackets.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteOptions } from "./executions.ts";
+ * const o: ExecuteOptions = { executionNamePrefix: "nightly", tags: ["demo"], wait: { timeout: 60_000 } };
+ * ```
+ */
+export interface ExecuteOptions {
+  /** Project of the execution [the entity's project]. */
+  project?: string;
+  /** Domain of the execution [the entity's domain]. */
+  domain?: string;
+  /** Exact execution name (exclusive with executionNamePrefix) [generated: `f` + 19 hex]. */
+  executionName?: string;
+  /** Name prefix; `-<19 hex>` is appended. */
+  executionNamePrefix?: string;
+  /** Wait for the execution to finish (true, or wait options) [false]. */
+  wait?: boolean | WaitOptions;
+  /** Recompute cached tasks [false]. */
+  overwriteCache?: boolean;
+  /** Run tasks as interruptible (true/false) [the entity's setting]. */
+  interruptible?: boolean;
+  /** Environment variables for every task [none]. */
+  envs?: Record<string, string>;
+  /** Execution tags [none]. */
+  tags?: string[];
+  /** Kubernetes labels [the launch plan's]. */
+  labels?: Record<string, string>;
+  /** Kubernetes annotations [the launch plan's]. */
+  annotations?: Record<string, string>;
+  /** Cluster pool to run in [server default]. */
+  clusterPool?: string;
+  /** Execution cluster label [server default]. */
+  executionClusterLabel?: string;
+  /** "launchPlan" (use its notifications), "disable" (none), or a list [launchPlan]. */
+  notifications?:
+    | "launchPlan"
+    | "disable"
+    | MessageInitShape<typeof NotificationSchema>[];
+  /** Prefix for raw output data [the remote's rawOutputDataPrefix, else server default]. */
+  rawOutputDataPrefix?: string;
+  /** Most nodes running at once [launch plan / server default]. */
+  maxParallelism?: number;
+  /** Run-as identity, secrets, tokens [launch plan's]. */
+  securityContext?: MessageInitShape<typeof SecurityContextSchema>;
+  /** Aborts the create call (and the wait, when waiting). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Options of `recentExecutions`.
+ *
+ * @example
+ * ```ts
+ * import type { RecentOptions } from "./executions.ts";
+ * const o: RecentOptions = { limit: 20, filters: "eq(phase,SUCCEEDED)" };
+ * ```
+ */
+export interface RecentOptions extends ListOptions {
+  /** Project [the remote's default]. */
+  project?: string;
+  /** Domain [the remote's default]. */
+  domain?: string;
+  /** Admin filter expression, e.g. `eq(workflow.name,my.wf)` [none]. */
+  filters?: string;
+}
+
+/**
+ * The executions sub-client (`remote.executions`).
+ *
+ * @example
+ * ```ts
+ * import type { Executions } from "./executions.ts";
+ * import type { RemoteTask } from "./models.ts";
+ * async function run(x: Executions, t: RemoteTask) {
+ *   return await x.execute(t, { a: 1 }, { wait: true });
+ * }
+ * ```
+ */
+export class Executions {
+  readonly #ctx: RemoteContext;
+  readonly #entities: Entities;
+  readonly #monitor: Monitor;
+
+  /** Creates the sub-client. */
+  constructor(ctx: RemoteContext, entities: Entities, monitor: Monitor) {
+    this.#ctx = ctx;
+    this.#entities = entities;
+    this.#monitor = monitor;
+  }
+
+  async #resolve(entity: Executable): Promise<{
+    launch: Identifier;
+    inputs: InterfaceInput[];
+    fixed: string[];
+    iface: TypedInterface | undefined;
+    label: string;
+  }> {
+    const e = "get" in entity && typeof entity.get === "function"
+      ? await entity.get()
+      : entity as RemoteTask | RemoteWorkflow | RemoteLaunchPlan;
+    if (e instanceof RemoteTask) {
+      return {
+        launch: e.id,
+        inputs: e.inputs,
+        fixed: [],
+        iface: e.interface,
+        label: formatEntityId(e.id),
+      };
+    }
+    let lp: RemoteLaunchPlan;
+    if (e instanceof RemoteWorkflow) {
+      try {
+        lp = await this.#entities.getLaunchPlanById({
+          ...e.id,
+          resourceType: ResourceType.LAUNCH_PLAN,
+        });
+      } catch (err) {
+        if (!(err instanceof FlyteEntityNotExistError)) throw err;
+        throw new FlyteEntityNotExistError(
+          `${
+            formatEntityId(e.id)
+          } has no launch plan of the same name and version to run it through; register one (registerWorkflow does by default)`,
+          { cause: err },
+        );
+      }
+    } else if (e instanceof RemoteLaunchPlan) {
+      lp = e;
+    } else {
+      throw new FlyteInvalidInputError(
+        "execute: expected a fetched task, workflow or launch plan",
+      );
+    }
+    return {
+      launch: lp.id,
+      inputs: lp.inputs,
+      fixed: Object.keys(lp.fixedInputs?.literals ?? {}),
+      iface: await this.#monitor.interfaceOf(lp.id),
+      label: formatEntityId(lp.id),
+    };
+  }
+
+  /**
+   * Starts an execution. Inputs are plain values converted through the
+   * interface (or flyteidl Literals); problems are reported all at once as
+   * a FlyteInvalidInputError listing the interface, before any call.
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * declare const lp: import("./models.ts").RemoteLaunchPlan;
+   * const exec = await x.execute<{ o0: number }>(lp, { a: 3 }, { wait: true });
+   * console.log(exec.outputs.o0);
+   * ```
+   */
+  async execute<O extends Record<string, unknown> = Record<string, unknown>>(
+    entity: Executable,
+    inputs: Record<string, unknown> = {},
+    options: ExecuteOptions = {},
+  ): Promise<RemoteExecution<O>> {
+    const { launch, inputs: expected, fixed, iface, label } = await this
+      .#resolve(entity);
+    const literals = checkInputs(inputs, expected, label, fixed);
+    let name: string;
+    try {
+      name = chooseExecutionName({
+        name: options.executionName,
+        prefix: options.executionNamePrefix,
+      });
+    } catch (e) {
+      throw new FlyteInvalidInputError((e as Error).message);
+    }
+    const project = options.project || launch.project;
+    const domain = options.domain || launch.domain;
+    const spec = buildSpec(
+      launch,
+      options,
+      this.#ctx.settings.rawOutputDataPrefix,
+    );
+    const id = executionId(project, domain, name);
+    try {
+      await this.#ctx.call(
+        `create execution ${formatExecutionId(id)} of ${label}`,
+        () =>
+          this.#ctx.services.admin.createExecution({
+            project,
+            domain,
+            name,
+            spec,
+            inputs: literals,
+          }, { signal: options.signal }),
+      );
+    } catch (e) {
+      if (!(e instanceof FlyteEntityAlreadyExistsError)) throw e;
+      // Already there (a retried create, or a chosen name reused): return it.
+    }
+    const exec = new RemoteExecution<O>(
+      await this.#ctx.call(
+        `get execution ${formatExecutionId(id)}`,
+        () => this.#ctx.services.admin.getExecution({ id }),
+      ),
+    );
+    exec.interface = iface;
+    await this.#monitor.syncExecution(exec, { signal: options.signal });
+    if (options.wait) {
+      const w = options.wait === true ? {} : options.wait;
+      return await waitForExecution(this.#ctx, this.#monitor, exec, {
+        signal: options.signal,
+        ...w,
+      });
+    }
+    return exec;
+  }
+
+  /**
+   * Fetches an execution by name (synced: phase, inputs, outputs).
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * const e = await x.fetchExecution("f0123456789abcdef012");
+   * ```
+   */
+  fetchExecution<O extends Record<string, unknown> = Record<string, unknown>>(
+    name: string,
+    options: { project?: string; domain?: string; nodes?: boolean } = {},
+  ): Promise<RemoteExecution<O>> {
+    const { project, domain } = this.#ctx.scope(
+      options.project,
+      options.domain,
+    );
+    return this.#monitor.syncExecution<O>(executionId(project, domain, name), {
+      nodes: options.nodes,
+    });
+  }
+
+  /**
+   * Executions in a project/domain, newest first, paging for you.
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * for await (const e of x.recentExecutions({ limit: 5 })) console.log(e.name, e.phase);
+   * ```
+   */
+  recentExecutions(
+    options: RecentOptions = {},
+  ): AsyncGenerator<RemoteExecution, void, undefined> {
+    const { project, domain } = this.#ctx.scope(
+      options.project,
+      options.domain,
+    );
+    return paginate(async (token, limit) => {
+      const r = await this.#ctx.call(
+        `list executions in ${project}/${domain}`,
+        () =>
+          this.#ctx.services.admin.listExecutions({
+            id: { project, domain },
+            limit,
+            token,
+            filters: options.filters ?? "",
+            sortBy: { key: "created_at", direction: Sort_Direction.DESCENDING },
+          }, { signal: options.signal }),
+      );
+      return {
+        items: r.executions.map((e) => new RemoteExecution(e)),
+        token: r.token,
+      };
+    }, options);
+  }
+
+  /**
+   * Terminates a running execution with a cause.
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * declare const e: import("./models.ts").RemoteExecution;
+   * await x.terminate(e, "no longer needed");
+   * ```
+   */
+  async terminate(
+    execution: RemoteExecution | WorkflowExecutionIdentifier,
+    cause: string,
+  ): Promise<void> {
+    const id = execution instanceof RemoteExecution ? execution.id : execution;
+    await this.#ctx.call(
+      `terminate ${formatExecutionId(id)}`,
+      () => this.#ctx.services.admin.terminateExecution({ id, cause }),
+    );
+  }
+}
+
+function kv(r: Record<string, string> | undefined) {
+  return r ? { values: r } : undefined;
+}
+
+/** The ExecutionSpec for `options` (exported for tests).  *
+ * @example
+ * ```ts
+ * import { buildSpec } from "./executions.ts";
+ * import { entityId } from "./ids.ts";
+ * const spec = buildSpec(entityId("launch_plan", "p", "d", "lp", "v1"), { tags: ["x"] });
+ * ```
+ */
+export function buildSpec(
+  launch: Identifier,
+  options: ExecuteOptions,
+  defaultRawPrefix?: string,
+) {
+  const n = options.notifications;
+  const rawPrefix = options.rawOutputDataPrefix ?? defaultRawPrefix;
+  if (
+    options.maxParallelism !== undefined &&
+    !(Number.isInteger(options.maxParallelism) && options.maxParallelism >= 0)
+  ) {
+    throw new FlyteInvalidInputError(
+      `maxParallelism must be a non-negative integer, got ${options.maxParallelism}`,
+    );
+  }
+  return create(ExecutionSpecSchema, {
+    launchPlan: launch,
+    metadata: { mode: ExecutionMetadata_ExecutionMode.MANUAL },
+    overwriteCache: options.overwriteCache ?? false,
+    interruptible: options.interruptible,
+    labels: kv(options.labels),
+    annotations: kv(options.annotations),
+    envs: options.envs
+      ? {
+        values: Object.entries(options.envs).map(([key, value]) => ({
+          key,
+          value,
+        })),
+      }
+      : undefined,
+    tags: options.tags ?? [],
+    clusterAssignment: options.clusterPool
+      ? { clusterPoolName: options.clusterPool }
+      : undefined,
+    executionClusterLabel: options.executionClusterLabel
+      ? { value: options.executionClusterLabel }
+      : undefined,
+    notificationOverrides: n === "disable"
+      ? { case: "disableAll", value: true }
+      : Array.isArray(n)
+      ? { case: "notifications", value: { notifications: n } }
+      : { case: undefined },
+    rawOutputDataConfig: rawPrefix
+      ? { outputLocationPrefix: rawPrefix }
+      : undefined,
+    maxParallelism: options.maxParallelism ?? 0,
+    securityContext: options.securityContext,
+  });
+}

@@ -1,0 +1,455 @@
+/**
+ * FlyteRemote: the facade. It owns one connection and composes the
+ * sub-clients — `entities`, `executions`, `monitor`, `signals` — each with
+ * one concern; the methods below are thin shortcuts to them (flytekit's
+ * names in camelCase), and `services` is the raw flyteidl escape hatch.
+ *
+ * @module
+ */
+import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
+import {
+  type ConnectionOptions,
+  createConnection,
+} from "../client/connection.ts";
+import { FlyteInvalidInputError } from "../client/errors.ts";
+import { RemoteContext, type RemoteServices } from "./context.ts";
+import { consoleBaseUrl, type ConsoleTarget, consoleUrl } from "./console.ts";
+import { Entities, type FetchOptions, type Lazy } from "./entities.ts";
+import {
+  type Executable,
+  type ExecuteOptions,
+  Executions,
+} from "./executions.ts";
+import { Monitor, type SyncOptions } from "./sync.ts";
+import { Signals } from "./signals.ts";
+import { type ExecutionMetrics, getExecutionMetrics } from "./metrics.ts";
+import {
+  type BackfillOptions,
+  type BackfillResult,
+  launchBackfill,
+} from "./backfill.ts";
+import type {
+  RemoteExecution,
+  RemoteLaunchPlan,
+  RemoteNodeExecution,
+  RemoteSignal,
+  RemoteTask,
+  RemoteTaskExecution,
+  RemoteWorkflow,
+} from "./models.ts";
+import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
+import { waitForExecution, type WaitOptions } from "./wait.ts";
+
+/** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from "./remote.ts";
+ * const o: ConnectOptions = { insecure: true, transport: "rest" };
+ * ```
+ */
+export type ConnectOptions = Omit<ConnectionOptions, "endpoint">;
+
+/**
+ * FlyteRemote settings. Defaults in brackets.
+ *
+ * @example
+ * ```ts
+ * import type { FlyteRemoteOptions } from "./remote.ts";
+ * const o: FlyteRemoteOptions = { defaultProject: "flytesnacks", defaultDomain: "development" };
+ * ```
+ */
+export interface FlyteRemoteOptions {
+  /** Project used when a call names none [none: calls must name one]. */
+  defaultProject?: string;
+  /** Domain used when a call names none [none]. */
+  defaultDomain?: string;
+  /** Console base URL [http(s)://endpoint]. */
+  consoleEndpoint?: string;
+  /** Where uploaded data goes [`flyte://my-s3-bucket/`, as flytekit]. */
+  dataUploadLocation?: string;
+  /** Raw output prefix for new executions [server default]. */
+  rawOutputDataPrefix?: string;
+  /** Most admin calls in flight during fan-outs such as syncing nodes [16]. */
+  concurrency?: number;
+}
+
+/** A connection FlyteRemote can own: the services, plus optional close and endpoint.  *
+ * @example
+ * ```ts
+ * import type { RemoteConnection } from "./remote.ts";
+ * import { FlyteRemote } from "./remote.ts";
+ * declare const conn: RemoteConnection;
+ * const remote = new FlyteRemote(conn, { defaultProject: "p", defaultDomain: "d" });
+ * ```
+ */
+export type RemoteConnection = RemoteServices & {
+  endpoint?: string;
+  close?: () => void | Promise<void>;
+};
+
+/**
+ * The client for notebooks and scripts.
+ *
+ * @example
+ * ```ts
+ * import { FlyteRemote } from "./remote.ts";
+ * const remote = await FlyteRemote.forSandbox();
+ * const lp = await remote.fetchLaunchPlan("my.workflow");
+ * const exec = await remote.execute(lp, { n: 3 }, { wait: true });
+ * console.log(exec.outputs, remote.generateConsoleUrl(exec));
+ * await remote.close();
+ * ```
+ */
+export class FlyteRemote {
+  /** The raw flyteidl service clients (escape hatch). */
+  readonly services: RemoteServices;
+  /** Fetch, list, register, (de)activate entities. */
+  readonly entities: Entities;
+  /** Start, fetch, list, terminate executions. */
+  readonly executions: Executions;
+  /** Sync executions, nodes and task attempts. */
+  readonly monitor: Monitor;
+  /** Gate signals. */
+  readonly signals: Signals;
+  /** The settings in force. */
+  readonly options: Readonly<FlyteRemoteOptions>;
+  readonly #ctx: RemoteContext;
+  readonly #connection: RemoteConnection;
+
+  /**
+   * Wraps an existing connection (any object with the admin, signal and
+   * dataProxy clients). Prefer the static constructors.
+   */
+  constructor(
+    connection: RemoteConnection,
+    options: FlyteRemoteOptions & { endpoint?: string; insecure?: boolean } =
+      {},
+  ) {
+    this.#connection = connection;
+    this.services = connection;
+    this.options = {
+      dataUploadLocation: "flyte://my-s3-bucket/",
+      ...options,
+    };
+    this.#ctx = new RemoteContext(connection, {
+      defaultProject: options.defaultProject,
+      defaultDomain: options.defaultDomain,
+      concurrency: options.concurrency,
+      rawOutputDataPrefix: options.rawOutputDataPrefix,
+      consoleBase: consoleBaseUrl(
+        options.endpoint ?? connection.endpoint ?? "localhost:30080",
+        {
+          insecure: options.insecure,
+          consoleEndpoint: options.consoleEndpoint,
+        },
+      ),
+    });
+    this.entities = new Entities(this.#ctx);
+    this.monitor = new Monitor(this.#ctx, this.entities);
+    this.executions = new Executions(this.#ctx, this.entities, this.monitor);
+    this.signals = new Signals(this.#ctx);
+  }
+
+  /**
+   * Connects to a Flyte admin endpoint (`host:port`, `dns:///host:port` or a URL).
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forEndpoint("flyte.example.com:443", { defaultProject: "p", defaultDomain: "development" });
+   * ```
+   */
+  static forEndpoint(
+    endpoint: string,
+    options: FlyteRemoteOptions & ConnectOptions = {},
+  ): Promise<FlyteRemote> {
+    try {
+      if (!endpoint) {
+        throw new FlyteInvalidInputError("forEndpoint: endpoint is required");
+      }
+      const connection = createConnection({ ...options, endpoint });
+      return Promise.resolve(
+        new FlyteRemote(connection, {
+          ...options,
+          endpoint,
+          insecure: connection.insecure,
+        }),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Connects with the configuration people already have: FLYTECTL_CONFIG,
+   * ~/.flyte/config.yaml, FLYTE_PLATFORM_URL, ... (flytekit's precedence,
+   * see src/client loadConfig).
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.auto({ defaultProject: "flytesnacks", defaultDomain: "development" });
+   * ```
+   */
+  static async auto(
+    options: FlyteRemoteOptions & { configFile?: string } = {},
+  ): Promise<FlyteRemote> {
+    // Loaded on demand: config parsing (YAML) is not needed by the other constructors.
+    const { loadConfig } = await import("../client/config.ts");
+    const config = await loadConfig({ configFile: options.configFile });
+    // The whole config: proxy command, skip-verify and auth settings included.
+    const connection = createConnection(config);
+    return new FlyteRemote(connection, {
+      consoleEndpoint: config.consoleEndpoint,
+      ...options,
+      endpoint: config.endpoint,
+      insecure: config.insecure,
+    });
+  }
+
+  /**
+   * Connects to a local sandbox: `localhost:30080`, insecure, project
+   * `flytesnacks`, domain `development` (each overridable).
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox({ endpoint: "localhost:30080" });
+   * ```
+   */
+  static forSandbox(
+    options: FlyteRemoteOptions & { endpoint?: string } = {},
+  ): Promise<FlyteRemote> {
+    const { endpoint = "localhost:30080", ...rest } = options;
+    return FlyteRemote.forEndpoint(
+      endpoint,
+      {
+        defaultProject: "flytesnacks",
+        defaultDomain: "development",
+        ...rest,
+        insecure: true,
+      } as FlyteRemoteOptions & ConnectOptions,
+    );
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    await this.#connection.close?.();
+  }
+
+  /** Closes the connection (`await using remote = ...`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // --- entities -----------------------------------------------------------
+  /** Fetches a task (version optional = latest). See {@link Entities.fetchTask}. */
+  fetchTask(name: string, options?: FetchOptions): Promise<RemoteTask> {
+    return this.entities.fetchTask(name, options);
+  }
+  /** Fetches a workflow (version optional = latest). */
+  fetchWorkflow(name: string, options?: FetchOptions): Promise<RemoteWorkflow> {
+    return this.entities.fetchWorkflow(name, options);
+  }
+  /** Fetches a launch plan (version optional = latest). */
+  fetchLaunchPlan(
+    name: string,
+    options?: FetchOptions,
+  ): Promise<RemoteLaunchPlan> {
+    return this.entities.fetchLaunchPlan(name, options);
+  }
+  /** A task fetched on first use. */
+  fetchTaskLazy(name: string, options?: FetchOptions): Lazy<RemoteTask> {
+    return this.entities.fetchTaskLazy(name, options);
+  }
+  /** A workflow fetched on first use. */
+  fetchWorkflowLazy(
+    name: string,
+    options?: FetchOptions,
+  ): Lazy<RemoteWorkflow> {
+    return this.entities.fetchWorkflowLazy(name, options);
+  }
+  /** The active launch plan version, or undefined. */
+  fetchActiveLaunchPlan(
+    name: string,
+    options?: Omit<FetchOptions, "version">,
+  ): Promise<RemoteLaunchPlan | undefined> {
+    return this.entities.fetchActiveLaunchPlan(name, options);
+  }
+  /** Tasks registered with a version (async iterator). */
+  listTasksByVersion(
+    version: string,
+    options?: Parameters<Entities["listTasksByVersion"]>[1],
+  ): AsyncGenerator<RemoteTask, void, undefined> {
+    return this.entities.listTasksByVersion(version, options);
+  }
+  /** Projects (async iterator). */
+  listProjects(
+    options?: Parameters<Entities["listProjects"]>[0],
+  ): AsyncGenerator<Project, void, undefined> {
+    return this.entities.listProjects(options);
+  }
+  /** The server's domains. */
+  getDomains(): Promise<Domain[]> {
+    return this.entities.getDomains();
+  }
+  /** Activates a launch plan version. */
+  activateLaunchPlan(
+    target: Parameters<Entities["activateLaunchPlan"]>[0],
+    options?: FetchOptions,
+  ): Promise<void> {
+    return this.entities.activateLaunchPlan(target, options);
+  }
+  /** Deactivates a launch plan version. */
+  deactivateLaunchPlan(
+    target: Parameters<Entities["deactivateLaunchPlan"]>[0],
+    options?: FetchOptions,
+  ): Promise<void> {
+    return this.entities.deactivateLaunchPlan(target, options);
+  }
+  /** Registers a flyteidl task spec. */
+  registerTask(
+    spec: Parameters<Entities["registerTask"]>[0],
+  ): Promise<RemoteTask> {
+    return this.entities.registerTask(spec);
+  }
+  /** Registers a flyteidl workflow spec (and its default launch plan). */
+  registerWorkflow(
+    spec: Parameters<Entities["registerWorkflow"]>[0],
+    options?: Parameters<Entities["registerWorkflow"]>[1],
+  ): Promise<RemoteWorkflow> {
+    return this.entities.registerWorkflow(spec, options);
+  }
+  /** Registers a flyteidl launch plan. */
+  registerLaunchPlan(
+    id: Parameters<Entities["registerLaunchPlan"]>[0],
+    spec: Parameters<Entities["registerLaunchPlan"]>[1],
+  ): Promise<RemoteLaunchPlan> {
+    return this.entities.registerLaunchPlan(id, spec);
+  }
+
+  // --- executions ---------------------------------------------------------
+  /** Starts an execution. See {@link Executions.execute}. */
+  execute<O extends Record<string, unknown> = Record<string, unknown>>(
+    entity: Executable,
+    inputs?: Record<string, unknown>,
+    options?: ExecuteOptions,
+  ): Promise<RemoteExecution<O>> {
+    return this.executions.execute<O>(entity, inputs, options);
+  }
+  /** Fetches (and syncs) an execution by name. */
+  fetchExecution<O extends Record<string, unknown> = Record<string, unknown>>(
+    name: string,
+    options?: Parameters<Executions["fetchExecution"]>[1],
+  ): Promise<RemoteExecution<O>> {
+    return this.executions.fetchExecution<O>(name, options);
+  }
+  /** Executions, newest first (async iterator). */
+  recentExecutions(
+    options?: Parameters<Executions["recentExecutions"]>[0],
+  ): AsyncGenerator<RemoteExecution, void, undefined> {
+    return this.executions.recentExecutions(options);
+  }
+  /** Terminates an execution. */
+  terminate(
+    execution: RemoteExecution | WorkflowExecutionIdentifier,
+    cause: string,
+  ): Promise<void> {
+    return this.executions.terminate(execution, cause);
+  }
+
+  // --- monitoring ---------------------------------------------------------
+  /** Syncs an execution (and with `nodes`, its whole node tree). */
+  syncExecution<O extends Record<string, unknown>>(
+    execution: RemoteExecution<O> | WorkflowExecutionIdentifier,
+    options?: SyncOptions,
+  ): Promise<RemoteExecution<O>> {
+    return this.monitor.syncExecution(execution, options);
+  }
+  /** Syncs one node execution and what is under it. */
+  syncNodeExecution(
+    node: RemoteNodeExecution,
+    options?: Omit<SyncOptions, "nodes">,
+  ): Promise<RemoteNodeExecution> {
+    return this.monitor.syncNodeExecution(node, options);
+  }
+  /** Syncs one task attempt. */
+  syncTaskExecution(
+    task: RemoteTaskExecution,
+    options?: Omit<SyncOptions, "nodes">,
+  ): Promise<RemoteTaskExecution> {
+    return this.monitor.syncTaskExecution(task, options);
+  }
+  /** Waits until the execution is done. See {@link WaitOptions}. */
+  wait<O extends Record<string, unknown>>(
+    execution: RemoteExecution<O>,
+    options?: WaitOptions,
+  ): Promise<RemoteExecution<O>> {
+    return waitForExecution(this.#ctx, this.monitor, execution, options);
+  }
+
+  // --- signals, metrics, backfill, console --------------------------------
+  /** Signals of an execution (async iterator). */
+  listSignals(
+    execution: Parameters<Signals["listSignals"]>[0],
+    options?: Parameters<Signals["listSignals"]>[1],
+  ): AsyncGenerator<RemoteSignal, void, undefined> {
+    return this.signals.listSignals(execution, options);
+  }
+  /** Approves an approval gate. */
+  approve(
+    signalId: string,
+    execution: Parameters<Signals["approve"]>[1],
+  ): Promise<void> {
+    return this.signals.approve(signalId, execution);
+  }
+  /** Rejects an approval gate. */
+  reject(
+    signalId: string,
+    execution: Parameters<Signals["reject"]>[1],
+  ): Promise<void> {
+    return this.signals.reject(signalId, execution);
+  }
+  /** Sets a gate's input value. */
+  setInput(
+    signalId: string,
+    execution: Parameters<Signals["setInput"]>[1],
+    value: unknown,
+    type?: Parameters<Signals["setInput"]>[3],
+  ): Promise<void> {
+    return this.signals.setInput(signalId, execution, value, type);
+  }
+  /** The span tree of an execution, with `explain()`. */
+  getExecutionMetrics(
+    execution: RemoteExecution | WorkflowExecutionIdentifier,
+    options?: { depth?: number },
+  ): Promise<ExecutionMetrics> {
+    return getExecutionMetrics(this.#ctx, execution, options);
+  }
+  /**
+   * Backfills a scheduled launch plan between two dates, both included
+   * (see src/remote/backfill.ts).
+   */
+  async launchBackfill(
+    launchPlan: RemoteLaunchPlan | string,
+    from: Date,
+    to: Date,
+    options?: BackfillOptions & FetchOptions,
+  ): Promise<BackfillResult> {
+    const lp = typeof launchPlan === "string"
+      ? await this.entities.fetchLaunchPlan(launchPlan, options)
+      : launchPlan;
+    return launchBackfill(
+      this.entities,
+      this.executions,
+      lp,
+      from,
+      to,
+      options,
+    );
+  }
+  /** The console URL of any entity, execution, node execution or task execution. */
+  generateConsoleUrl(target: ConsoleTarget): string {
+    return consoleUrl(this.#ctx.settings.consoleBase, target);
+  }
+}

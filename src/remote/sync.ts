@@ -1,0 +1,635 @@
+/**
+ * Monitoring: brings execution snapshots up to date. With `nodes`, walks the
+ * whole tree — sub-workflows, launch-plan children (their own executions),
+ * dynamic workflows, branches, gates, array nodes and the failure node —
+ * fetching node data and task attempts concurrently, with every admin call
+ * going through one shared bound (so deep trees stay bounded too).
+ *
+ * @module
+ */
+import { create, fromBinary } from "@bufbuild/protobuf";
+import {
+  type LiteralMap,
+  LiteralMapSchema,
+} from "@flyteidl/core/literals_pb.ts";
+import { FlyteError } from "../client/errors.ts";
+import type { NodeExecution } from "@flyteidl/admin/node_execution_pb.ts";
+import {
+  type Identifier,
+  ResourceType,
+  type WorkflowExecutionIdentifier,
+} from "@flyteidl/core/identifier_pb.ts";
+import type { CompiledWorkflowClosure } from "@flyteidl/core/compiler_pb.ts";
+import type { Node, WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
+import {
+  type TypedInterface,
+  TypedInterfaceSchema,
+} from "@flyteidl/core/interface_pb.ts";
+import type { RemoteContext } from "./context.ts";
+import type { Entities } from "./entities.ts";
+import { formatExecutionId, formatNodeExecutionId } from "./ids.ts";
+import { consoleUrl } from "./console.ts";
+import { paginate } from "./paging.ts";
+import {
+  type NodeKind,
+  RemoteExecution,
+  RemoteNodeExecution,
+  RemoteTaskExecution,
+} from "./models.ts";
+
+/**
+ * How deep a sync goes.
+ *
+ * @example
+ * ```ts
+ * import type { SyncOptions } from "./sync.ts";
+ * const tree: SyncOptions = { nodes: true };
+ * const everything: SyncOptions = { nodes: true, nodeData: true, taskExecutions: true };
+ * ```
+ */
+export interface SyncOptions {
+  /**
+   * Also list every node execution, recursively (sub-workflows, dynamic,
+   * branch, array and failure nodes, launch-plan children): phases, errors,
+   * timings and kinds, in a few list calls per level. Default false.
+   */
+  nodes?: boolean;
+  /**
+   * With `nodes`: also fetch every node's inputs and outputs (one call per
+   * node, run concurrently under the bound). Default false for
+   * syncExecution, true for syncNodeExecution.
+   */
+  nodeData?: boolean;
+  /**
+   * With `nodes`: also list every task node's attempts (logs, per-attempt
+   * phase; one call per task node), and their data when `nodeData` is set.
+   * Default false for syncExecution, true for syncNodeExecution.
+   */
+  taskExecutions?: boolean;
+  /** Aborts the sync. */
+  signal?: AbortSignal;
+}
+
+/** Where nested node ids are looked up: the workflow a set of nodes belongs to. */
+interface Scope {
+  closure?: CompiledWorkflowClosure;
+  nodes: Map<string, Node>;
+}
+
+function sameId(a: Identifier | undefined, b: Identifier | undefined) {
+  return !!a && !!b && a.project === b.project && a.domain === b.domain &&
+    a.name === b.name && a.version === b.version;
+}
+
+function scopeOfTemplate(
+  closure: CompiledWorkflowClosure | undefined,
+  template: WorkflowTemplate | undefined,
+): Scope {
+  const nodes = new Map<string, Node>();
+  for (const n of template?.nodes ?? []) nodes.set(n.id, n);
+  if (template?.failureNode) {
+    nodes.set(template.failureNode.id, template.failureNode);
+  }
+  return { closure, nodes };
+}
+
+function scopeOfNodes(
+  closure: CompiledWorkflowClosure | undefined,
+  list: Node[],
+) {
+  return { closure, nodes: new Map(list.map((n) => [n.id, n])) };
+}
+
+function classify(raw: NodeExecution, node: Node | undefined): NodeKind {
+  const id = raw.id?.nodeId ?? "";
+  if (id === "start-node") return "start";
+  if (id === "end-node") return "end";
+  if (raw.metadata?.isArray) return "array";
+  if (raw.metadata?.isDynamic) return "dynamic";
+  switch (node?.target.case) {
+    case "taskNode":
+      return "task";
+    case "workflowNode":
+      return node.target.value.reference.case === "launchplanRef"
+        ? "launchplan"
+        : "subworkflow";
+    case "branchNode":
+      return "branch";
+    case "gateNode":
+      return "gate";
+    case "arrayNode":
+      return "array";
+  }
+  const wf = raw.closure?.targetMetadata;
+  if (wf?.case === "workflowNodeMetadata" && wf.value.executionId) {
+    return "launchplan";
+  }
+  if (wf?.case === "taskNodeMetadata") return "task";
+  return "unknown";
+}
+
+/**
+ * The monitoring sub-client (`remote.monitor`): sync executions, nodes and
+ * task attempts.
+ *
+ * @example
+ * ```ts
+ * import type { Monitor } from "./sync.ts";
+ * import type { RemoteExecution } from "./models.ts";
+ * async function nodeCount(m: Monitor, e: RemoteExecution) {
+ *   const s = await m.syncExecution(e, { nodes: true });
+ *   return [...s.allNodeExecutions()].length;
+ * }
+ * ```
+ */
+export class Monitor {
+  readonly #ctx: RemoteContext;
+  readonly #entities: Entities;
+
+  /** Creates the sub-client. */
+  constructor(ctx: RemoteContext, entities: Entities) {
+    this.#ctx = ctx;
+    this.#entities = entities;
+  }
+
+  #rpc<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return this.#ctx.call(what, fn);
+  }
+
+  /** The interface of what an execution ran (given its spec's launch plan id): its task's, or its launch plan's. */
+  async interfaceOf(
+    lp: Identifier | undefined,
+  ): Promise<TypedInterface | undefined> {
+    if (!lp?.name) return undefined;
+    if (lp.resourceType === ResourceType.TASK) {
+      return (await this.#entities.getTaskById(lp)).interface;
+    }
+    const plan = await this.#entities.getLaunchPlanById(lp);
+    return create(TypedInterfaceSchema, {
+      inputs: {
+        variables: Object.fromEntries(
+          Object.entries(plan.raw.closure?.expectedInputs?.parameters ?? {})
+            .filter(([, p]) => p.var)
+            .map(([k, p]) => [k, p.var!]),
+        ),
+      },
+      outputs: plan.raw.closure?.expectedOutputs,
+    });
+  }
+
+  /**
+   * Fetches the execution's latest state and data (one GetExecution, one
+   * GetExecutionData, and the interface once); with `nodes`, the whole node
+   * tree too.
+   */
+  async syncExecution<O extends Record<string, unknown>>(
+    target: RemoteExecution<O> | WorkflowExecutionIdentifier,
+    options: SyncOptions = {},
+  ): Promise<RemoteExecution<O>> {
+    const id = target instanceof RemoteExecution ? target.id : target;
+    const what = formatExecutionId(id);
+    const signal = options.signal;
+    const [raw, data] = await Promise.all([
+      this.#rpc(
+        `get execution ${what}`,
+        () => this.#ctx.services.admin.getExecution({ id }, { signal }),
+      ),
+      this.#rpc(
+        `get execution data ${what}`,
+        () => this.#ctx.services.admin.getExecutionData({ id }, { signal }),
+      ),
+    ]);
+    const exec = target instanceof RemoteExecution
+      ? target
+      : new RemoteExecution<O>(raw);
+    exec.raw = raw;
+    exec.consoleUrl ||= consoleUrl(this.#ctx.settings.consoleBase, raw.id!);
+    exec.interface ??= await this.interfaceOf(raw.spec?.launchPlan).catch(() =>
+      undefined
+    );
+    exec.inputLiterals = data.fullInputs ?? raw.closure?.computedInputs ??
+      await offloaded(data.inputs?.url, signal);
+    const r = raw.closure?.outputResult;
+    exec.outputLiterals = data.fullOutputs ??
+      (r?.case === "outputData" ? r.value : undefined);
+    if (!exec.outputLiterals && exec.isSuccessful) {
+      // Too large to inline: admin returns a (signed) URL instead.
+      exec.outputLiterals = await offloaded(data.outputs?.url, signal);
+      exec.outputsUri = data.outputs?.url || undefined;
+    }
+    if (options.nodes) await this.#syncNodes(exec, options);
+    return exec;
+  }
+
+  async #syncNodes(exec: RemoteExecution, options: SyncOptions) {
+    const wfId = exec.raw.closure?.workflowId;
+    if (wfId?.name && !exec.workflow) {
+      exec.workflow = (await this.#entities.getWorkflowById(wfId)).closure;
+    }
+    const scope = scopeOfTemplate(
+      exec.workflow,
+      exec.workflow?.primary?.template,
+    );
+    const raws = await this.#listNodes(exec.id, "", options.signal);
+    const fresh = new Map<string, RemoteNodeExecution>();
+    await Promise.all(
+      raws.map((r) => {
+        const n = refresh(exec.nodeExecutions.get(r.id!.nodeId), r);
+        fresh.set(r.id!.nodeId, n);
+        return this.#syncNode(n, scope, options);
+      }),
+    );
+    exec.nodeExecutions = fresh;
+  }
+
+  async #listNodes(
+    id: WorkflowExecutionIdentifier,
+    uniqueParentId: string,
+    signal?: AbortSignal,
+  ): Promise<NodeExecution[]> {
+    const out: NodeExecution[] = [];
+    const it = paginate(async (token, limit) => {
+      const r = await this.#rpc(
+        `list node executions of ${formatExecutionId(id)}${
+          uniqueParentId ? ` under ${uniqueParentId}` : ""
+        }`,
+        () =>
+          this.#ctx.services.admin.listNodeExecutions({
+            workflowExecutionId: id,
+            uniqueParentId,
+            limit,
+            token,
+          }, { signal }),
+      );
+      return { items: r.nodeExecutions, token: r.token };
+    }, { pageSize: 500, signal });
+    for await (const n of it) out.push(n);
+    return out;
+  }
+
+  /**
+   * Brings one node execution up to date: its data, its task attempts, and
+   * (for parent nodes) its children, recursively.
+   */
+  async syncNodeExecution(
+    node: RemoteNodeExecution,
+    options: Omit<SyncOptions, "nodes"> = {},
+  ): Promise<RemoteNodeExecution> {
+    const raw = await this.#rpc(
+      `get node execution ${formatNodeExecutionId(node.id)}`,
+      () =>
+        this.#ctx.services.admin.getNodeExecution(
+          { id: node.id },
+          { signal: options.signal },
+        ),
+    );
+    const fresh = refresh(node, raw);
+    const execId = node.id.executionId!;
+    let scope: Scope = { nodes: new Map() };
+    try {
+      const exec = await this.#rpc(
+        `get execution ${formatExecutionId(execId)}`,
+        () => this.#ctx.services.admin.getExecution({ id: execId }),
+      );
+      const wfId = exec.closure?.workflowId;
+      if (wfId?.name) {
+        const wf = (await this.#entities.getWorkflowById(wfId)).closure;
+        scope = scopeOfTemplate(wf, wf?.primary?.template);
+        if (!scope.nodes.has(fresh.specNodeId)) {
+          for (const sub of wf?.subWorkflows ?? []) {
+            const s = scopeOfTemplate(wf, sub.template);
+            if (s.nodes.has(fresh.specNodeId)) scope = s;
+          }
+        }
+      }
+    } catch {
+      // Without the workflow the node is still synced, only less precisely classified.
+    }
+    await this.#syncNode(fresh, scope, {
+      nodeData: true,
+      taskExecutions: true,
+      ...options,
+      nodes: true,
+    });
+    return fresh;
+  }
+
+  async #syncNode(
+    node: RemoteNodeExecution,
+    scope: Scope,
+    options: SyncOptions,
+  ): Promise<void> {
+    const signal = options.signal;
+    signal?.throwIfAborted();
+    const spec = scope.nodes.get(node.specNodeId);
+    node.kind = classify(node.raw, spec);
+    node.interface = this.#interfaceOfNode(spec, scope.closure);
+    const what = formatNodeExecutionId(node.id);
+    const wantData = (options.nodeData ?? false) && node.kind !== "start";
+    const work: Promise<unknown>[] = [];
+
+    const dataPromise = wantData
+      ? this.#rpc(
+        `get node execution data ${what}`,
+        () =>
+          this.#ctx.services.admin.getNodeExecutionData(
+            { id: node.id },
+            { signal },
+          ),
+      ).then((d) => {
+        node.inputLiterals = d.fullInputs;
+        node.outputLiterals = d.fullOutputs ?? closureOutputs(node.raw);
+        if (d.dynamicWorkflow?.compiledWorkflow) {
+          node.dynamicWorkflow = d.dynamicWorkflow;
+        }
+      })
+      : Promise.resolve();
+    work.push(dataPromise);
+
+    if (
+      options.taskExecutions &&
+      (node.kind === "task" || node.kind === "dynamic" || node.kind === "array")
+    ) {
+      work.push(this.#syncTaskExecutions(node, scope, options, dataPromise));
+    }
+
+    const target = node.raw.closure?.targetMetadata;
+    if (
+      target?.case === "workflowNodeMetadata" && target.value.executionId?.name
+    ) {
+      node.kind = "launchplan";
+      work.push(
+        this.syncExecution(
+          node.childExecution ?? target.value.executionId,
+          options,
+        ).then((child) => {
+          node.childExecution = child;
+        }),
+      );
+    }
+
+    if (node.raw.metadata?.isParentNode) {
+      work.push((async () => {
+        let childScope: Scope;
+        switch (node.kind) {
+          case "subworkflow": {
+            const ref = spec?.target.case === "workflowNode"
+              ? spec.target.value.reference.value
+              : undefined;
+            const sub = scope.closure?.subWorkflows.find((w) =>
+              sameId(w.template?.id, ref)
+            );
+            childScope = scopeOfTemplate(scope.closure, sub?.template);
+            break;
+          }
+          case "dynamic": {
+            await dataPromise;
+            let wf = node.dynamicWorkflow?.compiledWorkflow;
+            if (!wf) {
+              // GetNodeExecutionData carries the dynamic workflow (and the
+              // node's data, kept since it came anyway).
+              const d = await this.#rpc(
+                `get dynamic workflow of ${what}`,
+                () =>
+                  this.#ctx.services.admin.getNodeExecutionData(
+                    { id: node.id },
+                    { signal },
+                  ),
+              );
+              node.inputLiterals = d.fullInputs;
+              node.outputLiterals = d.fullOutputs ?? closureOutputs(node.raw);
+              node.dynamicWorkflow = d.dynamicWorkflow;
+              wf = d.dynamicWorkflow?.compiledWorkflow;
+            }
+            childScope = scopeOfTemplate(wf, wf?.primary?.template);
+            break;
+          }
+          case "branch": {
+            const ie = spec?.target.case === "branchNode"
+              ? spec.target.value.ifElse
+              : undefined;
+            const inner = [
+              ie?.case?.thenNode,
+              ...(ie?.other ?? []).map((b) => b.thenNode),
+              ie?.default.case === "elseNode" ? ie.default.value : undefined,
+            ].filter((n): n is Node => !!n);
+            childScope = scopeOfNodes(scope.closure, inner);
+            break;
+          }
+          case "array": {
+            const sub = spec?.target.case === "arrayNode"
+              ? spec.target.value.node
+              : undefined;
+            childScope = scopeOfNodes(scope.closure, sub ? [sub] : []);
+            break;
+          }
+          default:
+            childScope = { closure: scope.closure, nodes: new Map() };
+        }
+        await this.#syncChildren(node, childScope, options);
+      })());
+    }
+    await Promise.all(work);
+  }
+
+  async #syncChildren(
+    node: RemoteNodeExecution,
+    scope: Scope,
+    options: SyncOptions,
+  ) {
+    const raws = await this.#listNodes(
+      node.id.executionId!,
+      node.nodeId,
+      options.signal,
+    );
+    const fresh = new Map<string, RemoteNodeExecution>();
+    await Promise.all(raws.map((r) => {
+      const child = refresh(node.children.get(r.id!.nodeId), r);
+      fresh.set(r.id!.nodeId, child);
+      return this.#syncNode(child, scope, options);
+    }));
+    node.children = fresh;
+  }
+
+  #interfaceOfNode(
+    spec: Node | undefined,
+    closure: CompiledWorkflowClosure | undefined,
+  ): TypedInterface | undefined {
+    if (!spec || !closure) return undefined;
+    const t = spec.target;
+    if (t.case === "taskNode" && t.value.reference.case === "referenceId") {
+      const ref = t.value.reference.value;
+      return closure.tasks.find((c) => sameId(c.template?.id, ref))?.template
+        ?.interface;
+    }
+    if (t.case === "workflowNode") {
+      const ref = t.value.reference.value;
+      if (t.value.reference.case === "subWorkflowRef") {
+        return closure.subWorkflows.find((w) => sameId(w.template?.id, ref))
+          ?.template?.interface;
+      }
+      return closure.launchPlans.find((l) => sameId(l.template?.id, ref))
+        ?.template?.interface;
+    }
+    return undefined;
+  }
+
+  async #syncTaskExecutions(
+    node: RemoteNodeExecution,
+    scope: Scope,
+    options: SyncOptions,
+    nodeData: Promise<unknown>,
+  ) {
+    const signal = options.signal;
+    const raws = [];
+    const it = paginate(async (token, limit) => {
+      const r = await this.#rpc(
+        `list task executions of ${formatNodeExecutionId(node.id)}`,
+        () =>
+          this.#ctx.services.admin.listTaskExecutions({
+            nodeExecutionId: node.id,
+            limit,
+            token,
+          }, { signal }),
+      );
+      return { items: r.taskExecutions, token: r.token };
+    }, { pageSize: 100, signal });
+    for await (const t of it) raws.push(t);
+    raws.sort((a, b) => (a.id?.retryAttempt ?? 0) - (b.id?.retryAttempt ?? 0));
+    node.taskExecutions = raws.map((r) => {
+      const t = new RemoteTaskExecution(r);
+      t.interface = node.interface;
+      return t;
+    });
+    const single = node.taskExecutions.length === 1 && node.kind === "task" &&
+      (options.nodeData ?? false);
+    await Promise.all(
+      node.taskExecutions.map((t) =>
+        this.#syncTask(t, scope, options, single ? nodeData : undefined, node)
+      ),
+    );
+  }
+
+  async #syncTask(
+    task: RemoteTaskExecution,
+    scope: Scope,
+    options: SyncOptions,
+    nodeData?: Promise<unknown>,
+    node?: RemoteNodeExecution,
+  ) {
+    const signal = options.signal;
+    const what = `task execution ${task}`;
+    const work: Promise<unknown>[] = [];
+    if (nodeData && node && !task.isParent) {
+      // The only attempt of a node has the node's inputs and outputs: reuse
+      // the node's data instead of a second call.
+      work.push(nodeData.then(() => {
+        task.inputLiterals = node.inputLiterals;
+        task.outputLiterals = task.phase === "SUCCEEDED"
+          ? node.outputLiterals
+          : undefined;
+      }));
+    } else if (options.nodeData ?? false) {
+      work.push(
+        this.#rpc(
+          `get data of ${what}`,
+          () =>
+            this.#ctx.services.admin.getTaskExecutionData(
+              { id: task.id },
+              { signal },
+            ),
+        ).then((d) => {
+          task.inputLiterals = d.fullInputs;
+          const r = task.raw.closure?.outputResult;
+          task.outputLiterals = d.fullOutputs ??
+            (r?.case === "outputData" ? r.value : undefined);
+        }),
+      );
+    }
+    if (task.isParent) {
+      work.push((async () => {
+        const raws = [];
+        const it = paginate(async (token, limit) => {
+          const r = await this.#rpc(
+            `list node executions of ${what}`,
+            () =>
+              this.#ctx.services.admin.listNodeExecutionsForTask({
+                taskExecutionId: task.id,
+                limit,
+                token,
+              }, { signal }),
+          );
+          return { items: r.nodeExecutions, token: r.token };
+        }, { pageSize: 500, signal });
+        for await (const n of it) raws.push(n);
+        task.children = raws.map((r) => new RemoteNodeExecution(r));
+        await Promise.all(
+          task.children.map((c) => this.#syncNode(c, scope, options)),
+        );
+      })());
+    }
+    await Promise.all(work);
+  }
+
+  /** Re-reads one task attempt (and its data and children). */
+  async syncTaskExecution(
+    task: RemoteTaskExecution,
+    options: Omit<SyncOptions, "nodes"> = {},
+  ): Promise<RemoteTaskExecution> {
+    const raw = await this.#rpc(
+      `get task execution ${task}`,
+      () =>
+        this.#ctx.services.admin.getTaskExecution(
+          { id: task.id },
+          { signal: options.signal },
+        ),
+    );
+    const fresh = new RemoteTaskExecution(raw);
+    fresh.interface = task.interface;
+    await this.#syncTask(fresh, { nodes: new Map() }, {
+      nodeData: true,
+      taskExecutions: true,
+      ...options,
+    });
+    return fresh;
+  }
+}
+
+/**
+ * Reads a LiteralMap that admin did not inline (over its inline size limit)
+ * from the signed http(s) URL it returned; other URLs (native s3://, gs://)
+ * cannot be read without storage credentials and give undefined.
+ */
+async function offloaded(
+  url: string | undefined,
+  signal?: AbortSignal,
+): Promise<LiteralMap | undefined> {
+  if (!url || !/^https?:\/\//.test(url)) return undefined;
+  const res = await fetch(url, { signal });
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new FlyteError(
+      `reading offloaded data from ${url}: HTTP ${res.status}`,
+    );
+  }
+  return fromBinary(LiteralMapSchema, new Uint8Array(await res.arrayBuffer()));
+}
+
+function closureOutputs(raw: NodeExecution) {
+  const r = raw.closure?.outputResult;
+  return r?.case === "outputData" ? r.value : undefined;
+}
+
+/** A node view over the newest admin message, keeping what was synced below it. */
+function refresh(
+  old: RemoteNodeExecution | undefined,
+  raw: NodeExecution,
+): RemoteNodeExecution {
+  const n = new RemoteNodeExecution(raw);
+  if (old) {
+    n.children = old.children;
+    n.childExecution = old.childExecution;
+    n.dynamicWorkflow = old.dynamicWorkflow;
+  }
+  return n;
+}

@@ -1,0 +1,145 @@
+/**
+ * Datetime and duration conversions: protobuf Timestamp/Duration, and the
+ * strings flytekit writes inside msgpack records (Python `isoformat()`,
+ * pydantic ISO-8601 durations).
+ *
+ * @module
+ */
+import type { Duration as PbDuration, Timestamp } from "@bufbuild/protobuf/wkt";
+import { Duration, PreciseDate } from "./values.ts";
+
+/**
+ * A Timestamp message for a Date (keeping a PreciseDate's extra nanos).
+ *
+ * @example
+ * ```ts
+ * import { timestampOf } from "./time.ts";
+ * console.log(timestampOf(new Date(1500)).nanos); // 500000000
+ * ```
+ */
+export function timestampOf(date: Date): Timestamp {
+  const ms = date.getTime();
+  const seconds = Math.floor(ms / 1000);
+  const extra = date instanceof PreciseDate ? date.subMillisecondNanos : 0;
+  return {
+    $typeName: "google.protobuf.Timestamp",
+    seconds: BigInt(seconds),
+    nanos: (ms - seconds * 1000) * 1e6 + extra,
+  };
+}
+
+/**
+ * A Date (a PreciseDate when sub-millisecond nanos are present).
+ *
+ * @example
+ * ```ts
+ * import { dateOf } from "./time.ts";
+ * console.log(dateOf(1, 500_000_000).getTime()); // 1500
+ * ```
+ */
+export function dateOf(seconds: number, nanos: number): Date {
+  const ms = seconds * 1000 + Math.floor(nanos / 1e6);
+  const sub = nanos % 1e6;
+  return sub === 0 ? new Date(ms) : new PreciseDate(ms, sub);
+}
+
+/**
+ * A Duration message.
+ *
+ * @example
+ * ```ts
+ * import { pbDurationOf } from "./time.ts";
+ * import { Duration } from "./values.ts";
+ * console.log(pbDurationOf(new Duration(2)).seconds); // 2n
+ * ```
+ */
+export function pbDurationOf(d: Duration): PbDuration {
+  return {
+    $typeName: "google.protobuf.Duration",
+    seconds: BigInt(d.seconds),
+    nanos: d.nanos,
+  };
+}
+
+/**
+ * Python's `datetime.isoformat()` of the value as an aware UTC datetime:
+ * `2024-01-02T03:04:05.123456+00:00` (microseconds only when non-zero).
+ * Python datetimes cover the years 1 to 9999; others throw a RangeError.
+ *
+ * @example
+ * ```ts
+ * import { pythonIsoformat } from "./time.ts";
+ * console.log(pythonIsoformat(new Date(0))); // "1970-01-01T00:00:00+00:00"
+ * ```
+ */
+export function pythonIsoformat(date: Date): string {
+  const iso = date.toISOString(); // "2024-01-02T03:04:05.123Z"
+  if (iso.length !== 24 || iso.startsWith("0000")) {
+    throw new RangeError(
+      `${iso} is outside the years 1 to 9999 that Python datetimes cover`,
+    );
+  }
+  const micros = date.getUTCMilliseconds() * 1000 +
+    (date instanceof PreciseDate
+      ? Math.floor(date.subMillisecondNanos / 1000)
+      : 0);
+  if (micros === 0) return iso.slice(0, 19) + "+00:00";
+  return iso.slice(0, 19) + "." + String(micros).padStart(6, "0") + "+00:00";
+}
+
+const ISO_DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d+)?)?)?)?$/;
+
+/**
+ * Parses an ISO-8601 datetime as Python writes it; a naive value is taken as
+ * UTC (as flytekit does). Returns undefined when the text is not one.
+ *
+ * @example
+ * ```ts
+ * import { parseIsoDatetime } from "./time.ts";
+ * console.log(parseIsoDatetime("2024-01-02T03:04:05")?.toISOString()); // naive = UTC
+ * ```
+ */
+export function parseIsoDatetime(text: string): Date | undefined {
+  const m = ISO_DATETIME.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", tz] = m;
+  const nanos = Number((frac + "000000000").slice(0, 9));
+  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+  if (+y < 100) {
+    const dt = new Date(ms);
+    dt.setUTCFullYear(+y);
+    ms = dt.getTime();
+  }
+  if (Number.isNaN(ms)) return undefined;
+  if (tz && tz !== "Z" && tz !== "z") {
+    const sign = tz[0] === "-" ? -1 : 1;
+    const parts = tz.slice(1).replace(/:/g, "");
+    const oh = Number(parts.slice(0, 2));
+    const om = Number(parts.slice(2, 4) || "0");
+    const os = Number(parts.slice(4) || "0");
+    ms -= sign * ((oh * 60 + om) * 60 + os) * 1000;
+  }
+  return dateOf(Math.floor(ms / 1000), (ms % 1000 + 1000) % 1000 * 1e6 + nanos);
+}
+
+const ISO_DURATION =
+  /^([+-])?P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/**
+ * Parses an ISO-8601 duration (pydantic's timedelta form), or undefined.
+ *
+ * @example
+ * ```ts
+ * import { parseIsoDuration } from "./time.ts";
+ * console.log(parseIsoDuration("PT1M30.5S")?.toSeconds()); // 90.5
+ * ```
+ */
+export function parseIsoDuration(text: string): Duration | undefined {
+  const m = ISO_DURATION.exec(text);
+  if (!m || text.endsWith("P") || text.endsWith("T")) return undefined;
+  const [, sign, w, d, h, mi, s] = m;
+  const secs = (Number(w ?? 0) * 7 + Number(d ?? 0)) * 86400 +
+    Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
+  return Duration.fromSeconds(sign === "-" ? -secs : secs);
+}
