@@ -40,6 +40,9 @@ import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
 import { ExecutionMetadata_ExecutionMode } from "@flyteidl/admin/execution_pb.ts";
 import { startSandbox } from "../../src/sandbox/mod.ts";
+import { engineLauncher } from "../../src/sandbox/engine/mod.ts";
+import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
+import { FixedRateUnit } from "@flyteidl/admin/schedule_pb.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import {
   int,
@@ -711,6 +714,71 @@ Deno.test("e2e: an execution admin stored but no engine ever took ends FAILED, s
     assert(r.case === "error");
     assertEquals(r.value.code, "SandboxRestarted");
     assertStringIncludes(r.value.message, "never ran");
+  } finally {
+    e.sessions.abort();
+    await sb.close();
+  }
+});
+
+Deno.test("e2e: an active fixed-rate launch plan fires (scheduler clock advanced)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "engine-e2e-sched-" });
+  const program = await writeProgram(dir);
+  let skew = 0;
+  const sb = await startSandbox({
+    port: 0,
+    dataDir: `${dir}/data`,
+    launcher: engineLauncher({
+      scheduler: { intervalMs: 100, now: () => Date.now() + skew },
+    }),
+  });
+  const e = new E2E(sb.endpoint);
+  try {
+    await e.registerTasks([
+      task(program, { name: "inc", op: "inc", inputs: ["x"] }),
+    ]);
+    const tpl = wfTemplate("ticking", [tnode("n0", "inc", { x: 1 })], {
+      out: "n0.o0",
+    });
+    await e.admin.createWorkflow({ id: tpl.id, spec: { template: tpl } });
+    const lpId = id(ResourceType.LAUNCH_PLAN, "ticking");
+    await e.admin.createLaunchPlan({
+      id: lpId,
+      spec: {
+        workflowId: tpl.id,
+        entityMetadata: {
+          schedule: {
+            ScheduleExpression: {
+              case: "rate",
+              value: { value: 1, unit: FixedRateUnit.MINUTE },
+            },
+          },
+        },
+      },
+    });
+    await e.admin.updateLaunchPlan({ id: lpId, state: LaunchPlanState.ACTIVE });
+    await new Promise((r) => setTimeout(r, 500));
+    const list = () =>
+      e.admin.listExecutions({
+        id: { project: PROJECT, domain: DOMAIN },
+        limit: 100,
+      });
+    assertEquals((await list()).executions.length, 0, "nothing due yet");
+    skew = 2.5 * 60_000; // two ticks are now due
+    const end = Date.now() + 30_000;
+    let execs = (await list()).executions;
+    while (execs.length < 2 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      execs = (await list()).executions;
+    }
+    assertEquals(execs.length, 2);
+    for (const x of execs) {
+      assertEquals(
+        x.spec?.metadata?.mode,
+        ExecutionMetadata_ExecutionMode.SCHEDULED,
+      );
+      assert(x.spec?.metadata?.scheduledAt);
+      assertEquals(intOf((await e.succeeded(x.id!)).literals.out), 2);
+    }
   } finally {
     e.sessions.abort();
     await sb.close();
