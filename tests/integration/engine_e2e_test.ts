@@ -669,6 +669,11 @@ Deno.test("e2e: SIGKILL of the sandbox mid-run, restart, the execution resumes a
       r.case === "error" ? r.value.message : "",
       "sandbox stopped",
     );
+    // The log link recorded before the crash still opens after the restart.
+    const before = lost.closure!.logs.find((l) => l.name === "stdout")!.uri;
+    const res = await fetch(before);
+    assertEquals(res.status, 200);
+    await res.body?.cancel();
     assertEquals(
       TaskPhase[attempts.find((t) => t.id!.retryAttempt === 1)!.closure!.phase],
       "SUCCEEDED",

@@ -56,7 +56,10 @@ export interface EngineOptions {
    * server on 127.0.0.1 (port {@link EngineOptions.logPort}).
    */
   logBaseUrl?: string;
-  /** Port of the engine's own log server. Default 0 (any free port). */
+  /**
+   * Port of the engine's own log server. Default: the port it had before a
+   * restart when that is free, else any free port.
+   */
   logPort?: number;
   /** Poll interval for signals and child executions, ms. Default 200. */
   pollIntervalMs?: number;
@@ -139,12 +142,25 @@ export class Engine implements ExecutionLauncher {
     const e = new Engine(opts);
     if (opts.logBaseUrl) e.#logBase = opts.logBaseUrl.replace(/\/+$/, "");
     else {
-      e.#server = Deno.serve({
-        hostname: "127.0.0.1",
-        port: opts.logPort ?? 0,
-        onListen: () => {},
-      }, (req) => e.serveLog(req));
+      // Reuse the port of the previous run when free, so log links recorded
+      // before a restart keep opening.
+      const serve = (port: number) =>
+        Deno.serve(
+          { hostname: "127.0.0.1", port, onListen: () => {} },
+          (req) => e.serveLog(req),
+        );
+      const previous = Number(e.#store.meta("log_port") ?? 0);
+      if (opts.logPort !== undefined) e.#server = serve(opts.logPort);
+      else {
+        try {
+          e.#server = serve(previous);
+        } catch (err) {
+          if (!(err instanceof Deno.errors.AddrInUse)) throw err;
+          e.#server = serve(0);
+        }
+      }
       const addr = e.#server.addr as Deno.NetAddr;
+      e.#store.setMeta("log_port", String(addr.port));
       e.#logBase = `http://127.0.0.1:${addr.port}/logs`;
     }
     e.#cleanupProcesses();

@@ -185,6 +185,7 @@ export class EngineStore {
         exec_key TEXT NOT NULL, unique_id TEXT NOT NULL, attempt INTEGER NOT NULL,
         pid INTEGER NOT NULL, started_at REAL NOT NULL,
         PRIMARY KEY (exec_key, unique_id, attempt));
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS schedules (
         key TEXT PRIMARY KEY, last_tick REAL NOT NULL);
       CREATE TABLE IF NOT EXISTS cache (
@@ -345,6 +346,24 @@ export class EngineStore {
       e.sourceExecution,
       e.sourceNode,
       e.sourceAttempt,
+    );
+  }
+
+  /** A small engine setting kept across restarts. */
+  meta(key: string): string | undefined {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = ?").get(
+      key,
+    ) as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  }
+
+  /** Stores a small engine setting. */
+  setMeta(key: string, value: string): void {
+    this.#db.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)").run(
+      key,
+      value,
     );
   }
 
