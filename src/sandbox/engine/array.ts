@@ -35,10 +35,8 @@ import {
  *
  * @example
  * ```ts
- * import {
-  arrayNode,
-} from "./array.ts";
- * typeof arrayNode; // "function"
+ * import { arrayNode } from "./array.ts";
+ * console.log(typeof arrayNode); // "function"
  * ```
  */
 export async function arrayNode(

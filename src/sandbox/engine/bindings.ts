@@ -17,7 +17,15 @@ import type { OutputReference } from "@flyteidl/core/types_pb.ts";
 import { ExecutionError_ErrorKind } from "@flyteidl/core/execution_pb.ts";
 import { NodeFailure } from "./errors.ts";
 
-/** Looks up the outputs of a finished node in the current scope. */
+/**
+ * Looks up the outputs of a finished node in the current scope.
+ *
+ * @example
+ * ```ts
+ * import type { OutputLookup } from "./bindings.ts";
+ * const none: OutputLookup = () => undefined;
+ * ```
+ */
 export type OutputLookup = (nodeId: string) => LiteralMap | undefined;
 
 function bindingError(message: string): NodeFailure {
@@ -103,7 +111,7 @@ function followPath(lit: Literal, ref: OutputReference): Literal {
  * @example
  * ```ts
  * import { resolveBindingData } from "./bindings.ts";
- * typeof resolveBindingData; // "function"
+ * console.log(typeof resolveBindingData); // "function"
  * ```
  */
 export function resolveBindingData(

@@ -137,7 +137,7 @@ export function evaluate(e: BooleanExpression, inputs: LiteralMap): boolean {
  * @example
  * ```ts
  * import { chooseBranch } from "./branch.ts";
- * typeof chooseBranch; // "function"
+ * console.log(typeof chooseBranch); // "function"
  * ```
  */
 export function chooseBranch(ifElse: IfElseBlock, inputs: LiteralMap): Node {

@@ -105,7 +105,7 @@ export function cacheTag(inputs: LiteralMap, ignore: string[]): string {
  * @example
  * ```ts
  * import { cacheDataset } from "./cache.ts";
- * typeof cacheDataset; // "function"
+ * console.log(typeof cacheDataset); // "function"
  * ```
  */
 export function cacheDataset(

@@ -34,7 +34,7 @@ export function abortable(ms: number, signal: AbortSignal): Promise<void> {
  *
  * @example
  * ```ts
- * import { Semaphore } from "./run.ts";
+ * import { Semaphore } from "./concurrency.ts";
  * const sem = new Semaphore(1);
  * const release = await sem.acquire();
  * release();

@@ -26,7 +26,15 @@ import type { EngineStore, NodeRecord } from "./store.ts";
 import type { cacheDataset } from "./cache.ts";
 import type { CommandMapper } from "./process.ts";
 import type { Semaphore } from "./concurrency.ts";
-/** Settings shared by every run of one engine. */
+/**
+ * Settings shared by every run of one engine.
+ *
+ * @example
+ * ```ts
+ * import type { RunSettings } from "./context.ts";
+ * const poll = (s: RunSettings) => s.pollMs;
+ * ```
+ */
 export interface RunSettings {
   /** AdminService client events and child executions go to. */
   admin: Client<typeof AdminService>;
@@ -54,7 +62,15 @@ export interface RunSettings {
   processes: Semaphore;
 }
 
-/** A graph being walked: a workflow template and what its nodes produced. */
+/**
+ * A graph being walked: a workflow template and what its nodes produced.
+ *
+ * @example
+ * ```ts
+ * import type { Scope } from "./context.ts";
+ * const finished = (s: Scope) => [...s.outputs.keys()];
+ * ```
+ */
 export interface Scope {
   wf: WorkflowTemplate;
   upstream: Record<string, string[]>;
@@ -65,7 +81,15 @@ export interface Scope {
   abort: AbortController;
 }
 
-/** What a finished node produced. */
+/**
+ * What a finished node produced.
+ *
+ * @example
+ * ```ts
+ * import type { NodeResult } from "./context.ts";
+ * const uri = (r: NodeResult) => r.outputUri;
+ * ```
+ */
 export interface NodeResult {
   outputs: LiteralMap;
   outputUri: string;
@@ -73,7 +97,15 @@ export interface NodeResult {
   catalog?: { dataset: ReturnType<typeof cacheDataset>; tag: string };
 }
 
-/** One node being run. */
+/**
+ * One node being run.
+ *
+ * @example
+ * ```ts
+ * import type { NodeCtx } from "./context.ts";
+ * const dataDir = (c: NodeCtx) => c.D;
+ * ```
+ */
 export interface NodeCtx {
   scope: Scope;
   node: Node;
@@ -87,7 +119,15 @@ export interface NodeCtx {
   markRunning?: (extra?: Record<string, unknown>) => Promise<void>;
 }
 
-/** Options of a task's attempts (a task node or one array item). */
+/**
+ * Options of a task's attempts (a task node or one array item).
+ *
+ * @example
+ * ```ts
+ * import type { AttemptOpts } from "./context.ts";
+ * const firstOutputDir = (o: AttemptOpts) => o.outputDir(0);
+ * ```
+ */
 export interface AttemptOpts {
   ctx: NodeCtx;
   task: TaskTemplate;
@@ -127,7 +167,15 @@ export interface RunApi {
   runTaskAttempts(o: AttemptOpts): Promise<NodeResult>;
 }
 
-/** An empty LiteralMap. */
+/**
+ * An empty LiteralMap.
+ *
+ * @example
+ * ```ts
+ * import { EMPTY } from "./context.ts";
+ * Object.keys(EMPTY().literals).length; // 0
+ * ```
+ */
 export const EMPTY = (): LiteralMap => create(LiteralMapSchema, {});
 
 /**

@@ -142,7 +142,7 @@ async function writeEntry(path: string, lit: Literal): Promise<void> {
  * @example
  * ```ts
  * import { prepareCopilotInputs } from "./copilot.ts";
- * typeof prepareCopilotInputs; // "function"
+ * console.log(typeof prepareCopilotInputs); // "function"
  * ```
  */
 export async function prepareCopilotInputs(
@@ -220,7 +220,7 @@ function parseSimple(t: SimpleType, text: string): Literal | undefined {
  * @example
  * ```ts
  * import { collectCopilotOutputs } from "./copilot.ts";
- * typeof collectCopilotOutputs; // "function"
+ * console.log(typeof collectCopilotOutputs); // "function"
  * ```
  */
 export async function collectCopilotOutputs(

@@ -62,7 +62,7 @@ export function toExecutionError(e: unknown): ExecutionError {
  * @example
  * ```ts
  * import { EventReporter } from "./events.ts";
- * typeof EventReporter; // "function"
+ * console.log(typeof EventReporter); // "function"
  * ```
  */
 export class EventReporter {

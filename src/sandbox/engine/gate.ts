@@ -32,10 +32,8 @@ import {
  *
  * @example
  * ```ts
- * import {
-  gateNode,
-} from "./gate.ts";
- * typeof gateNode; // "function"
+ * import { gateNode } from "./gate.ts";
+ * console.log(typeof gateNode); // "function"
  * ```
  */
 export async function gateNode(

@@ -31,10 +31,8 @@ import {
  *
  * @example
  * ```ts
- * import {
-  launchPlanNode,
-} from "./launch_plan.ts";
- * typeof launchPlanNode; // "function"
+ * import { launchPlanNode } from "./launch_plan.ts";
+ * console.log(typeof launchPlanNode); // "function"
  * ```
  */
 export async function launchPlanNode(

@@ -36,7 +36,7 @@ async function tail(path: string, max = 2000): Promise<string> {
  * @example
  * ```ts
  * import { readOutcome } from "./outcome.ts";
- * typeof readOutcome; // "function"
+ * console.log(typeof readOutcome); // "function"
  * ```
  */
 export async function readOutcome(

@@ -109,7 +109,16 @@ function localizeFastExecute(argv: string[], scratch: string): string[] {
   return out;
 }
 
-/** Runs one execution; see the module doc. */
+/**
+ * Runs one execution; see the module doc.
+ *
+ * @example
+ * ```ts
+ * import { Run } from "./run.ts";
+ * // Created by the Engine: new Run(request, settings).start()
+ * console.log(typeof Run); // "function"
+ * ```
+ */
 export class Run implements RunApi {
   readonly req: LaunchRequest;
   readonly key: string;

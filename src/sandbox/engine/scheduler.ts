@@ -205,7 +205,18 @@ export function scheduledExecutionName(
   return "f" + hex.slice(0, 19);
 }
 
-/** Ticks of one schedule in (after, until], at most `max`. */
+/**
+ * Ticks of one schedule in (after, until], at most `max`.
+ *
+ * @example
+ * ```ts
+ * import { ticksBetween } from "./scheduler.ts";
+ * import { create } from "@bufbuild/protobuf";
+ * import { ScheduleSchema } from "@flyteidl/admin/schedule_pb.ts";
+ * const hourly = create(ScheduleSchema, { ScheduleExpression: { case: "rate", value: { value: 1, unit: 1 } } });
+ * ticksBetween(hourly, 0, 2 * 3600_000); // [3600000, 7200000]
+ * ```
+ */
 export function ticksBetween(
   schedule: Schedule,
   afterMs: number,
@@ -239,7 +250,16 @@ export function ticksBetween(
   return out;
 }
 
-/** Where the scheduler keeps the last tick fired per launch plan. */
+/**
+ * Where the scheduler keeps the last tick fired per launch plan.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleState } from "./scheduler.ts";
+ * const mem = new Map<string, number>();
+ * const state: ScheduleState = { lastTick: (k) => mem.get(k), setLastTick: (k, t) => void mem.set(k, t) };
+ * ```
+ */
 export interface ScheduleState {
   /** Last fired tick (ms), if any. */
   lastTick(key: string): number | undefined;

@@ -103,7 +103,7 @@ function bytesToB64(b: Uint8Array): string {
  * ```ts
  * import { encodeRequest, decodeRequest } from "./store.ts";
  * // decodeRequest(encodeRequest(request)) restores an equal request.
- * typeof encodeRequest; // "function"
+ * console.log(typeof encodeRequest); // "function"
  * ```
  */
 export function encodeRequest(r: LaunchRequest): string {
@@ -129,7 +129,7 @@ export function encodeRequest(r: LaunchRequest): string {
  * @example
  * ```ts
  * import { decodeRequest } from "./store.ts";
- * typeof decodeRequest; // "function"
+ * console.log(typeof decodeRequest); // "function"
  * ```
  */
 export function decodeRequest(text: string): LaunchRequest {
