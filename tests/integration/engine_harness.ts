@@ -442,6 +442,8 @@ export interface TaskSpecLite {
   outputs?: string[];
   retries?: number;
   cache?: string;
+  /** Cache serialization (one computes, the others wait). */
+  cacheSerializable?: boolean;
   timeoutSec?: number;
   command?: string[];
 }
@@ -475,6 +477,7 @@ export function taskTemplate(program: string, t: TaskSpecLite) {
       retries: { retries: t.retries ?? 0 },
       discoverable: t.cache !== undefined,
       discoveryVersion: t.cache ?? "",
+      cacheSerializable: t.cacheSerializable ?? false,
       timeout: t.timeoutSec ? { seconds: BigInt(t.timeoutSec) } : undefined,
     },
     interface: {

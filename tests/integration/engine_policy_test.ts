@@ -10,6 +10,7 @@ import {
 } from "@flyteidl/core/execution_pb.ts";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { WorkflowMetadata_OnFailurePolicy } from "@flyteidl/core/workflow_pb.ts";
+import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
 import {
   closure,
   int,
@@ -245,6 +246,52 @@ Deno.test("engine: a dynamic task's futures.pb runs as a child workflow", async 
     const child = rec.nodeEvents("dyn", "n0-0-dn1");
     assertEquals(child.at(-1)?.phase, NodePhase.SUCCEEDED);
     assertEquals(child[0].parentNodeMetadata?.nodeId, "n0");
+  } finally {
+    await rec.engine!.close();
+  }
+});
+
+Deno.test("engine: serializable cache — concurrent identical tasks compute once", async () => {
+  const { dir, program, rec } = await setup();
+  try {
+    const countFile = `${dir}/count`;
+    const c = closure(
+      program,
+      [{
+        name: "count",
+        op: "count",
+        inputs: ["x"],
+        cache: "1",
+        cacheSerializable: true,
+      }],
+      [taskNode("n0", "count", { x: "start-node.x" })],
+      { o: "n0.o0" },
+      { inputs: ["x"] },
+    );
+    const envs = {
+      envs: { values: [{ key: "COUNT_FILE", value: countFile }] },
+    };
+    await Promise.all(
+      ["s1", "s2", "s3"].map((n) =>
+        rec.launch(n, c, lmap({ x: int(4) }), envs as never)
+      ),
+    );
+    for (const n of ["s1", "s2", "s3"]) {
+      assertEquals(await rec.finished(n), WfPhase.SUCCEEDED);
+      assertEquals(intOf((await rec.outputsOf(n)).literals.o), 5);
+    }
+    assertEquals(await Deno.readTextFile(countFile), "x");
+    const statuses = ["s1", "s2", "s3"].map((n) => {
+      const e = rec.nodeEvents(n, "n0").at(-1)!;
+      return e.targetMetadata.case === "taskNodeMetadata"
+        ? e.targetMetadata.value.cacheStatus
+        : -1;
+    }).sort();
+    assertEquals(statuses, [
+      CatalogCacheStatus.CACHE_HIT,
+      CatalogCacheStatus.CACHE_HIT,
+      CatalogCacheStatus.CACHE_POPULATED,
+    ]);
   } finally {
     await rec.engine!.close();
   }

@@ -58,6 +58,8 @@ export interface RunSettings {
   maxSystemFailures: number;
   /** Base environment for task processes. */
   baseEnv: Record<string, string>;
+  /** Cache reservations held in this engine (serializable cached tasks). */
+  reservations: Map<string, Promise<void>>;
   /** Engine-wide limit on concurrently running task processes. */
   processes: Semaphore;
 }

@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Client } from "@connectrpc/connect";
+import { type Client, Code, ConnectError } from "@connectrpc/connect";
 import type { AdminService } from "@flyteidl/service/admin_pb.ts";
 import type { SignalService } from "@flyteidl/service/signal_pb.ts";
 import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
@@ -122,6 +122,7 @@ export class Engine implements ExecutionLauncher {
   #closed = false;
   readonly #processes: Semaphore;
   #scheduler?: Scheduler;
+  readonly #reservations = new Map<string, Promise<void>>();
   #reconciled: Promise<void> = Promise.resolve();
 
   private constructor(opts: EngineOptions) {
@@ -169,9 +170,12 @@ export class Engine implements ExecutionLauncher {
     }
     if (opts.resume ?? true) {
       const since = Date.now();
-      e.#reconciled = e.#reconcile(since).catch((err) =>
-        console.error("engine: reconcile:", err)
-      );
+      e.#reconciled = e.#reconcile(since).catch((err) => {
+        // A host without execution listing has nothing to reconcile.
+        if (ConnectError.from(err).code !== Code.Unimplemented) {
+          console.error("engine: reconcile:", err);
+        }
+      });
     }
     if (opts.scheduler ?? true) {
       const cfg = typeof opts.scheduler === "object" ? opts.scheduler : {};
@@ -306,6 +310,7 @@ export class Engine implements ExecutionLauncher {
       maxSystemFailures: o.maxSystemFailures ?? 3,
       baseEnv: o.baseEnv ?? Deno.env.toObject(),
       processes: this.#processes,
+      reservations: this.#reservations,
     });
     this.#runs.set(run.key, run);
     run.start().catch((e) =>

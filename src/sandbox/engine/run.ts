@@ -752,7 +752,7 @@ export class Run implements RunApi {
   /** Attempts with retries and caching, for a task node or one array item. */
   async #runTaskAttempts(o: AttemptOpts): Promise<NodeResult> {
     const s = this.#s;
-    const { ctx, task } = o;
+    const { task } = o;
     const meta = task.metadata;
     const spec = this.req.spec;
     // caching
@@ -778,8 +778,9 @@ export class Run implements RunApi {
         catalog = { dataset, tag };
         cacheStatus = CatalogCacheStatus.CACHE_MISS;
         if (!spec.overwriteCache) {
-          const hit = s.store.cacheGet(dataset.key, tag);
-          if (hit) {
+          const lookup = async (): Promise<NodeResult | undefined> => {
+            const hit = s.store.cacheGet(dataset.key, tag);
+            if (!hit) return undefined;
             const out = joinUri(o.outputDir(0), "outputs.pb");
             await writeBytes(out, hit.outputs);
             const outputs = await readProto(LiteralMapSchema, out);
@@ -789,10 +790,46 @@ export class Run implements RunApi {
               cacheStatus: CatalogCacheStatus.CACHE_HIT,
               catalog,
             };
+          };
+          const cached = await lookup();
+          if (cached) return cached;
+          if (meta.cacheSerializable) {
+            // Cache serialization: one owner computes, the others wait for
+            // it (QUEUED, "waiting on serialized cache") and then re-check.
+            const key = `${dataset.key}|${tag}`;
+            for (
+              let held = s.reservations.get(key);
+              held;
+              held = s.reservations.get(key)
+            ) {
+              await held;
+              const later = await lookup();
+              if (later) return later;
+            }
+            const mine = Promise.withResolvers<void>();
+            s.reservations.set(key, mine.promise);
+            try {
+              return await this.#attemptLoop(o, catalog, cacheStatus);
+            } finally {
+              s.reservations.delete(key);
+              mine.resolve();
+            }
           }
         } else cacheStatus = CatalogCacheStatus.CACHE_SKIPPED;
       }
     }
+    return await this.#attemptLoop(o, catalog, cacheStatus);
+  }
+
+  /** The attempts of a task with retries; populates the cache on success. */
+  async #attemptLoop(
+    o: AttemptOpts,
+    catalog: NodeResult["catalog"],
+    cacheStatus: CatalogCacheStatus,
+  ): Promise<NodeResult> {
+    const s = this.#s;
+    const { ctx, task } = o;
+    const meta = task.metadata;
     const retries = ctx.node.metadata?.retries?.retries ??
       meta?.retries?.retries ?? 0;
     const maxAttempts = retries + 1;
