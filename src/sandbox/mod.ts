@@ -58,3 +58,9 @@ export {
 } from "./sandbox.ts";
 export type { ExecutionLauncher, LaunchRequest } from "./launcher.ts";
 export type { SandboxCompiler } from "./admin/context.ts";
+export {
+  Engine,
+  type EngineHost,
+  engineLauncher,
+  type EngineOptions,
+} from "./engine/mod.ts";

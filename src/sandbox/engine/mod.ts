@@ -31,3 +31,10 @@ export {
   ShutdownSignal,
   StorageError,
 } from "./errors.ts";
+export {
+  CronExpression,
+  Scheduler,
+  type SchedulerOptions,
+  type ScheduleState,
+} from "./scheduler.ts";
+export type { ExecutionLauncher, LaunchRequest } from "../launcher.ts";
