@@ -296,3 +296,42 @@ Deno.test("engine: serializable cache — concurrent identical tasks compute onc
     await rec.engine!.close();
   }
 });
+
+Deno.test("engine: a node past its active deadline (2 × timeout) ends TIMED_OUT", async () => {
+  const { program, rec } = await setup();
+  try {
+    const c = closure(
+      program,
+      [{ name: "slow", op: "sleep", inputs: ["x"], retries: 10 }],
+      [taskNode(
+        "n0",
+        "slow",
+        { x: 30 },
+        { metadata: { name: "slow", timeout: { seconds: 1n } } } as never,
+      )],
+      { o: "n0.o0" },
+    );
+    const t0 = Date.now();
+    await rec.launch("deadline", c, lmap({}));
+    assertEquals(await rec.finished("deadline"), WfPhase.FAILED);
+    assert(Date.now() - t0 < 15_000);
+    assertEquals(
+      rec.nodeEvents("deadline", "n0").at(-1)?.phase,
+      NodePhase.TIMED_OUT,
+    );
+    assertStringIncludes(rec.errors.get("deadline")!, "Timeout in node n0");
+    // attempts before the deadline each hit the per-attempt timeout
+    const failed = rec.taskEvents("deadline", "n0").filter((e) =>
+      e.phase === TaskPhase.FAILED
+    );
+    assert(failed.length >= 1);
+    assert(
+      failed.every((e) =>
+        e.outputResult.case === "error" &&
+        e.outputResult.value.code === "TimeoutExpired"
+      ),
+    );
+  } finally {
+    await rec.engine!.close();
+  }
+});

@@ -736,17 +736,50 @@ export class Run implements RunApi {
       ? tn.reference.value
       : undefined;
     const task = this.#task(taskId, ctx.node.id);
-    return await this.#runTaskAttempts({
-      ctx,
-      task,
-      uniqueId: ctx.uniqueId,
-      rec: ctx.rec,
-      inputs: ctx.inputs,
-      inputUri: ctx.inputUri,
-      D: ctx.D,
-      outputDir: (a) => joinUri(ctx.D, String(a)),
-      report: true,
-    });
+    // Active deadline: 2 × the node timeout from when the node was queued;
+    // past it the node is TIMED_OUT (each attempt is bounded by the timeout).
+    const timeoutMs = ctx.node.metadata?.timeout
+      ? durationMs(ctx.node.metadata.timeout)
+      : 0;
+    const nodeAbort = new AbortController();
+    const parent = ctx.scope.abort.signal;
+    const forward = () => nodeAbort.abort(parent.reason);
+    if (parent.aborted) forward();
+    else parent.addEventListener("abort", forward, { once: true });
+    const expired = new Aborted("active deadline exceeded");
+    const timer = timeoutMs
+      ? setTimeout(
+        () => nodeAbort.abort(expired),
+        Math.max(0, ctx.rec.startedAt + 2 * timeoutMs - Date.now()),
+      )
+      : undefined;
+    try {
+      return await this.#runTaskAttempts({
+        ctx: { ...ctx, scope: { ...ctx.scope, abort: nodeAbort } },
+        task,
+        uniqueId: ctx.uniqueId,
+        rec: ctx.rec,
+        inputs: ctx.inputs,
+        inputUri: ctx.inputUri,
+        D: ctx.D,
+        outputDir: (a) => joinUri(ctx.D, String(a)),
+        report: true,
+      });
+    } catch (e) {
+      if (nodeAbort.signal.reason === expired && !parent.aborted) {
+        throw new NodeFailure(
+          "Timeout",
+          `Timeout in node ${ctx.node.id}: it exceeded its active deadline ` +
+            `(2 × timeout = ${2 * timeoutMs / 1000} s)`,
+          Kind.USER,
+          false,
+        );
+      }
+      throw e;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      parent.removeEventListener("abort", forward);
+    }
   }
 
   /** Attempts with retries and caching, for a task node or one array item. */
