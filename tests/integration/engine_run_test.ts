@@ -460,6 +460,14 @@ Deno.test("engine: a cached task's second run is a cache hit with no task execut
     assertEquals(await rec.finished("c3"), WfPhase.SUCCEEDED);
     assertEquals(await Deno.readTextFile(countFile), "xx");
     assertEquals(meta("c3")?.cacheStatus, CatalogCacheStatus.CACHE_POPULATED);
+    // with a max cache age, older artifacts count as misses
+    await rec.engine!.close();
+    await rec.startEngine({ maxCacheAgeMs: 1 });
+    await new Promise((r) => setTimeout(r, 5));
+    await rec.launch("c4", c, lmap({ x: int(7) }), envs as never);
+    assertEquals(await rec.finished("c4"), WfPhase.SUCCEEDED);
+    assertEquals(await Deno.readTextFile(countFile), "xxx");
+    assertEquals(meta("c4")?.cacheStatus, CatalogCacheStatus.CACHE_POPULATED);
   } finally {
     await rec.engine!.close();
   }

@@ -58,6 +58,8 @@ export interface RunSettings {
   maxSystemFailures: number;
   /** Base environment for task processes. */
   baseEnv: Record<string, string>;
+  /** Cached outputs older than this (ms) count as misses; 0: no limit. */
+  maxCacheAgeMs: number;
   /** Cache reservations held in this engine (serializable cached tasks). */
   reservations: Map<string, Promise<void>>;
   /** Engine-wide limit on concurrently running task processes. */

@@ -79,6 +79,8 @@ export interface EngineOptions {
    * schedules). Default true, checking every second.
    */
   scheduler?: boolean | { intervalMs?: number; now?: () => number };
+  /** Cached outputs older than this many ms are ignored (Flyte's max-cache-age). Default 0: no limit. */
+  maxCacheAgeMs?: number;
   /** Resume unfinished executions found in `engine.db` on start. Default true. */
   resume?: boolean;
 }
@@ -311,6 +313,7 @@ export class Engine implements ExecutionLauncher {
       baseEnv: o.baseEnv ?? Deno.env.toObject(),
       processes: this.#processes,
       reservations: this.#reservations,
+      maxCacheAgeMs: o.maxCacheAgeMs ?? 0,
     });
     this.#runs.set(run.key, run);
     run.start().catch((e) =>

@@ -814,6 +814,12 @@ export class Run implements RunApi {
           const lookup = async (): Promise<NodeResult | undefined> => {
             const hit = s.store.cacheGet(dataset.key, tag);
             if (!hit) return undefined;
+            // Artifacts older than max-cache-age count as misses.
+            if (
+              s.maxCacheAgeMs && Date.now() - hit.createdAt > s.maxCacheAgeMs
+            ) {
+              return undefined;
+            }
             const out = joinUri(o.outputDir(0), "outputs.pb");
             await writeBytes(out, hit.outputs);
             const outputs = await readProto(LiteralMapSchema, out);
