@@ -33,6 +33,7 @@ export {
   toFlyteError,
 } from "./src/client/mod.ts";
 export type {
+  AuthMetadata,
   AuthOptions,
   ClientCredentialsAuth,
   CommonAuthOptions,
@@ -93,3 +94,18 @@ export type {
   Variable,
   Variables,
 } from "./src/types/mod.ts";
+// FlyteRemote: the client facade for notebooks and scripts.
+export * from "./src/remote/mod.ts";
+// The connection layer (transports, auth, deadlines, retries) for raw service access.
+export {
+  Authenticator,
+  type ClosableTransport,
+  type Connection,
+  type ConnectionOptions,
+  createConnection,
+  DEFAULT_AUTH_HEADER,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+  type ParsedEndpoint,
+  parseEndpoint,
+} from "./src/client/mod.ts";
