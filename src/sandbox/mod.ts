@@ -59,8 +59,12 @@ export {
 export type { ExecutionLauncher, LaunchRequest } from "./launcher.ts";
 export type { SandboxCompiler } from "./admin/context.ts";
 export {
+  type CommandMapper,
   Engine,
   type EngineHost,
   engineLauncher,
   type EngineOptions,
+  Scheduler,
+  type SchedulerOptions,
+  type ScheduleState,
 } from "./engine/mod.ts";
