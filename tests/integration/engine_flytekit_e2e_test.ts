@@ -43,32 +43,17 @@ print("OUTPUT", ex.outputs["o0"])
 `;
 
 async function run(cmd: string, args: string[], cwd: string) {
-  for (let attempt = 1;; attempt++) {
-    const out = await new Deno.Command(cmd, {
-      args,
-      cwd,
-      stdout: "piped",
-      stderr: "piped",
-    })
-      .output();
-    const text = new TextDecoder().decode(out.stdout) +
-      new TextDecoder().decode(out.stderr);
-    // Seen once under a heavily loaded parallel run: the sandbox's HTTP layer
-    // answered the code upload's PUT with a bare 400 (empty body, so not the
-    // blob handler's own 400s, which say why). Retry that one case once and
-    // say so; anything else fails at once.
-    if (
-      out.code !== 0 && attempt === 1 && /Received: 400/.test(text) &&
-      /Response: \s*$/m.test(text)
-    ) {
-      console.error(
-        `retrying after a bare HTTP 400 from the sandbox:\n${text}`,
-      );
-      continue;
-    }
-    assertEquals(out.code, 0, `${cmd} ${args.join(" ")} failed:\n${text}`);
-    return text;
-  }
+  const out = await new Deno.Command(cmd, {
+    args,
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const text = new TextDecoder().decode(out.stdout) +
+    new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 0, `${cmd} ${args.join(" ")} failed:\n${text}`);
+  return text;
 }
 
 Deno.test("flytekit hello-world: pyflyte register + FlyteRemote against the sandbox", async () => {

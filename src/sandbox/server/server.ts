@@ -23,6 +23,7 @@ import {
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { handleRest, type RestRoute, restRoutes } from "./rest.ts";
 import { handleBlobRequest } from "./blobs.ts";
+import { SniffedConnection } from "./handover.ts";
 import type { BlobStore } from "../blobs/store.ts";
 
 /** One service and its (possibly partial) implementation. */
@@ -209,13 +210,20 @@ export async function startFrontEnd(options: {
   });
   const h2 = http2.createServer({}, handler);
   const h1 = http.createServer(handler);
+  // h1 never listens itself (the front hands it connections), but Deno's
+  // node:http treats a server that is not listening as closing and destroys
+  // each keep-alive connection after its first response (while telling the
+  // client "Connection: keep-alive"). It is listening exactly when the front is.
+  Object.defineProperty(h1, "listening", { get: () => front.listening });
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (s) => {
     sessions.add(s);
     s.on("close", () => sessions.delete(s));
   });
-  const front = net.createServer((sock) => {
+  // Half-open like node:http's own listener: an HTTP/1.1 client may shut
+  // down its side after the request and still read the answer.
+  const front = net.createServer({ allowHalfOpen: true }, (sock) => {
     sockets.add(sock);
     sock.setNoDelay(true);
     sock.on("close", () => sockets.delete(sock));
@@ -226,16 +234,23 @@ export async function startFrontEnd(options: {
         return;
       }
       sock.off("data", onData);
+      sock.off("end", onEarlyEnd);
       sock.pause();
-      sock.unshift(seen);
       if (seen.toString("latin1", 0, 3) === "PRI") {
+        // node:http2 reads the socket through its `data` events, so the
+        // unshifted preface comes first.
+        sock.on("end", () => sock.end());
+        sock.unshift(seen);
         h2.emit("connection", sock);
+        sock.resume();
       } else {
-        h1.emit("connection", sock);
+        // Not the socket itself: see handover.ts for the bare-400 race.
+        h1.emit("connection", new SniffedConnection(sock, seen));
       }
-      sock.resume();
     };
+    const onEarlyEnd = () => sock.end();
     sock.on("data", onData);
+    sock.on("end", onEarlyEnd);
     sock.on("error", () => sock.destroy());
   });
   await new Promise<void>((resolve, reject) => {
