@@ -38,11 +38,23 @@ export interface ServiceBinding {
 export interface FrontEnd {
   /** Port actually bound. */
   port: number;
-  /** Stops accepting, closes open connections. */
+  /**
+   * Stops accepting; closes each open connection (TCP, no HTTP/2 GOAWAY)
+   * once its requests in flight are answered, at the latest after a grace
+   * period.
+   */
   close(): Promise<void>;
 }
 
 type NodeReq = http.IncomingMessage | http2.Http2ServerRequest;
+/** One accepted TCP connection and its requests in flight. */
+interface Conn {
+  sock: net.Socket;
+  inFlight: number;
+}
+
+/** Default grace period of {@link FrontEnd.close} for requests in flight. */
+const CLOSE_GRACE_MS = 2000;
 type NodeRes = http.ServerResponse | http2.Http2ServerResponse;
 
 function readBody(req: NodeReq): Promise<Uint8Array> {
@@ -116,6 +128,8 @@ export async function startFrontEnd(options: {
   port: number;
   services: ServiceBinding[];
   blobs?: BlobStore;
+  /** How long close() lets requests in flight finish (ms); default 2000. */
+  closeGraceMs?: number;
 }): Promise<FrontEnd> {
   const routesTable: RestRoute[] = restRoutes(
     options.services.map((s) => s.service),
@@ -208,25 +222,43 @@ export async function startFrontEnd(options: {
     },
     fallback: (req, res) => void fallback(req, res as NodeRes),
   });
-  const h2 = http2.createServer({}, handler);
-  const h1 = http.createServer(handler);
+  // Each accepted TCP connection and its requests in flight, so close() can
+  // end every connection as soon as it is idle (see close() below).
+  const conns = new Set<Conn>();
+  const connOfH1 = new WeakMap<object, Conn>(); // SniffedConnection -> Conn
+  const connOfH2 = new WeakMap<object, Conn>(); // ServerHttp2Session -> Conn
+  let handingOver: Conn | undefined;
+  let closing = false;
+  const tracked = (req: NodeReq, res: NodeRes) => {
+    const conn = "stream" in req
+      ? connOfH2.get(req.stream.session as object)
+      : connOfH1.get(req.socket);
+    if (conn) {
+      conn.inFlight++;
+      res.once("close", () => {
+        conn.inFlight--;
+        if (closing && conn.inFlight === 0) conn.sock.destroy();
+      });
+    }
+    handler(req as never, res as never);
+  };
+  const h2 = http2.createServer({}, tracked);
+  const h1 = http.createServer(tracked);
   // h1 never listens itself (the front hands it connections), but Deno's
   // node:http treats a server that is not listening as closing and destroys
   // each keep-alive connection after its first response (while telling the
   // client "Connection: keep-alive"). It is listening exactly when the front is.
   Object.defineProperty(h1, "listening", { get: () => front.listening });
-  const sockets = new Set<net.Socket>();
-  const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (s) => {
-    sessions.add(s);
-    s.on("close", () => sessions.delete(s));
+    if (handingOver) connOfH2.set(s, handingOver);
   });
   // Half-open like node:http's own listener: an HTTP/1.1 client may shut
   // down its side after the request and still read the answer.
   const front = net.createServer({ allowHalfOpen: true }, (sock) => {
-    sockets.add(sock);
+    const conn: Conn = { sock, inFlight: 0 };
+    conns.add(conn);
     sock.setNoDelay(true);
-    sock.on("close", () => sockets.delete(sock));
+    sock.on("close", () => conns.delete(conn));
     let seen = Buffer.alloc(0);
     const onData = (buf: Buffer) => {
       seen = Buffer.concat([seen, buf]);
@@ -241,11 +273,18 @@ export async function startFrontEnd(options: {
         // unshifted preface comes first.
         sock.on("end", () => sock.end());
         sock.unshift(seen);
-        h2.emit("connection", sock);
+        handingOver = conn;
+        try {
+          h2.emit("connection", sock);
+        } finally {
+          handingOver = undefined;
+        }
         sock.resume();
       } else {
         // Not the socket itself: see handover.ts for the bare-400 race.
-        h1.emit("connection", new SniffedConnection(sock, seen));
+        const wrapped = new SniffedConnection(sock, seen);
+        connOfH1.set(wrapped, conn);
+        h1.emit("connection", wrapped);
       }
     };
     const onEarlyEnd = () => sock.end();
@@ -272,23 +311,32 @@ export async function startFrontEnd(options: {
   return {
     port,
     close: async () => {
-      const closed = new Promise<void>((r) => front.close(() => r()));
-      // Graceful first (GOAWAY), then whatever is left is cut.
-      await Promise.all([...sessions].map((s) =>
-        new Promise<void>((r) => {
-          if (s.closed || s.destroyed) return r();
-          const timer = setTimeout(() => {
-            s.destroy();
-            r();
-          }, 500);
-          s.close(() => {
-            clearTimeout(timer);
-            r();
-          });
-        })
-      ));
-      for (const s of sockets) s.destroy();
-      await closed;
+      closing = true;
+      const stopped = new Promise<void>((r) => front.close(() => r()));
+      // No GOAWAY. Deno 2.9's HTTP/2 client aborts (an nghttp2 assertion in
+      // find_stream_on_goaway_func) or segfaults now and then while it
+      // processes a GOAWAY (denoland/deno#36788); both session.close() and
+      // session.destroy() send one, and a FlyteRemote in this very process
+      // (FlyteRemote.forSandbox() in a notebook, the test suites) would take
+      // the sandbox down with it. So each connection is closed at the TCP
+      // level instead: at once when idle, else as soon as its last request in
+      // flight has been answered, and at the latest after the grace period.
+      // Clients see the connection end, as after a server restart.
+      const gone = Promise.all(
+        [...conns].map((c) =>
+          new Promise<void>((r) => {
+            if (c.sock.destroyed) return r();
+            c.sock.once("close", () => r());
+          })
+        ),
+      );
+      for (const c of conns) if (c.inFlight === 0) c.sock.destroy();
+      const grace = setTimeout(() => {
+        for (const c of conns) c.sock.destroy();
+      }, options.closeGraceMs ?? CLOSE_GRACE_MS);
+      await gone;
+      clearTimeout(grace);
+      await stopped;
       h1.close();
       h2.close();
     },
