@@ -4,9 +4,20 @@
  * flytekit's code upload), keep-alive, pipelining, a request whose first
  * byte arrives alone, `Expect: 100-continue`, chunked
  * bodies. Clients run in other processes so their writes race the server's
- * reads as they do in real use.
+ * reads as they do in real use. And REST errors in the encoding the client
+ * asked for, as grpc-gateway answers them.
  */
-import { assert, assertEquals } from "../helpers/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../helpers/assert.ts";
+import { BinaryReader } from "@bufbuild/protobuf/wire";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { AdminService } from "@flyteidl/service/admin_pb.ts";
+import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
+import { createRestTransport } from "../../src/client/transport/rest.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { BlobStore } from "../../src/sandbox/blobs/store.ts";
 import type { SandboxHandle } from "../../src/sandbox/mod.ts";
@@ -211,5 +222,85 @@ Deno.test("HTTP/1.1 front: Python requests uploads as flytekit does, 8 threads a
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  });
+});
+
+/** Decodes a binary google.rpc.Status (code = 1, message = 2). */
+function decodeStatus(bytes: Uint8Array): { code: number; message: string } {
+  const r = new BinaryReader(bytes);
+  const out = { code: 0, message: "" };
+  while (r.pos < r.len) {
+    const [no, wt] = r.tag();
+    if (no === 1) out.code = r.int32();
+    else if (no === 2) out.message = r.string();
+    else r.skip(wt);
+  }
+  return out;
+}
+
+Deno.test("REST errors: a binary client gets google.rpc.Status as protobuf, a JSON client as JSON (as grpc-gateway)", async () => {
+  await withSandbox(async (sb) => {
+    const missing =
+      `${sb.endpoint}/api/v1/tasks/flytesnacks/development/nope/v1`;
+    const bin = await fetch(missing, {
+      headers: { accept: "application/octet-stream" },
+    });
+    assertEquals(bin.status, 404);
+    assertEquals(bin.headers.get("content-type"), "application/octet-stream");
+    const st = decodeStatus(new Uint8Array(await bin.arrayBuffer()));
+    assertEquals(st.code, Code.NotFound);
+    assertStringIncludes(st.message, "nope");
+
+    // A body that does not decode: INVALID_ARGUMENT, still binary.
+    const bad = await fetch(`${sb.endpoint}/api/v1/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: new Uint8Array([0x0a, 0xff, 0xff, 0xff]),
+    });
+    assertEquals(bad.status, 400);
+    assertEquals(bad.headers.get("content-type"), "application/octet-stream");
+    assertEquals(
+      decodeStatus(new Uint8Array(await bad.arrayBuffer())).code,
+      Code.InvalidArgument,
+    );
+
+    // No route at all: the gateway's routing error, same encoding.
+    const noRoute = await fetch(`${sb.endpoint}/api/v1/nothing/here`, {
+      headers: { accept: "application/octet-stream" },
+    });
+    assertEquals(noRoute.status, 404);
+    assertEquals(
+      decodeStatus(new Uint8Array(await noRoute.arrayBuffer())).code,
+      Code.NotFound,
+    );
+
+    // JSON clients keep the JSON status.
+    const json = await fetch(missing);
+    assertEquals(json.status, 404);
+    assertEquals(json.headers.get("content-type"), "application/json");
+    const body = await json.json();
+    assertEquals(body.code, Code.NotFound);
+    assertEquals(body.details, []);
+
+    // Our REST transport (binary both ways) surfaces the code and message.
+    const rest = createClient(
+      AdminService,
+      createRestTransport({ baseUrl: sb.endpoint, interceptors: [] }),
+    );
+    const e = await assertRejects(
+      () =>
+        rest.getTask({
+          id: {
+            resourceType: ResourceType.TASK,
+            project: "flytesnacks",
+            domain: "development",
+            name: "nope",
+            version: "v1",
+          },
+        }),
+      ConnectError,
+    );
+    assertEquals(e.code, Code.NotFound);
+    assertStringIncludes(e.rawMessage, "nope");
   });
 });

@@ -3,8 +3,9 @@
  * `google.api.http` option, requests decoded from path variables, query
  * parameters and the body (binary protobuf with `application/octet-stream`,
  * protobuf JSON otherwise), answers encoded the same way (JSON with
- * snake_case field names and defaults emitted), errors as gateway status
- * JSON with the HTTP code the gateway maps each gRPC code to.
+ * snake_case field names and defaults emitted), errors as the gateway's
+ * google.rpc.Status in the same encoding (binary or JSON) with the HTTP code
+ * the gateway maps each gRPC code to.
  *
  * @module
  */
@@ -25,6 +26,7 @@ import {
   toBinary,
   toJson,
 } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { http } from "../../../proto/gen/google/api/annotations_pb.ts";
 import type { HttpRule } from "../../../proto/gen/google/api/http_pb.ts";
@@ -229,16 +231,70 @@ export interface RestResponse {
   body: Uint8Array;
 }
 
-function errorResponse(e: unknown): RestResponse {
+/**
+ * Whether an answer goes out as binary protobuf. grpc-gateway (as FlyteAdmin
+ * configures it: `application/octet-stream` → ProtoMarshaller, everything
+ * else → JSON) picks the outbound marshaler from the Accept header, and
+ * falls back to the one the Content-Type chose for the request body.
+ *
+ * @example
+ * ```ts
+ * import { wantsBinary } from "./rest.ts";
+ * console.log(wantsBinary(new Headers({ accept: "application/octet-stream" }))); // true
+ * ```
+ */
+export function wantsBinary(headers: Headers): boolean {
+  const accept = headers.get("accept") ?? "";
+  const contentType = headers.get("content-type") ?? "";
+  return accept.includes("application/octet-stream") ||
+    contentType.includes("application/octet-stream");
+}
+
+/** A google.rpc.Status as proto3 bytes: code = 1, message = 2, no details. */
+function statusBytes(code: number, message: string): Uint8Array {
+  const w = new BinaryWriter();
+  if (code !== 0) w.tag(1, WireType.Varint).int32(code);
+  if (message !== "") w.tag(2, WireType.LengthDelimited).string(message);
+  return w.finish();
+}
+
+/**
+ * A REST error as grpc-gateway's DefaultHTTPErrorHandler writes it: the
+ * HTTP status mapped from the gRPC code, and the google.rpc.Status marshaled
+ * by the same marshaler as a success would be (runtime/errors.go: the body
+ * is `marshaler.Marshal(s.Proto())` with `marshaler.ContentType`): binary
+ * protobuf with `application/octet-stream` for a binary client (FlyteAdmin
+ * registers ProtoMarshaller for that type), JSON `{code, message, details}`
+ * otherwise. UNAUTHENTICATED also carries its message in WWW-Authenticate,
+ * as the gateway sets it.
+ *
+ * @example
+ * ```ts
+ * import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { Code, ConnectError } from "@connectrpc/connect";
+ * import { errorResponse } from "./rest.ts";
+ * const r = errorResponse(new ConnectError("no such task", Code.NotFound), false);
+ * console.log(r.status, r.headers["content-type"]); // 404 application/json
+ * ```
+ */
+export function errorResponse(e: unknown, binary: boolean): RestResponse {
   const err = ConnectError.from(e);
+  const headers: Record<string, string> = {
+    "content-type": binary ? "application/octet-stream" : "application/json",
+  };
+  if (err.code === Code.Unauthenticated) {
+    headers["www-authenticate"] = err.rawMessage;
+  }
   return {
     status: HTTP_STATUS[err.code] ?? 500,
-    headers: { "content-type": "application/json" },
-    body: new TextEncoder().encode(JSON.stringify({
-      code: err.code,
-      message: err.rawMessage,
-      details: [],
-    })),
+    headers,
+    body: binary
+      ? statusBytes(err.code, err.rawMessage)
+      : new TextEncoder().encode(JSON.stringify({
+        code: err.code,
+        message: err.rawMessage,
+        details: [],
+      })),
   };
 }
 
@@ -276,9 +332,7 @@ export async function handleRest(
   }
   if (!route || !vars) return undefined;
   const contentType = headers.get("content-type") ?? "";
-  const accept = headers.get("accept") ?? "";
-  const binary = contentType.includes("application/octet-stream") ||
-    accept.includes("application/octet-stream");
+  const binary = wantsBinary(headers);
   const schema = route.method.input;
   try {
     const req = create(schema);
@@ -347,6 +401,7 @@ export async function handleRest(
           `invalid JSON body: ${e.message}`,
           Code.InvalidArgument,
         ),
+        binary,
       );
     }
     if (
@@ -355,8 +410,9 @@ export async function handleRest(
     ) {
       return errorResponse(
         new ConnectError(`invalid request: ${e.message}`, Code.InvalidArgument),
+        binary,
       );
     }
-    return errorResponse(e);
+    return errorResponse(e, binary);
   }
 }

@@ -21,7 +21,13 @@ import {
   type Interceptor,
 } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { handleRest, type RestRoute, restRoutes } from "./rest.ts";
+import {
+  errorResponse,
+  handleRest,
+  type RestRoute,
+  restRoutes,
+  wantsBinary,
+} from "./rest.ts";
 import { handleBlobRequest } from "./blobs.ts";
 import { SniffedConnection } from "./handover.ts";
 import type { BlobStore } from "../blobs/store.ts";
@@ -195,12 +201,17 @@ export async function startFrontEnd(options: {
         (m, r, h) => invoke(m, r, h),
       );
       if (!answer) {
-        res.writeHead(404, { "content-type": "application/json" });
-        res.end(JSON.stringify({
-          code: Code.NotFound,
-          message: `no route for ${verb} ${url.pathname}`,
-          details: [],
-        }));
+        // The gateway's routing errors go through its error handler too.
+        const headers = headersOf(req);
+        const e = errorResponse(
+          new ConnectError(
+            `no route for ${verb} ${url.pathname}`,
+            Code.NotFound,
+          ),
+          wantsBinary(headers),
+        );
+        res.writeHead(e.status, e.headers);
+        res.end(Buffer.from(e.body));
         return;
       }
       res.writeHead(answer.status, answer.headers);
