@@ -451,6 +451,18 @@ const noneType: FlyteType<null, null | undefined> = {
 
 // ---------------------------------------------------------------- containers
 
+/**
+ * The item type of every `t.list(T)` (for the direct codec in direct.ts).
+ *
+ * @example
+ * ```ts
+ * import { listItems } from "./vocabulary.ts";
+ * import { t } from "./mod.ts";
+ * console.log(listItems.get(t.list(t.int)) === t.int); // true
+ * ```
+ */
+export const listItems: WeakMap<AnyFlyteType, AnyFlyteType> = new WeakMap();
+
 function list<T extends AnyFlyteType>(
   item: T,
 ): FlyteType<Infer<T>[], readonly InferInput<T>[]> {
@@ -459,7 +471,7 @@ function list<T extends AnyFlyteType>(
   });
   const checkArray = (v: unknown): readonly unknown[] =>
     Array.isArray(v) ? v : fail(`expected an array, got ${describe(v)}`);
-  return {
+  const type: FlyteType<Infer<T>[], readonly InferInput<T>[]> = {
     kind: "list",
     name: `list<${item.name}>`,
     literalType: lt,
@@ -526,6 +538,8 @@ function list<T extends AnyFlyteType>(
     },
     jsonSchema: () => ({ type: "array", items: item.jsonSchema() }),
   };
+  listItems.set(type, item);
+  return type;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -188,7 +188,10 @@ function readScalar(r: BinaryReader): Scalar {
 }
 
 function readLiteral(r: BinaryReader): Literal {
-  const end = r.uint32() + r.pos;
+  return readLiteralBody(r, r.uint32() + r.pos);
+}
+
+function readLiteralBody(r: BinaryReader, end: number): Literal {
   let value: Literal["value"] = { case: undefined };
   let hash = "";
   let metadata: Record<string, string> | undefined;
@@ -321,10 +324,8 @@ export function decodeLiteralMap(bytes: Uint8Array): LiteralMap {
  */
 export function decodeLiteral(bytes: Uint8Array): Literal {
   try {
-    // readLiteral expects a length prefix: frame the bytes as a field.
-    const w = new BinaryWriter();
-    w.bytes(bytes);
-    return readLiteral(new BinaryReader(w.finish()));
+    const r = new BinaryReader(bytes);
+    return readLiteralBody(r, r.len);
   } catch (e) {
     if (e === FALLBACK || e instanceof RangeError) {
       return fromBinary(LiteralSchema, bytes);
