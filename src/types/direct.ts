@@ -8,7 +8,8 @@
  * `fromLiteralMap(decodeLiteralMap(bytes), vars)`. Lists of ints, floats,
  * strings and booleans — where one protobuf-es Literal per item (seven
  * objects and a bigint) is most of the cost — are written and read element
- * by element as bytes; an element in any other form (a hash, metadata, an
+ * by element as bytes, and lists of records have their msgpack packed
+ * straight into the output and unpacked straight from the input; an element in any other form (a hash, metadata, an
  * unsafe int64, ...) goes through the Literal path for that element, and
  * every other type through `toLiteral` / `fromLiteral` for its variable.
  *
@@ -34,7 +35,8 @@ import {
 } from "./convert.ts";
 import { rethrowWithin, TypeTransformError } from "./errors.ts";
 import { valueFromLiteral } from "./guess.ts";
-import { listItems, looseInt, t } from "./vocabulary.ts";
+import { listItems, looseInt, msgpackRecords, t } from "./vocabulary.ts";
+import { packMsgpackShared, unpackMsgpack } from "./msgpack.ts";
 import type { AnyFlyteType } from "./type.ts";
 
 const enum Kind {
@@ -42,7 +44,21 @@ const enum Kind {
   Float,
   String,
   Bool,
+  Record,
 }
+
+/**
+ * How often the direct paths gave way (for tests: plain data must take
+ * them): elements written or read as Literals, and variables whose direct
+ * decoding failed and were read again by the Literal path.
+ *
+ * @example
+ * ```ts
+ * import { directCounters } from "./direct.ts";
+ * console.log(directCounters.reruns >= 0); // true
+ * ```
+ */
+export const directCounters = { literalElements: 0, reruns: 0 };
 
 function kindOf(item: AnyFlyteType | undefined): Kind | 0 {
   if (item === undefined) return 0;
@@ -50,12 +66,19 @@ function kindOf(item: AnyFlyteType | undefined): Kind | 0 {
   if (item === t.float) return Kind.Float;
   if (item === t.string) return Kind.String;
   if (item === t.bool) return Kind.Bool;
+  if (msgpackRecords.has(item)) return Kind.Record;
   return 0;
 }
 
 // ------------------------------------------------------------------ encoding
 
 const TWO32 = 4294967296;
+/** Binary.tag (field 2) = "msgpack". */
+const MSGPACK_TAG = new Uint8Array([
+  0x12,
+  7,
+  ...new TextEncoder().encode("msgpack"),
+]);
 const utf8 = new TextEncoder();
 
 /** A growable byte buffer. */
@@ -158,6 +181,7 @@ function utf8Length(s: string): number {
 
 /** An element given as a Literal (the general path). */
 function writeElementLiteral(o: Out, item: AnyFlyteType, x: unknown) {
+  directCounters.literalElements++;
   const bytes = encodeLiteral(item.toLiteral(x));
   o.ensure(6);
   o.buf[o.pos++] = 0x0a;
@@ -244,6 +268,28 @@ function encodeList(kind: Kind, item: AnyFlyteType, arr: readonly unknown[]) {
           );
           if (written !== len) throw new Error("utf8 length mismatch");
           o.pos += len;
+          continue;
+        }
+        case Kind.Record: {
+          // What record.toLiteral packs, written in place (no Literal, no
+          // copy): Literal{scalar{binary{value, tag: "msgpack"}}}.
+          const m = packMsgpackShared(item.toMsgpack(x));
+          const bin = 1 + varint32Length(m.length) + m.length + 9;
+          const scalar = 1 + varint32Length(bin) + bin;
+          const lit = 1 + varint32Length(scalar) + scalar;
+          o.ensure(1 + varint32Length(lit) + lit);
+          o.buf[o.pos++] = 0x0a;
+          o.varint32(lit);
+          o.buf[o.pos++] = 0x0a;
+          o.varint32(scalar);
+          o.buf[o.pos++] = 0x1a;
+          o.varint32(bin);
+          o.buf[o.pos++] = 0x0a;
+          o.varint32(m.length);
+          o.buf.set(m, o.pos);
+          o.pos += m.length;
+          o.buf.set(MSGPACK_TAG, o.pos);
+          o.pos += MSGPACK_TAG.length;
           continue;
         }
       }
@@ -468,8 +514,28 @@ function decodeList(
         v = utf8d.decode(b.subarray(vpos, z));
         break;
       }
+      case Kind.Record: {
+        if (b[a] !== 0x0a) break;
+        const l1 = readVarint32(b, a + 1, z);
+        if (vpos + l1 !== z || b[vpos] !== 0x1a) break;
+        const l2 = readVarint32(b, vpos + 1, z);
+        if (vpos + l2 !== z || b[vpos] !== 0x0a) break;
+        const lm = readVarint32(b, vpos + 1, z);
+        const m0 = vpos, m1 = m0 + lm;
+        if (m1 + MSGPACK_TAG.length !== z) break;
+        let tagged = true;
+        for (let k = 0; k < MSGPACK_TAG.length; k++) {
+          if (b[m1 + k] !== MSGPACK_TAG[k]) tagged = false;
+        }
+        // What record.fromLiteral does with a msgpack binary.
+        if (tagged) v = item.fromMsgpack(unpackMsgpack(b.subarray(m0, m1)));
+        break;
+      }
     }
-    if (v === undefined) v = item.fromLiteral(decodeRange(b, a, z));
+    if (v === undefined) {
+      directCounters.literalElements++;
+      v = item.fromLiteral(decodeRange(b, a, z));
+    }
     out.push(v);
   }
   return out;
@@ -487,6 +553,7 @@ function decodeValue(
     try {
       return decodeList(kind, item!, b, s, e);
     } catch {
+      directCounters.reruns++;
       // Another form (or a bad value): the Literal path decides, and
       // throws its own error with the element's path.
     }

@@ -107,6 +107,20 @@ export function packMsgpack(value: unknown): Uint8Array {
   return out;
 }
 
+/**
+ * Like {@link packMsgpack}, but the result is a view of the encoder's own
+ * buffer, valid only until the next call (copy it or write it out first).
+ *
+ * @example
+ * ```ts
+ * import { packMsgpackShared } from "./msgpack.ts";
+ * console.log(packMsgpackShared(1).slice()); // Uint8Array [1]
+ * ```
+ */
+export function packMsgpackShared(value: unknown): Uint8Array {
+  return encoder.encodeSharedRef(value);
+}
+
 const ARENA_SIZE = 64 * 1024;
 let arena = new Uint8Array(ARENA_SIZE);
 let arenaOffset = 0;

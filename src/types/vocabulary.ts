@@ -690,6 +690,20 @@ function isOptional(t: AnyFlyteType): boolean {
   return (t as { optional?: boolean }).optional === true;
 }
 
+/**
+ * Every `t.record(...)`: their literals are exactly
+ * `msgpackLiteral(packMsgpack(type.toMsgpack(value)))` and they read such
+ * a literal as `type.fromMsgpack(unpackMsgpack(bytes))` (for direct.ts).
+ *
+ * @example
+ * ```ts
+ * import { msgpackRecords } from "./vocabulary.ts";
+ * import { t } from "./mod.ts";
+ * console.log(msgpackRecords.has(t.record({ a: t.int }))); // true
+ * ```
+ */
+export const msgpackRecords: WeakSet<AnyFlyteType> = new WeakSet();
+
 function record<F extends RecordFields>(
   fields: F,
   options: RecordOptions = {},
@@ -777,7 +791,7 @@ function record<F extends RecordFields>(
     }
     return out as RecordValue<F>;
   };
-  return {
+  const type: FlyteType<RecordValue<F>, RecordInput<F>> = {
     kind: "record",
     name: title,
     literalType: lt,
@@ -810,6 +824,8 @@ function record<F extends RecordFields>(
     fromMsgpack,
     jsonSchema: schema,
   };
+  msgpackRecords.add(type);
+  return type;
 }
 
 // ---------------------------------------------------------------- enum, union

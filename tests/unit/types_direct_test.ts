@@ -25,6 +25,7 @@ import {
   TypeTransformError,
   type Variables,
 } from "../../src/types/mod.ts";
+import { directCounters } from "../../src/types/direct.ts";
 
 // Untyped views (the tests mix t types and LiteralTypes freely).
 type Values = Record<string, unknown>;
@@ -155,11 +156,20 @@ Deno.test("encodeValues / decodeValues equal the Literal path and protobuf-es on
     }
     const map = toLiteralMap(values, vars);
     const expected = toBinary(LiteralMapSchema, map);
+    const before = { ...directCounters };
     const ours = encodeValues(values, vars);
     assertEquals(ours, expected, `round ${round}: bytes`);
     assertEquals(encodeLiteralMap(map), expected);
     const back = fromLiteralMap(fromBinary(LiteralMapSchema, expected), vars);
     assertEquals(decodeValues(expected, vars), back, `round ${round}: values`);
+    // Plain values took the direct paths (except t.bigint and nested lists,
+    // which have none).
+    assertEquals(directCounters.reruns, before.reruns, `round ${round}`);
+    assertEquals(
+      directCounters.literalElements,
+      before.literalElements,
+      `round ${round}`,
+    );
     assertEquals(
       fromLiteralMap(decodeLiteralMap(expected), vars),
       back,
@@ -373,4 +383,78 @@ Deno.test("decodeValues fails exactly as fromLiteralMap does", () => {
     encodeValues({}, {}),
     toBinary(LiteralMapSchema, create(LiteralMapSchema, {})),
   );
+});
+
+Deno.test("lists of records: direct msgpack path equals the Literal path", () => {
+  const Row = t.record({ a: t.int, b: t.optional(t.string) }, { name: "Row" });
+  const vars = { rows: t.list(Row) };
+  // The older Struct (generic) form and a msgpack binary with a hash.
+  const generic = toBinary(
+    LiteralSchema,
+    create(LiteralSchema, {
+      value: {
+        case: "scalar",
+        value: { value: { case: "generic", value: { a: 2, b: "g" } } },
+      },
+    }),
+  );
+  const hashed = toLiteral({ a: 3 }, Row);
+  hashed.hash = "h";
+  const otherTag = toLiteral({ a: 4 }, Row);
+  const w = new BinaryWriter();
+  entry(
+    w,
+    "rows",
+    collection([
+      lit({ a: 1, b: "x" }, Row),
+      generic,
+      toBinary(LiteralSchema, hashed),
+    ]),
+  );
+  const bytes = w.finish();
+  const expected = fromLiteralMap(fromBinary(LiteralMapSchema, bytes), vars);
+  assertEquals(expected.rows, [{ a: 1, b: "x" }, { a: 2, b: "g" }, {
+    a: 3,
+    b: null,
+  }]);
+  assertEquals(decodeValues(bytes, vars), expected);
+  // A binary with another tag, and bad msgpack: the same errors.
+  if (
+    otherTag.value.case === "scalar" &&
+    otherTag.value.value.value.case === "binary"
+  ) otherTag.value.value.value.value.tag = "json";
+  const bad = toLiteral({ a: 5 }, Row);
+  if (bad.value.case === "scalar" && bad.value.value.value.case === "binary") {
+    bad.value.value.value.value.value = new Uint8Array([0xc1]);
+  }
+  for (const odd of [otherTag, bad]) {
+    const w2 = new BinaryWriter();
+    entry(
+      w2,
+      "rows",
+      collection([lit({ a: 1 }, Row), toBinary(LiteralSchema, odd)]),
+    );
+    const b2 = w2.finish();
+    const msg = errorOf(() => decodeValues(b2, vars));
+    assertEquals(
+      msg,
+      errorOf(() => fromLiteralMap(fromBinary(LiteralMapSchema, b2), vars)),
+    );
+    assert(msg.includes("outputs.rows[1]"), msg);
+  }
+  // Encoding errors name the same path.
+  for (const rows of [[{ a: 1 }, { b: "x" }], [{ a: 1, c: 2 }], [{ a: 1.5 }]]) {
+    assertEquals(
+      errorOf(() => encodeValues({ rows }, vars)),
+      errorOf(() => toLiteralMap({ rows }, vars)),
+    );
+  }
+  // Large records (multi-byte lengths) and many of them.
+  const many = Array.from({ length: 3000 }, (_, i) => ({
+    a: i,
+    b: i % 3 ? "y".repeat(i) : null,
+  }));
+  const big = toBinary(LiteralMapSchema, toLiteralMap({ rows: many }, vars));
+  assertEquals(encodeValues({ rows: many }, vars), big);
+  assertEquals(decodeValues(big, vars), { rows: many });
 });
