@@ -48,9 +48,11 @@ export type {
 export {
   decodeLiteral,
   decodeLiteralMap,
+  decodeValues,
   Duration,
   encodeLiteral,
   encodeLiteralMap,
+  encodeValues,
   FlyteDirectory,
   FlyteErrorValue,
   FlyteFile,
