@@ -9,6 +9,9 @@
  * `fromBinary(LiteralMapSchema, b)` give (tests compare them byte for byte
  * and field by field); anything unexpected (an unknown field, a repeated
  * singular field) falls back to protobuf-es for the whole message.
+ * Collection elements that are plain int literals (the bulk of a big list)
+ * are written with their lengths known in advance and read by one pattern
+ * check, still building the same messages.
  *
  * @module
  */
