@@ -338,6 +338,66 @@ export class Executions {
   }
 
   /**
+   * Relaunches an execution: the same launch plan (or task), spec and inputs
+   * as a new execution (admin's RelaunchExecution; its metadata names the
+   * original as `referenceExecution`). Options: `executionName` /
+   * `executionNamePrefix` [generated], `overwriteCache` [false], `wait`.
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * declare const e: import("./models.ts").RemoteExecution;
+   * const again = await x.relaunch(e, { wait: true });
+   * ```
+   */
+  async relaunch<O extends Record<string, unknown> = Record<string, unknown>>(
+    execution: RemoteExecution | WorkflowExecutionIdentifier,
+    options: Pick<
+      ExecuteOptions,
+      | "executionName"
+      | "executionNamePrefix"
+      | "overwriteCache"
+      | "wait"
+      | "signal"
+    > = {},
+  ): Promise<RemoteExecution<O>> {
+    const from = execution instanceof RemoteExecution
+      ? execution.id
+      : execution;
+    let name: string;
+    try {
+      name = chooseExecutionName({
+        name: options.executionName,
+        prefix: options.executionNamePrefix,
+      });
+    } catch (e) {
+      throw new FlyteInvalidInputError((e as Error).message);
+    }
+    const r = await this.#ctx.call(
+      `relaunch ${formatExecutionId(from)} as ${name}`,
+      () =>
+        this.#ctx.services.admin.relaunchExecution({
+          id: from,
+          name,
+          overwriteCache: options.overwriteCache ?? false,
+        }, { signal: options.signal }),
+    );
+    const id = r.id ?? executionId(from.project, from.domain, name);
+    const exec = await this.#monitor.syncExecution<O>(id, {
+      signal: options.signal,
+    });
+    if (options.wait) {
+      const w = options.wait === true ? {} : options.wait;
+      return await waitForExecution(this.#ctx, this.#monitor, exec, {
+        signal: options.signal,
+        ...w,
+      });
+    }
+    return exec;
+  }
+
+  /**
    * Terminates a running execution with a cause.
    *
    * @example

@@ -350,6 +350,13 @@ export class FlyteRemote {
   ): AsyncGenerator<RemoteExecution, void, undefined> {
     return this.executions.recentExecutions(options);
   }
+  /** Relaunches an execution (same spec and inputs). See {@link Executions.relaunch}. */
+  relaunch<O extends Record<string, unknown> = Record<string, unknown>>(
+    execution: RemoteExecution | WorkflowExecutionIdentifier,
+    options?: Parameters<Executions["relaunch"]>[1],
+  ): Promise<RemoteExecution<O>> {
+    return this.executions.relaunch<O>(execution, options);
+  }
   /** Terminates an execution. */
   terminate(
     execution: RemoteExecution | WorkflowExecutionIdentifier,
