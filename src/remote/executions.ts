@@ -35,6 +35,7 @@ import {
   formatExecutionId,
 } from "./ids.ts";
 import { checkInputs, type InterfaceInput } from "./inputs.ts";
+import { hasLocalBlobs } from "../data/local.ts";
 import {
   RemoteExecution,
   RemoteLaunchPlan,
@@ -209,6 +210,9 @@ export class Executions {
    * Starts an execution. Inputs are plain values converted through the
    * interface (or flyteidl Literals); problems are reported all at once as
    * a FlyteInvalidInputError listing the interface, before any call.
+   * Local paths (or `file://` URLs, FlyteFile/FlyteDirectory on them) given
+   * for file/directory inputs are then uploaded through the data proxy to
+   * the execution's project/domain and replaced by their remote URIs.
    *
    * @example
    * ```ts
@@ -226,7 +230,24 @@ export class Executions {
   ): Promise<RemoteExecution<O>> {
     const { launch, inputs: expected, fixed, iface, label } = await this
       .#resolve(entity);
-    const literals = checkInputs(inputs, expected, label, fixed);
+    const project = options.project || launch.project;
+    const domain = options.domain || launch.domain;
+    // Checked before anything is uploaded (a local path passes as a URI).
+    let literals = checkInputs(inputs, expected, label, fixed);
+    if (hasLocalBlobs(inputs, expected)) {
+      // Local files/directories for file/directory inputs: upload them
+      // first and pass their remote URIs, as flytekit does.
+      const { DataTransfer, uploadLocalInputs } = await import(
+        "../data/mod.ts"
+      );
+      inputs = await uploadLocalInputs(
+        new DataTransfer(this.#ctx.services),
+        inputs,
+        expected,
+        { project, domain, signal: options.signal },
+      );
+      literals = checkInputs(inputs, expected, label, fixed);
+    }
     let name: string;
     try {
       name = chooseExecutionName({
@@ -236,8 +257,6 @@ export class Executions {
     } catch (e) {
       throw new FlyteInvalidInputError((e as Error).message);
     }
-    const project = options.project || launch.project;
-    const domain = options.domain || launch.domain;
     const spec = buildSpec(
       launch,
       options,
