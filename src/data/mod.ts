@@ -19,7 +19,7 @@
  * FlyteAdmin accepts (the embedded sandbox accepts flat directories only).
  *
  * May import: src/client (errors), src/types (FlyteFile, FlyteDirectory),
- * the generated flyteidl bindings, `node:crypto`, `node:buffer`. Never
+ * the generated flyteidl bindings, `node:crypto` (loaded on first transfer). Never
  * src/remote or src/sandbox.
  *
  * @example

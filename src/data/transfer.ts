@@ -7,8 +7,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { Buffer } from "node:buffer";
 import type { Client } from "@connectrpc/connect";
 import type { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
 import { ArtifactType } from "@flyteidl/service/dataproxy_pb.ts";
@@ -119,8 +117,24 @@ async function statOrThrow(path: string, what: string) {
   }
 }
 
-function md5(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("md5").update(data).digest());
+// node:crypto costs tens of ms to load in a fresh process; only transfers need it.
+type Hash = { update(d: Uint8Array | string): Hash; digest(): Uint8Array };
+let hasher: Promise<() => Hash> | undefined;
+function newMd5(): Promise<() => Hash> {
+  hasher ??= import("node:crypto").then((c) => () =>
+    c.createHash("md5") as unknown as Hash
+  );
+  return hasher;
+}
+
+async function md5(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array((await newMd5())().update(data).digest());
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
 }
 
 /** Files of a directory, recursively, as sorted relative `/`-paths. */
@@ -201,7 +215,7 @@ export class DataTransfer {
     if (st.isDirectory) return await this.#uploadDirectory(path, options);
     const data = await Deno.readFile(path);
     const name = path.split("/").filter(Boolean).pop() ?? "file";
-    const uri = await this.#put(path, data, md5(data), options, {
+    const uri = await this.#put(path, data, await md5(data), options, {
       filename: name,
     });
     return { uri, directory: false, files: 1, bytes: data.length };
@@ -217,10 +231,10 @@ export class DataTransfer {
     const contents = await Promise.all(
       files.map(async (rel) => {
         const data = await Deno.readFile(`${dir}/${rel}`);
-        return { rel, data, md5: md5(data) };
+        return { rel, data, md5: await md5(data) };
       }),
     );
-    const manifest = createHash("md5");
+    const manifest = (await newMd5())();
     for (const c of contents) {
       manifest.update(c.rel).update("\0").update(c.md5);
     }
@@ -275,7 +289,7 @@ export class DataTransfer {
     }
     const headers = new Headers(loc.headers);
     if (!headers.has("Content-MD5")) {
-      headers.set("Content-MD5", Buffer.from(digest).toString("base64"));
+      headers.set("Content-MD5", base64(digest));
     }
     let res: Response;
     try {
