@@ -182,6 +182,12 @@ Deno.test("data: execute uploads local file/directory inputs; download outputs",
       await Deno.readTextFile(`${dir}/out/flyte.txt`),
       "HELLO DATA PROXY",
     );
+    // No deck was written: CreateDownloadLink says so, naming the node.
+    await assertRejects(
+      () => new DataTransfer(remote.services).deckUrl(node.id),
+      FlyteEntityNotExistError,
+      `${exec.name}/${node.nodeId}`,
+    );
     const listing = await remote.getData(`${base}/listing`);
     assertEquals(listing.kind, "literal");
     await assertRejects(
