@@ -48,9 +48,11 @@ export type {
 export {
   decodeLiteral,
   decodeLiteralMap,
+  decodeValues,
   Duration,
   encodeLiteral,
   encodeLiteralMap,
+  encodeValues,
   FlyteDirectory,
   FlyteErrorValue,
   FlyteFile,
@@ -96,6 +98,8 @@ export type {
 } from "./src/types/mod.ts";
 // FlyteRemote: the client facade for notebooks and scripts.
 export * from "./src/remote/mod.ts";
+// Data transfers through the data proxy (uploads, downloads).
+export * from "./src/data/mod.ts";
 // The connection layer (transports, auth, deadlines, retries) for raw service access.
 export {
   Authenticator,

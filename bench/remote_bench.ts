@@ -3,8 +3,12 @@
  * loopback; the sandbox runs with a recording launcher, and a 1,000-node
  * execution is reported through its event RPCs as an engine would).
  *
- * - import ./remote + forSandbox + first call: a fresh `deno run` process
- *   (warm module cache), target < 300 ms.
+ * - Fresh process (warm module cache), target < 300 ms: `deno run` of a
+ *   script that statically imports mod.ts, calls forSandbox and makes one
+ *   call (listProjects), next to a bare `deno run` of an empty script and
+ *   of the import alone. Printed first as medians of FRESH_RUNS (default
+ *   9) runs each, interleaved, with CPU time (user+sys, from
+ *   /usr/bin/time when present); then the same as Deno.bench cases.
  * - syncExecution with nodes on a 1,000-node execution, target < 1 s; and
  *   the same with every node's data and task attempts (about 3,000 calls).
  */
@@ -95,16 +99,92 @@ const exec = await remote.execute(lp, { x: 2 }, { executionName: "big" });
   }
 }
 
-const helper = new URL("./remote_first_call.ts", import.meta.url).pathname;
-Deno.bench(
-  "import ./remote + forSandbox + first call (fresh process)",
-  async () => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", helper, sb.endpoint],
+const here = (f: string) => new URL(f, import.meta.url).pathname;
+const config = here("../deno.json");
+const scripts = {
+  "bare deno run (empty script)": [here("./empty_script.ts")],
+  "static import of mod.ts": [here("./remote_import_only.ts")],
+  "import mod.ts + forSandbox + first call": [
+    here("./remote_first_call.ts"),
+    sb.endpoint,
+  ],
+};
+const hasTime = await Deno.stat("/usr/bin/time").then(() => true, () => false);
+
+/** One fresh `deno run`: wall ms, and CPU ms (user+sys) when /usr/bin/time exists. */
+async function freshRun(args: string[]) {
+  const deno = ["run", "-A", "--config", config, ...args];
+  const start = performance.now();
+  const out = await new Deno.Command(
+    hasTime ? "/usr/bin/time" : Deno.execPath(),
+    {
+      args: hasTime
+        ? ["-f", "@@time %e %U %S", Deno.execPath(), ...deno]
+        : deno,
       stdout: "null",
-      stderr: "inherit",
-    }).output();
-    if (!out.success) throw new Error("first-call helper failed");
+      stderr: "piped",
+    },
+  ).output();
+  const wall = performance.now() - start;
+  const err = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(`${args[0]} failed: ${err}`);
+  const m = /@@time (\S+) (\S+) (\S+)/.exec(err);
+  return { wall, cpu: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN };
+}
+
+function median(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+{
+  const runs = Number(Deno.env.get("FRESH_RUNS") ?? 9);
+  const results = new Map<string, { wall: number[]; cpu: number[] }>();
+  for (const name of Object.keys(scripts)) {
+    results.set(name, { wall: [], cpu: [] });
+  }
+  // One untimed round warms the module and code caches.
+  for (const args of Object.values(scripts)) await freshRun(args);
+  for (let i = 0; i < runs; i++) {
+    for (const [name, args] of Object.entries(scripts)) {
+      const r = await freshRun(args);
+      results.get(name)!.wall.push(r.wall);
+      results.get(name)!.cpu.push(r.cpu);
+    }
+  }
+  const load = await Deno.readTextFile("/proc/loadavg").catch(() => "?");
+  console.log(
+    `\nfresh process, ${runs} runs each (interleaved), load average ${
+      load.split(" ").slice(0, 3).join(" ")
+    }`,
+  );
+  console.log(
+    "| case | wall median | wall min | CPU median (user+sys) |\n|---|---|---|---|",
+  );
+  for (const [name, r] of results) {
+    const f = (x: number) => Number.isNaN(x) ? "n/a" : `${x.toFixed(0)} ms`;
+    console.log(
+      `| ${name} | ${f(median(r.wall))} | ${f(Math.min(...r.wall))} | ${
+        f(median(r.cpu))
+      } |`,
+    );
+  }
+  console.log("");
+}
+
+Deno.bench(
+  "bare deno run of an empty script (baseline)",
+  { group: "fresh process", baseline: true, n: 9, warmup: 1 },
+  async () => {
+    await freshRun(scripts["bare deno run (empty script)"]);
+  },
+);
+Deno.bench(
+  "static import mod.ts + forSandbox + first call (target < 300 ms)",
+  { group: "fresh process", n: 9, warmup: 1 },
+  async () => {
+    await freshRun(scripts["import mod.ts + forSandbox + first call"]);
   },
 );
 

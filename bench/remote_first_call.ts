@@ -1,5 +1,7 @@
-// Helper process for bench/remote_bench.ts: import the remote entry (deno.json "./remote"), forSandbox, one call.
-import { FlyteRemote } from "../src/remote/mod.ts";
+// Helper process for bench/remote_bench.ts: a STATIC import of the package
+// entry (mod.ts), forSandbox, one call (listProjects, first page) — what a
+// script or notebook cell does first. Argument: the sandbox endpoint.
+import { FlyteRemote } from "../mod.ts";
 const remote = await FlyteRemote.forSandbox({ endpoint: Deno.args[0] });
-await remote.getDomains();
+for await (const _ of remote.listProjects({ limit: 1 })) break;
 await remote.close();

@@ -35,6 +35,7 @@ import {
   formatExecutionId,
 } from "./ids.ts";
 import { checkInputs, type InterfaceInput } from "./inputs.ts";
+import { hasLocalBlobs } from "../data/local.ts";
 import {
   RemoteExecution,
   RemoteLaunchPlan,
@@ -209,6 +210,9 @@ export class Executions {
    * Starts an execution. Inputs are plain values converted through the
    * interface (or flyteidl Literals); problems are reported all at once as
    * a FlyteInvalidInputError listing the interface, before any call.
+   * Local paths (or `file://` URLs, FlyteFile/FlyteDirectory on them) given
+   * for file/directory inputs are then uploaded through the data proxy to
+   * the execution's project/domain and replaced by their remote URIs.
    *
    * @example
    * ```ts
@@ -226,7 +230,24 @@ export class Executions {
   ): Promise<RemoteExecution<O>> {
     const { launch, inputs: expected, fixed, iface, label } = await this
       .#resolve(entity);
-    const literals = checkInputs(inputs, expected, label, fixed);
+    const project = options.project || launch.project;
+    const domain = options.domain || launch.domain;
+    // Checked before anything is uploaded (a local path passes as a URI).
+    let literals = checkInputs(inputs, expected, label, fixed);
+    if (hasLocalBlobs(inputs, expected)) {
+      // Local files/directories for file/directory inputs: upload them
+      // first and pass their remote URIs, as flytekit does.
+      const { DataTransfer, uploadLocalInputs } = await import(
+        "../data/mod.ts"
+      );
+      inputs = await uploadLocalInputs(
+        new DataTransfer(this.#ctx.services),
+        inputs,
+        expected,
+        { project, domain, signal: options.signal },
+      );
+      literals = checkInputs(inputs, expected, label, fixed);
+    }
     let name: string;
     try {
       name = chooseExecutionName({
@@ -236,8 +257,6 @@ export class Executions {
     } catch (e) {
       throw new FlyteInvalidInputError((e as Error).message);
     }
-    const project = options.project || launch.project;
-    const domain = options.domain || launch.domain;
     const spec = buildSpec(
       launch,
       options,
@@ -335,6 +354,66 @@ export class Executions {
         token: r.token,
       };
     }, options);
+  }
+
+  /**
+   * Relaunches an execution: the same launch plan (or task), spec and inputs
+   * as a new execution (admin's RelaunchExecution; its metadata names the
+   * original as `referenceExecution`). Options: `executionName` /
+   * `executionNamePrefix` [generated], `overwriteCache` [false], `wait`.
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * declare const e: import("./models.ts").RemoteExecution;
+   * const again = await x.relaunch(e, { wait: true });
+   * ```
+   */
+  async relaunch<O extends Record<string, unknown> = Record<string, unknown>>(
+    execution: RemoteExecution | WorkflowExecutionIdentifier,
+    options: Pick<
+      ExecuteOptions,
+      | "executionName"
+      | "executionNamePrefix"
+      | "overwriteCache"
+      | "wait"
+      | "signal"
+    > = {},
+  ): Promise<RemoteExecution<O>> {
+    const from = execution instanceof RemoteExecution
+      ? execution.id
+      : execution;
+    let name: string;
+    try {
+      name = chooseExecutionName({
+        name: options.executionName,
+        prefix: options.executionNamePrefix,
+      });
+    } catch (e) {
+      throw new FlyteInvalidInputError((e as Error).message);
+    }
+    const r = await this.#ctx.call(
+      `relaunch ${formatExecutionId(from)} as ${name}`,
+      () =>
+        this.#ctx.services.admin.relaunchExecution({
+          id: from,
+          name,
+          overwriteCache: options.overwriteCache ?? false,
+        }, { signal: options.signal }),
+    );
+    const id = r.id ?? executionId(from.project, from.domain, name);
+    const exec = await this.#monitor.syncExecution<O>(id, {
+      signal: options.signal,
+    });
+    if (options.wait) {
+      const w = options.wait === true ? {} : options.wait;
+      return await waitForExecution(this.#ctx, this.#monitor, exec, {
+        signal: options.signal,
+        ...w,
+      });
+    }
+    return exec;
   }
 
   /**

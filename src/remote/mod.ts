@@ -4,8 +4,13 @@
  * ids, console, paging, pool, inputs, models, entities, executions, sync
  * (monitoring), wait, signals, metrics, schedule and backfill.
  *
+ * Data: local files/directories given to `execute` for file/directory
+ * inputs are uploaded first; `upload`, `download`, `getData` transfer data
+ * (src/data, loaded on first use).
+ *
  * May import: src/client (connection, config, errors), src/types (literal
- * conversion), the generated flyteidl bindings. Never src/sandbox.
+ * conversion), src/data (transfers), the generated flyteidl bindings. Never
+ * src/sandbox.
  *
  * @example
  * ```ts

@@ -545,6 +545,9 @@ export class RemoteExecution<
     const r = this.raw.closure?.outputResult;
     if (r?.case === "abortCause") return r.value;
     if (r?.case === "abortMetadata") return r.value.cause;
+    // An engine may close an abort with an error event (propeller's
+    // ExecutionAborted), which replaces the abort metadata in the closure.
+    if (r?.case === "error" && this.phase === "ABORTED") return r.value.message;
     return undefined;
   }
   /** The launch plan (or task) it was started from. */

@@ -39,6 +39,8 @@ import type {
 } from "./models.ts";
 import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
+import type { DataTransfer, Uploaded } from "../data/transfer.ts";
+import type { FlyteDirectory, FlyteFile } from "../types/values.ts";
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
  * @example
@@ -350,6 +352,13 @@ export class FlyteRemote {
   ): AsyncGenerator<RemoteExecution, void, undefined> {
     return this.executions.recentExecutions(options);
   }
+  /** Relaunches an execution (same spec and inputs). See {@link Executions.relaunch}. */
+  relaunch<O extends Record<string, unknown> = Record<string, unknown>>(
+    execution: RemoteExecution | WorkflowExecutionIdentifier,
+    options?: Parameters<Executions["relaunch"]>[1],
+  ): Promise<RemoteExecution<O>> {
+    return this.executions.relaunch<O>(execution, options);
+  }
   /** Terminates an execution. */
   terminate(
     execution: RemoteExecution | WorkflowExecutionIdentifier,
@@ -448,6 +457,84 @@ export class FlyteRemote {
       options,
     );
   }
+  // --- data ---------------------------------------------------------------
+  #data?: Promise<DataTransfer>;
+  #transfer(): Promise<DataTransfer> {
+    // Loaded on first use: hashing and transfer code are not needed to connect.
+    this.#data ??= import("../data/transfer.ts").then((m) =>
+      new m.DataTransfer(this.services)
+    );
+    return this.#data;
+  }
+
+  /**
+   * Uploads a local file or directory through the data proxy to the
+   * project/domain upload area [the remote's defaults]; returns the remote
+   * URI (and what was sent). `execute` does this by itself for local paths
+   * given to file/directory inputs.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const { uri } = await remote.upload("./data.csv");
+   * ```
+   */
+  async upload(
+    localPath: string,
+    options: { project?: string; domain?: string; signal?: AbortSignal } = {},
+  ): Promise<Uploaded> {
+    const scope = this.#ctx.scope(options.project, options.domain);
+    return await (await this.#transfer()).upload(localPath, {
+      ...scope,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Downloads a FlyteFile, a FlyteDirectory (e.g. from `exec.outputs`) or a
+   * URI (`file://`, signed `http(s)://`, `flyte://v1/...`, `s3://`...) to
+   * `localPath`; returns `localPath`. See src/data for each scheme.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * import type { FlyteFile } from "../types/mod.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const exec = await remote.fetchExecution<{ report: FlyteFile }>("f0123456789abcdef012");
+   * await remote.download(exec.outputs.report, "./report.html");
+   * ```
+   */
+  async download(
+    source: FlyteFile | FlyteDirectory | string,
+    localPath: string,
+  ): Promise<string> {
+    const uri = typeof source === "string" ? source : source?.uri;
+    if (typeof uri !== "string") {
+      throw new FlyteInvalidInputError(
+        "download: expected a FlyteFile, a FlyteDirectory or a URI",
+      );
+    }
+    return await (await this.#transfer()).download(uri, localPath);
+  }
+
+  /**
+   * Reads data by `flyte://v1/...` URL (GetData): a literal map, one
+   * literal, or signed URLs (decks).
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const d = await remote.getData("flyte://v1/flytesnacks/development/f123/n0/o/o0");
+   * ```
+   */
+  async getData(
+    flyteUrl: string,
+  ): Promise<Awaited<ReturnType<DataTransfer["getData"]>>> {
+    return await (await this.#transfer()).getData(flyteUrl);
+  }
+
   /** The console URL of any entity, execution, node execution or task execution. */
   generateConsoleUrl(target: ConsoleTarget): string {
     return consoleUrl(this.#ctx.settings.consoleBase, target);

@@ -68,7 +68,17 @@ export function resolveType(type: TypeLike): AnyFlyteType {
     : type as AnyFlyteType;
 }
 
-function resolveVariable(
+/**
+ * Resolves one interface variable to a vocabulary type (errors name it).
+ *
+ * @example
+ * ```ts
+ * import { resolveVariable } from "./convert.ts";
+ * import { t } from "./mod.ts";
+ * console.log(resolveVariable(t.int, "n").name); // "int"
+ * ```
+ */
+export function resolveVariable(
   v: AnyFlyteType | Variable | LiteralType,
   name: string,
 ) {
@@ -85,7 +95,21 @@ function resolveVariable(
   return resolveType(v as TypeLike);
 }
 
-function rooted<R>(root: string, variable: string | undefined, f: () => R): R {
+/**
+ * Runs `f`, turning its errors into TypeTransformErrors rooted at
+ * `root.variable`.
+ *
+ * @example
+ * ```ts
+ * import { rooted } from "./convert.ts";
+ * console.log(rooted("inputs", "n", () => 1)); // 1
+ * ```
+ */
+export function rooted<R>(
+  root: string,
+  variable: string | undefined,
+  f: () => R,
+): R {
   try {
     return f();
   } catch (e) {

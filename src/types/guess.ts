@@ -33,6 +33,7 @@ import { dateOf } from "./time.ts";
 import {
   errorType,
   internal,
+  listItems,
   looseInt,
   normalizeJson,
   t,
@@ -203,7 +204,10 @@ const CACHE = new WeakMap<LiteralType, AnyFlyteType>();
 
 function keepLiteralType<T extends AnyFlyteType>(type: T, lt: LiteralType): T {
   if (type.literalType === lt) return type;
-  return { ...type, literalType: lt };
+  const copy = { ...type, literalType: lt };
+  const item = listItems.get(type);
+  if (item) listItems.set(copy, item);
+  return copy;
 }
 
 function schemaDefs(schema: JsonObject): Record<string, PbJson> {

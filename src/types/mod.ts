@@ -11,6 +11,9 @@
  * - `encodeLiteralMap` / `decodeLiteralMap` (and for one Literal): the same
  *   bytes and messages as protobuf-es `toBinary` / `fromBinary`, several
  *   times faster on large literals (inputs.pb, outputs.pb).
+ * - `encodeValues` / `decodeValues`: named values straight to those bytes
+ *   and back (the same bytes and values as the two steps above), without a
+ *   Literal per item for lists of ints, floats, strings and booleans.
  *
  * Owns: src/types/. Imports only the generated flyteidl bindings,
  * @bufbuild/protobuf and @msgpack/msgpack; nothing else in src/ (remote,
@@ -75,6 +78,7 @@ export {
   encodeLiteral,
   encodeLiteralMap,
 } from "./wire.ts";
+export { decodeValues, encodeValues } from "./direct.ts";
 export { type PathSegment, TypeTransformError } from "./errors.ts";
 export {
   Duration,

@@ -451,6 +451,18 @@ const noneType: FlyteType<null, null | undefined> = {
 
 // ---------------------------------------------------------------- containers
 
+/**
+ * The item type of every `t.list(T)` (for the direct codec in direct.ts).
+ *
+ * @example
+ * ```ts
+ * import { listItems } from "./vocabulary.ts";
+ * import { t } from "./mod.ts";
+ * console.log(listItems.get(t.list(t.int)) === t.int); // true
+ * ```
+ */
+export const listItems: WeakMap<AnyFlyteType, AnyFlyteType> = new WeakMap();
+
 function list<T extends AnyFlyteType>(
   item: T,
 ): FlyteType<Infer<T>[], readonly InferInput<T>[]> {
@@ -459,7 +471,7 @@ function list<T extends AnyFlyteType>(
   });
   const checkArray = (v: unknown): readonly unknown[] =>
     Array.isArray(v) ? v : fail(`expected an array, got ${describe(v)}`);
-  return {
+  const type: FlyteType<Infer<T>[], readonly InferInput<T>[]> = {
     kind: "list",
     name: `list<${item.name}>`,
     literalType: lt,
@@ -526,6 +538,8 @@ function list<T extends AnyFlyteType>(
     },
     jsonSchema: () => ({ type: "array", items: item.jsonSchema() }),
   };
+  listItems.set(type, item);
+  return type;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -676,6 +690,20 @@ function isOptional(t: AnyFlyteType): boolean {
   return (t as { optional?: boolean }).optional === true;
 }
 
+/**
+ * Every `t.record(...)`: their literals are exactly
+ * `msgpackLiteral(packMsgpack(type.toMsgpack(value)))` and they read such
+ * a literal as `type.fromMsgpack(unpackMsgpack(bytes))` (for direct.ts).
+ *
+ * @example
+ * ```ts
+ * import { msgpackRecords } from "./vocabulary.ts";
+ * import { t } from "./mod.ts";
+ * console.log(msgpackRecords.has(t.record({ a: t.int }))); // true
+ * ```
+ */
+export const msgpackRecords: WeakSet<AnyFlyteType> = new WeakSet();
+
 function record<F extends RecordFields>(
   fields: F,
   options: RecordOptions = {},
@@ -763,7 +791,7 @@ function record<F extends RecordFields>(
     }
     return out as RecordValue<F>;
   };
-  return {
+  const type: FlyteType<RecordValue<F>, RecordInput<F>> = {
     kind: "record",
     name: title,
     literalType: lt,
@@ -796,6 +824,8 @@ function record<F extends RecordFields>(
     fromMsgpack,
     jsonSchema: schema,
   };
+  msgpackRecords.add(type);
+  return type;
 }
 
 // ---------------------------------------------------------------- enum, union

@@ -9,6 +9,9 @@
  * `fromBinary(LiteralMapSchema, b)` give (tests compare them byte for byte
  * and field by field); anything unexpected (an unknown field, a repeated
  * singular field) falls back to protobuf-es for the whole message.
+ * Collection elements that are plain int literals (the bulk of a big list)
+ * are written with their lengths known in advance and read by one pattern
+ * check, still building the same messages.
  *
  * @module
  */
@@ -40,6 +43,13 @@ import {
 import { ErrorSchema, LiteralTypeSchema } from "@flyteidl/core/types_pb.ts";
 import { StructSchema } from "@bufbuild/protobuf/wkt";
 import type { Literal, LiteralMap } from "./idl.ts";
+import { integerLiteral } from "./literals.ts";
+
+/**
+ * The bytes being decoded (the BinaryReader's own buffer, which it keeps
+ * private); set by decodeLiteralMap / decodeLiteral before walking.
+ */
+let input: Uint8Array = new Uint8Array(0);
 
 class Fallback extends Error {}
 const FALLBACK = new Fallback("fallback");
@@ -188,7 +198,10 @@ function readScalar(r: BinaryReader): Scalar {
 }
 
 function readLiteral(r: BinaryReader): Literal {
-  const end = r.uint32() + r.pos;
+  return readLiteralBody(r, r.uint32() + r.pos);
+}
+
+function readLiteralBody(r: BinaryReader, end: number): Literal {
   let value: Literal["value"] = { case: undefined };
   let hash = "";
   let metadata: Record<string, string> | undefined;
@@ -204,9 +217,27 @@ function readLiteral(r: BinaryReader): Literal {
         if (value.case) throw FALLBACK;
         const cend = r.uint32() + r.pos;
         const literals: Literal[] = [];
+        const b = input;
         while (r.pos < cend) {
           const cnoKey = r.uint32(), cno = cnoKey >>> 3, cwt = cnoKey & 7;
           if (cno !== 1 || cwt !== WireType.LengthDelimited) throw FALLBACK;
+          // Lists of ints are the bulk case: an element that is exactly
+          // Literal{scalar{primitive{integer}}} is read without the
+          // general walk (same message).
+          const p = r.pos, elen = b[p];
+          if (
+            elen < 0x80 && b[p + 1] === 0x0a && b[p + 2] === elen - 2 &&
+            b[p + 3] === 0x0a && b[p + 4] === elen - 4 && b[p + 5] === 0x08 &&
+            p + 1 + elen <= cend
+          ) {
+            r.pos = p + 6;
+            const v = r.int64() as bigint;
+            if (r.pos === p + 1 + elen) {
+              literals.push(integerLiteral(v));
+              continue;
+            }
+            r.pos = p;
+          }
           literals.push(readLiteral(r));
         }
         const c: LiteralCollection = {
@@ -298,6 +329,7 @@ function readMapBody(r: BinaryReader, end: number): LiteralMap {
  */
 export function decodeLiteralMap(bytes: Uint8Array): LiteralMap {
   try {
+    input = bytes;
     const r = new BinaryReader(bytes);
     return readMapBody(r, r.len);
   } catch (e) {
@@ -321,10 +353,9 @@ export function decodeLiteralMap(bytes: Uint8Array): LiteralMap {
  */
 export function decodeLiteral(bytes: Uint8Array): Literal {
   try {
-    // readLiteral expects a length prefix: frame the bytes as a field.
-    const w = new BinaryWriter();
-    w.bytes(bytes);
-    return readLiteral(new BinaryReader(w.finish()));
+    input = bytes;
+    const r = new BinaryReader(bytes);
+    return readLiteralBody(r, r.len);
   } catch (e) {
     if (e === FALLBACK || e instanceof RangeError) {
       return fromBinary(LiteralSchema, bytes);
@@ -439,6 +470,45 @@ function writeScalar(w: BinaryWriter, s: Scalar) {
   }
 }
 
+/** Bytes of an int64 varint. */
+function int64Length(x: bigint): number {
+  if (x < 0n) return 10;
+  const d = Number(x);
+  if (d < 2 ** 49) {
+    let n = 1;
+    for (let lim = 128; d >= lim; lim *= 128) n++;
+    return n;
+  }
+  return x < 1n << 56n ? 8 : 9;
+}
+
+/**
+ * The collection element headers of an int literal whose varint has n
+ * bytes: element, Literal.scalar, Scalar.primitive, Primitive.integer.
+ */
+const INT_ELEMENT_HEADS = Array.from(
+  { length: 11 },
+  (_, n) => new Uint8Array([0x0a, 5 + n, 0x0a, 3 + n, 0x0a, 1 + n, 0x08]),
+);
+
+/**
+ * Writes a collection element that is a plain int literal (no hash,
+ * metadata or unknown fields) without forks, the lengths being known;
+ * false for any other literal.
+ */
+function writeIntElement(w: BinaryWriter, lit: Literal): boolean {
+  const v = lit.value;
+  if (v.case !== "scalar" || lit.hash || hasUnknown(lit)) return false;
+  const s = v.value;
+  if (s.value.case !== "primitive" || hasUnknown(s)) return false;
+  const p = s.value.value;
+  if (p.value.case !== "integer" || hasUnknown(p)) return false;
+  for (const _ in lit.metadata) return false;
+  const x = p.value.value;
+  w.raw(INT_ELEMENT_HEADS[int64Length(x)]).int64(x);
+  return true;
+}
+
 function writeLiteral(w: BinaryWriter, lit: Literal) {
   if (hasUnknown(lit)) throw FALLBACK;
   const v = lit.value;
@@ -453,6 +523,7 @@ function writeLiteral(w: BinaryWriter, lit: Literal) {
       w.tag(2, WireType.LengthDelimited).fork();
       const ls = v.value.literals;
       for (let i = 0; i < ls.length; i++) {
+        if (writeIntElement(w, ls[i])) continue;
         w.tag(1, WireType.LengthDelimited).fork();
         writeLiteral(w, ls[i]);
         w.join();

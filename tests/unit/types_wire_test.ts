@@ -205,3 +205,72 @@ Deno.test("truncated bytes fail like protobuf-es", () => {
   }
   assertEquals(String(ours), String(theirs));
 });
+
+Deno.test("int lists (the bulk fast path) equal protobuf-es, odd elements included", () => {
+  let seed = 99;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x80000000;
+  };
+  const edges = [
+    0n,
+    1n,
+    -1n,
+    127n,
+    128n,
+    16383n,
+    16384n,
+    (1n << 49n) - 1n,
+    1n << 49n,
+    (1n << 56n) - 1n,
+    1n << 56n,
+    (1n << 63n) - 1n,
+    -(1n << 63n),
+    1n << 53n,
+  ];
+  const ints = [
+    ...edges,
+    ...Array.from(
+      { length: 500 },
+      () => BigInt(Math.floor((rand() - 0.5) * 2 ** (rand() * 64))),
+    ),
+  ].map((x) => BigInt.asIntN(64, x));
+  const lits = ints.map((x) => toLiteral(x, t.bigint));
+  // Elements the fast paths must leave to the general walk.
+  const hashed = toLiteral(5n, t.bigint);
+  hashed.hash = "h";
+  const meta = toLiteral(6n, t.bigint);
+  meta.metadata = { k: "v" };
+  lits.splice(3, 0, hashed, meta, toLiteral(1.5, t.float));
+  const map = create(LiteralMapSchema, {
+    literals: {
+      xs: toLiteral(null, t.none),
+      ys: { value: { case: "collection", value: { literals: lits } } },
+    },
+  });
+  const expected = toBinary(LiteralMapSchema, map);
+  assertEquals(encodeLiteralMap(map), expected);
+  assertEquals(
+    decodeLiteralMap(expected),
+    fromBinary(LiteralMapSchema, expected),
+  );
+  // An element with an unknown field after its integer.
+  const w = new BinaryWriter();
+  w.tag(1, WireType.LengthDelimited).fork()
+    .tag(1, WireType.LengthDelimited).string("x")
+    .tag(2, WireType.LengthDelimited).fork()
+    .tag(2, WireType.LengthDelimited).fork()
+    .tag(1, WireType.LengthDelimited).bytes(
+      (() => {
+        const e = new BinaryWriter();
+        e.raw(toBinary(LiteralSchema, toLiteral(7, t.int)))
+          .tag(15, WireType.Varint).uint32(1);
+        return e.finish();
+      })(),
+    )
+    .join().join().join();
+  const odd = w.finish();
+  const decoded = decodeLiteralMap(odd);
+  assertEquals(decoded, fromBinary(LiteralMapSchema, odd));
+  assertEquals(encodeLiteralMap(decoded), toBinary(LiteralMapSchema, decoded));
+});
