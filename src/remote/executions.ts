@@ -248,15 +248,7 @@ export class Executions {
       );
       literals = checkInputs(inputs, expected, label, fixed);
     }
-    let name: string;
-    try {
-      name = chooseExecutionName({
-        name: options.executionName,
-        prefix: options.executionNamePrefix,
-      });
-    } catch (e) {
-      throw new FlyteInvalidInputError((e as Error).message);
-    }
+    const name = executionNameOf(options);
     const spec = buildSpec(
       launch,
       options,
@@ -384,15 +376,7 @@ export class Executions {
     const from = execution instanceof RemoteExecution
       ? execution.id
       : execution;
-    let name: string;
-    try {
-      name = chooseExecutionName({
-        name: options.executionName,
-        prefix: options.executionNamePrefix,
-      });
-    } catch (e) {
-      throw new FlyteInvalidInputError((e as Error).message);
-    }
+    const name = executionNameOf(options);
     const r = await this.#ctx.call(
       `relaunch ${formatExecutionId(from)} as ${name}`,
       () =>
@@ -436,6 +420,20 @@ export class Executions {
       `terminate ${formatExecutionId(id)}`,
       () => this.#ctx.services.admin.terminateExecution({ id, cause }),
     );
+  }
+}
+
+/** The execution name to use, with a bad name/prefix pair as an invalid-input error. */
+function executionNameOf(
+  options: Pick<ExecuteOptions, "executionName" | "executionNamePrefix">,
+): string {
+  try {
+    return chooseExecutionName({
+      name: options.executionName,
+      prefix: options.executionNamePrefix,
+    });
+  } catch (e) {
+    throw new FlyteInvalidInputError((e as Error).message);
   }
 }
 

@@ -7,6 +7,7 @@
  * @module
  */
 import { FlyteTimeoutError } from "../client/errors.ts";
+import { sleep } from "../client/sleep.ts";
 import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
 import type { RemoteExecution } from "./models.ts";
@@ -36,21 +37,6 @@ export interface WaitOptions {
   nodes?: boolean;
   /** Deadline for each call in milliseconds. Default 60,000. */
   callTimeout?: number;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**

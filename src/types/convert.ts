@@ -122,6 +122,71 @@ export function rooted<R>(
 }
 
 /**
+ * The type to encode variable `name`'s value with, or undefined when the
+ * value is missing and `partial` allows leaving it out; a missing value of a
+ * type that is not optional is an error at `root.name`.
+ *
+ * @example
+ * ```ts
+ * import { typeToEncode } from "./convert.ts";
+ * import { t } from "./mod.ts";
+ * console.log(typeToEncode({ n: t.int }, "n", 1, "inputs")?.name); // "int"
+ * console.log(typeToEncode({ n: t.int }, "n", undefined, "inputs", true)); // undefined
+ * ```
+ */
+export function typeToEncode(
+  variables: Variables,
+  name: string,
+  value: unknown,
+  root: string,
+  partial?: boolean,
+): AnyFlyteType | undefined {
+  const type = rooted(
+    root,
+    name,
+    () => resolveVariable(variables[name], name),
+  );
+  if (value === undefined) {
+    if (partial) return undefined;
+    if ((type as { optional?: boolean }).optional !== true) {
+      throw new TypeTransformError(
+        `missing required value (type ${type.name})`,
+      ).at(root, name);
+    }
+  }
+  return type;
+}
+
+/**
+ * Checks that every variable has an entry in `present` (the decoded map's
+ * keys), unless `partial`; the first missing one is an error at `root.name`.
+ *
+ * @example
+ * ```ts
+ * import { checkAllPresent } from "./convert.ts";
+ * import { t } from "./mod.ts";
+ * checkAllPresent({ n: t.int }, { n: 1 }, "outputs"); // passes
+ * checkAllPresent({ n: t.int }, {}, "outputs", true); // passes: partial
+ * ```
+ */
+export function checkAllPresent(
+  variables: Variables | undefined,
+  present: object,
+  root: string,
+  partial?: boolean,
+): void {
+  if (!variables || partial) return;
+  for (const name of Object.keys(variables)) {
+    if (!(name in present)) {
+      throw new TypeTransformError("missing from the literal map").at(
+        root,
+        name,
+      );
+    }
+  }
+}
+
+/**
  * Converts a value to a flyteidl Literal, with the given type, or without one
  * by guessing it from the value (see {@link guessType}). Throws a
  * TypeTransformError naming the path inside the value (`value[3].price`).
@@ -285,19 +350,8 @@ export function toLiteralMap(
   const out: Record<string, Literal> = {};
   for (const name of names) {
     const value = values[name];
-    const type = rooted(
-      root,
-      name,
-      () => resolveVariable(variables[name], name),
-    );
-    if (value === undefined) {
-      if (options.partial) continue;
-      if ((type as { optional?: boolean }).optional !== true) {
-        throw new TypeTransformError(
-          `missing required value (type ${type.name})`,
-        ).at(root, name);
-      }
-    }
+    const type = typeToEncode(variables, name, value, root, options.partial);
+    if (type === undefined) continue;
     out[name] = rooted(root, name, () => type.toLiteral(value));
   }
   return literalMap(out);
@@ -357,17 +411,7 @@ export function fromLiteralMap(
   const root = options.root ?? "outputs";
   const out: Record<string, unknown> = {};
   const literals = map.literals;
-  if (variables) {
-    for (const name of Object.keys(variables)) {
-      if (!(name in literals)) {
-        if (options.partial) continue;
-        throw new TypeTransformError("missing from the literal map").at(
-          root,
-          name,
-        );
-      }
-    }
-  }
+  checkAllPresent(variables, literals, root, options.partial);
   for (const [name, lit] of Object.entries(literals)) {
     const v = variables?.[name];
     out[name] = rooted(

@@ -22,6 +22,7 @@ import {
   encodeLiteralMap,
 } from "./wire.ts";
 import {
+  checkAllPresent,
   fromLiteralMap,
   type FromLiteralMapOptions,
   type InputsOf,
@@ -31,9 +32,10 @@ import {
   rooted,
   toLiteralMap,
   type ToLiteralMapOptions,
+  typeToEncode,
   type Variables,
 } from "./convert.ts";
-import { rethrowWithin, TypeTransformError } from "./errors.ts";
+import { rethrowWithin } from "./errors.ts";
 import { valueFromLiteral } from "./guess.ts";
 import { listItems, looseInt, msgpackRecords, t } from "./vocabulary.ts";
 import { packMsgpackShared, unpackMsgpack } from "./msgpack.ts";
@@ -364,19 +366,8 @@ export function encodeValues(
   const chunks: Record<string, Uint8Array> = {};
   for (const name of names) {
     const value = values[name];
-    const type = rooted(
-      root,
-      name,
-      () => resolveVariable(variables[name], name),
-    );
-    if (value === undefined) {
-      if (options.partial) continue;
-      if ((type as { optional?: boolean }).optional !== true) {
-        throw new TypeTransformError(
-          `missing required value (type ${type.name})`,
-        ).at(root, name);
-      }
-    }
+    const type = typeToEncode(variables, name, value, root, options.partial);
+    if (type === undefined) continue;
     chunks[name] = rooted(root, name, () => encodeValue(type, value));
   }
   // LiteralMap entries in the order encodeLiteralMap writes them.
@@ -621,17 +612,7 @@ export function decodeValues(
     );
   }
   const root = options.root ?? "outputs";
-  if (variables) {
-    for (const name of Object.keys(variables)) {
-      if (!(name in ranges)) {
-        if (options.partial) continue;
-        throw new TypeTransformError("missing from the literal map").at(
-          root,
-          name,
-        );
-      }
-    }
-  }
+  checkAllPresent(variables, ranges, root, options.partial);
   const out: Record<string, unknown> = {};
   for (const [name, [s, e]] of Object.entries(ranges)) {
     const v = variables?.[name];

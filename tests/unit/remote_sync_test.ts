@@ -494,16 +494,21 @@ Deno.test("wait times out without overshooting and honours abort", async () => {
   phaseOf = () => WorkflowExecution_Phase.SUCCEEDED;
 });
 
+/** What `f` throws (undefined when it does not throw). */
+function thrownBy(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (x) {
+    return x;
+  }
+  return undefined;
+}
+
 Deno.test("outputs of an unfinished or failed execution raise with the reason", async () => {
   phaseOf = () => WorkflowExecution_Phase.RUNNING;
   await using r = await remote();
   const e = await r.syncExecution(exId("root") as never);
-  let err: unknown;
-  try {
-    void e.outputs;
-  } catch (x) {
-    err = x;
-  }
+  const err = thrownBy(() => e.outputs);
   assertStringIncludes(String(err), "is RUNNING");
   phaseOf = () => WorkflowExecution_Phase.SUCCEEDED;
 });
@@ -546,12 +551,7 @@ Deno.test("outputs too large to inline are read from the signed URL admin return
     // A native URL cannot be read without storage credentials: said so.
     executionData = { outputs: { url: "s3://bucket/outputs.pb", bytes: 10n } };
     const native = await r.syncExecution(exId("root") as never);
-    let err: unknown;
-    try {
-      void native.outputs;
-    } catch (x) {
-      err = x;
-    }
+    const err = thrownBy(() => native.outputs);
     assertStringIncludes(String(err), "stored at s3://bucket/outputs.pb");
   } finally {
     executionData = {};

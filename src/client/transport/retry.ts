@@ -21,6 +21,7 @@ import {
   type StreamResponse,
   type UnaryResponse,
 } from "@connectrpc/connect";
+import { sleep } from "../sleep.ts";
 import type { ClosableTransport } from "./types.ts";
 
 /**
@@ -68,21 +69,6 @@ export function isRetryable(err: unknown): boolean {
     texts.push(c.message, (c as { code?: string }).code ?? "");
   }
   return texts.some((t) => VANISHED.test(t));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**
