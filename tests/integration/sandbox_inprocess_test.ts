@@ -14,7 +14,7 @@ Deno.test("in-process services: thousands of calls with AbortSignals (shared, ab
       "run",
       "-A",
       `${repoRoot}/tests/integration/sandbox_inprocess_host.ts`,
-      "3000",
+      "60000",
     ],
     stdout: "piped",
     stderr: "piped",
