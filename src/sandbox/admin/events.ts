@@ -43,7 +43,7 @@ import {
   type LiteralMap,
   LiteralMapSchema,
 } from "@flyteidl/core/literals_pb.ts";
-import type { TaskLog } from "@flyteidl/core/execution_pb.ts";
+import type { ExecutionError, TaskLog } from "@flyteidl/core/execution_pb.ts";
 import { buildList, type Columns, nextToken } from "../store/query.ts";
 import { type AdminContext, isoOf } from "./context.ts";
 import {
@@ -219,6 +219,33 @@ export function eventService(ctx: AdminContext): Impl {
     const key = ["metadata", ...parts].join("/");
     ctx.blobs.write(key, toBinary(LiteralMapSchema, map));
     return ctx.blobs.nativeUrl(key);
+  }
+
+  /**
+   * A node or task closure's output from its event: a URI or error is kept as
+   * is, inline data is offloaded to `parts` and kept by URI; undefined when the
+   * event carries no output.
+   */
+  function closureOutput(
+    out:
+      | { case: "outputUri"; value: string }
+      | { case: "error"; value: ExecutionError }
+      | { case: "outputData"; value: LiteralMap }
+      | { case: undefined; value?: undefined },
+    parts: string[],
+  ):
+    | { case: "outputUri"; value: string }
+    | { case: "error"; value: ExecutionError }
+    | undefined {
+    switch (out.case) {
+      case "outputUri":
+        return { case: "outputUri", value: out.value };
+      case "error":
+        return { case: "error", value: out.value };
+      case "outputData":
+        return { case: "outputUri", value: offload(parts, out.value) };
+    }
+    return undefined;
   }
 
   function nodePath(id: NodeExecutionIdentifier): string[] {
@@ -518,26 +545,11 @@ export function eventService(ctx: AdminContext): Impl {
         if (NODE_TERMINAL.has(ev.phase) && c.startedAt) {
           c.duration = durationFromMs(ms(ev.occurredAt) - ms(c.startedAt));
         }
-        switch (ev.outputResult.case) {
-          case "outputUri":
-            c.outputResult = {
-              case: "outputUri",
-              value: ev.outputResult.value,
-            };
-            break;
-          case "error":
-            c.outputResult = { case: "error", value: ev.outputResult.value };
-            break;
-          case "outputData":
-            c.outputResult = {
-              case: "outputUri",
-              value: offload(
-                [...nodePath(id), "offloaded_outputs.pb"],
-                ev.outputResult.value,
-              ),
-            };
-            break;
-        }
+        const nodeOut = closureOutput(ev.outputResult, [
+          ...nodePath(id),
+          "offloaded_outputs.pb",
+        ]);
+        if (nodeOut) c.outputResult = nodeOut;
         if (ev.deckUri) c.deckUri = ev.deckUri;
         if (ev.isParent) m.isParentNode = true;
         if (ev.isDynamic) m.isDynamic = true;
@@ -665,31 +677,13 @@ export function eventService(ctx: AdminContext): Impl {
         if (TASK_TERMINAL.has(ev.phase) && c.startedAt) {
           c.duration = durationFromMs(ms(ev.occurredAt) - ms(c.startedAt));
         }
-        switch (ev.outputResult.case) {
-          case "outputUri":
-            c.outputResult = {
-              case: "outputUri",
-              value: ev.outputResult.value,
-            };
-            break;
-          case "error":
-            c.outputResult = { case: "error", value: ev.outputResult.value };
-            break;
-          case "outputData":
-            c.outputResult = {
-              case: "outputUri",
-              value: offload(
-                [
-                  ...nodePath(nodeId),
-                  tid.name,
-                  String(ev.retryAttempt),
-                  "offloaded_outputs.pb",
-                ],
-                ev.outputResult.value,
-              ),
-            };
-            break;
-        }
+        const taskOut = closureOutput(ev.outputResult, [
+          ...nodePath(nodeId),
+          tid.name,
+          String(ev.retryAttempt),
+          "offloaded_outputs.pb",
+        ]);
+        if (taskOut) c.outputResult = taskOut;
         c.logs = mergeLogs(c.logs, ev.logs);
         if (ev.customInfo) {
           c.customInfo = { ...(c.customInfo ?? {}), ...ev.customInfo };
