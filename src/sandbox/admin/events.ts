@@ -44,8 +44,8 @@ import {
   LiteralMapSchema,
 } from "@flyteidl/core/literals_pb.ts";
 import type { ExecutionError, TaskLog } from "@flyteidl/core/execution_pb.ts";
-import { buildList, type Columns, nextToken } from "../store/query.ts";
-import { type AdminContext, isoOf } from "./context.ts";
+import { buildList, type Columns } from "../store/query.ts";
+import { type AdminContext, isoOf, listPage } from "./context.ts";
 import {
   alreadyExists,
   failedPrecondition,
@@ -772,13 +772,8 @@ export function eventService(ctx: AdminContext): Impl {
         "node_execution",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        nodeExecutions: rows.map((r) =>
-          fromBinary(NodeExecutionSchema, r.data as Uint8Array)
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, NodeExecutionSchema);
+      return { nodeExecutions: page.items, token: page.token };
     },
     listNodeExecutionsForTask(req) {
       const t = req.taskExecutionId;
@@ -802,13 +797,8 @@ export function eventService(ctx: AdminContext): Impl {
         "node_execution",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        nodeExecutions: rows.map((r) =>
-          fromBinary(NodeExecutionSchema, r.data as Uint8Array)
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, NodeExecutionSchema);
+      return { nodeExecutions: page.items, token: page.token };
     },
     getNodeExecutionData(req) {
       checkNodeId(ctx, req.id, "id");
@@ -867,13 +857,8 @@ export function eventService(ctx: AdminContext): Impl {
         "task_execution",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        taskExecutions: rows.map((r) =>
-          fromBinary(TaskExecutionSchema, r.data as Uint8Array)
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, TaskExecutionSchema);
+      return { taskExecutions: page.items, token: page.token };
     },
     getTaskExecutionData(req) {
       const t = req.id;
