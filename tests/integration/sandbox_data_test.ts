@@ -13,14 +13,12 @@ import { NodeExecution_Phase } from "@flyteidl/core/execution_pb.ts";
 import { LiteralTypeSchema, SimpleType } from "@flyteidl/core/types_pb.ts";
 import { base32 } from "../../src/sandbox/admin/dataproxy.ts";
 import {
-  chainLaunchPlan,
-  chainWorkflow,
   DOMAIN,
   freshSandbox,
   ident,
   intLiteral,
   PROJECT,
-  squareTask,
+  registerChain,
 } from "./sandbox_fixtures.ts";
 
 Deno.test("data proxy: signed upload and download are byte-identical; tampered, expired and md5-mismatched uploads are refused", async () => {
@@ -184,9 +182,7 @@ Deno.test("data proxy: GetData resolves flyte://v1 URIs of node inputs and outpu
     const t = createGrpcTransport({ baseUrl: sb.endpoint });
     const c = createClient(AdminService, t);
     const dp = createClient(DataProxyService, t);
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
+    await registerChain(c);
     await c.createExecution({
       project: PROJECT,
       domain: DOMAIN,
@@ -318,9 +314,7 @@ Deno.test("signals: GetOrCreateSignal, ListSignals and SetSignal with type check
     const t = createGrpcTransport({ baseUrl: sb.endpoint });
     const c = createClient(AdminService, t);
     const sig = createClient(SignalService, t);
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
+    await registerChain(c);
     await c.createExecution({
       project: PROJECT,
       domain: DOMAIN,
@@ -400,9 +394,7 @@ Deno.test("data proxy: deck links and flyte://.../d resolve to signed URLs of th
     const t = createGrpcTransport({ baseUrl: sb.endpoint });
     const c = createClient(AdminService, t);
     const dp = createClient(DataProxyService, t);
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
+    await registerChain(c);
     await c.createExecution({
       project: PROJECT,
       domain: DOMAIN,

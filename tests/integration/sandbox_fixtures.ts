@@ -6,6 +6,9 @@
  * @module
  */
 import { create } from "@bufbuild/protobuf";
+import { type Client, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import {
   type Identifier,
   IdentifierSchema,
@@ -183,4 +186,23 @@ export async function freshSandbox(
     dataDir,
   });
   return sandbox;
+}
+
+/** An AdminService client over gRPC to a running sandbox. */
+export function adminClient(
+  sb: { endpoint: string },
+): Client<typeof AdminService> {
+  return createClient(
+    AdminService,
+    createGrpcTransport({ baseUrl: sb.endpoint }),
+  );
+}
+
+/** Registers `squareTask()`, `chainWorkflow()` and `chainLaunchPlan()` (v1), in that order. */
+export async function registerChain(
+  c: Client<typeof AdminService>,
+): Promise<void> {
+  await c.createTask(squareTask());
+  await c.createWorkflow(chainWorkflow());
+  await c.createLaunchPlan(chainLaunchPlan());
 }

@@ -5,14 +5,7 @@ import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
 import { repoRoot } from "../helpers/paths.ts";
-import {
-  chainLaunchPlan,
-  chainWorkflow,
-  DOMAIN,
-  ident,
-  PROJECT,
-  squareTask,
-} from "./sandbox_fixtures.ts";
+import { DOMAIN, ident, PROJECT, registerChain } from "./sandbox_fixtures.ts";
 
 /** Runs `deno task sandbox`-equivalent as a child process; resolves once it prints its endpoint. */
 async function spawnSandbox(dataDir: string) {
@@ -58,9 +51,7 @@ Deno.test("sandbox: SIGKILL after registrations, restart on the same data dir, e
       createGrpcTransport({ baseUrl: first.endpoint }),
     );
     await c.registerProject({ project: { id: "kept", name: "Kept project" } });
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
+    await registerChain(c);
     await c.updateLaunchPlan({
       id: ident(ResourceType.LAUNCH_PLAN, "tests.chain"),
       state: LaunchPlanState.ACTIVE,
