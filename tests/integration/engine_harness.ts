@@ -427,6 +427,17 @@ export async function writeProgram(dir: string): Promise<string> {
   return path;
 }
 
+/** A fresh temp dir (named with `prefix`) with the task program written and a started engine. */
+export async function startRecorder(
+  prefix: string,
+): Promise<{ dir: string; program: string; rec: Recorder }> {
+  const dir = await Deno.makeTempDir({ prefix });
+  const program = await writeProgram(dir);
+  const rec = new Recorder(dir);
+  await rec.startEngine();
+  return { dir, program, rec };
+}
+
 // ---------------------------------------------------------------- closures
 
 let version = 0;
