@@ -7,7 +7,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
 import { SignalService } from "@flyteidl/service/signal_pb.ts";
-import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
 import { NodeExecution_Phase } from "@flyteidl/core/execution_pb.ts";
 import { LiteralTypeSchema, SimpleType } from "@flyteidl/core/types_pb.ts";
@@ -15,8 +14,8 @@ import { base32 } from "../../src/sandbox/admin/dataproxy.ts";
 import {
   DOMAIN,
   freshSandbox,
-  ident,
   intLiteral,
+  launchChain,
   PROJECT,
   registerChain,
 } from "./sandbox_fixtures.ts";
@@ -183,12 +182,7 @@ Deno.test("data proxy: GetData resolves flyte://v1 URIs of node inputs and outpu
     const c = createClient(AdminService, t);
     const dp = createClient(DataProxyService, t);
     await registerChain(c);
-    await c.createExecution({
-      project: PROJECT,
-      domain: DOMAIN,
-      name: "data",
-      spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
-    });
+    await launchChain(c, "data");
     // Write node inputs/outputs where the engine would, then report them.
     const write = async (name: string, n: number) => {
       const loc = await dp.createUploadLocation({
@@ -315,12 +309,7 @@ Deno.test("signals: GetOrCreateSignal, ListSignals and SetSignal with type check
     const c = createClient(AdminService, t);
     const sig = createClient(SignalService, t);
     await registerChain(c);
-    await c.createExecution({
-      project: PROJECT,
-      domain: DOMAIN,
-      name: "gated",
-      spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
-    });
+    await launchChain(c, "gated");
     const execId = { project: PROJECT, domain: DOMAIN, name: "gated" };
     const intType = create(LiteralTypeSchema, {
       type: { case: "simple", value: SimpleType.INTEGER },
@@ -395,12 +384,7 @@ Deno.test("data proxy: deck links and flyte://.../d resolve to signed URLs of th
     const c = createClient(AdminService, t);
     const dp = createClient(DataProxyService, t);
     await registerChain(c);
-    await c.createExecution({
-      project: PROJECT,
-      domain: DOMAIN,
-      name: "decked",
-      spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
-    });
+    await launchChain(c, "decked");
     const loc = await dp.createUploadLocation({
       project: PROJECT,
       domain: DOMAIN,

@@ -206,3 +206,16 @@ export async function registerChain(
   await c.createWorkflow(chainWorkflow());
   await c.createLaunchPlan(chainLaunchPlan());
 }
+
+/** Starts execution `name` of the `tests.chain` launch plan (registered by `registerChain`). */
+export async function launchChain(
+  c: Client<typeof AdminService>,
+  name: string,
+): Promise<void> {
+  await c.createExecution({
+    project: PROJECT,
+    domain: DOMAIN,
+    name,
+    spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
+  });
+}
