@@ -7,29 +7,14 @@ import { assertEquals } from "../helpers/assert.ts";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { TaskSpecSchema } from "@flyteidl/admin/task_pb.ts";
 import { CompiledWorkflowClosureSchema } from "@flyteidl/core/compiler_pb.ts";
-import { LiteralSchema } from "@flyteidl/core/literals_pb.ts";
 import { WorkflowExecution_Phase as WfPhase } from "@flyteidl/core/execution_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
-import { lmap, Recorder } from "./engine_harness.ts";
+import { lmap, Recorder, str } from "./engine_harness.ts";
 import {
   requireVenvTool,
   venvBin,
   writeHelloCode,
 } from "../helpers/flytekit.ts";
-
-function str(s: string) {
-  return create(LiteralSchema, {
-    value: {
-      case: "scalar",
-      value: {
-        value: {
-          case: "primitive",
-          value: { value: { case: "stringValue", value: s } },
-        },
-      },
-    },
-  });
-}
 
 Deno.test("engine: a flytekit task runs through pyflyte-execute", async () => {
   await requireVenvTool("pyflyte-execute");

@@ -36,6 +36,7 @@ import {
   type LiteralMap,
   LiteralMapSchema,
   LiteralSchema,
+  type Primitive,
 } from "@flyteidl/core/literals_pb.ts";
 import {
   WorkflowExecution_Phase as WfPhase,
@@ -299,32 +300,26 @@ export class Recorder {
 
 // ---------------------------------------------------------------- literals
 
-export function int(n: number): Literal {
+/** A scalar primitive literal. */
+function primitive(value: Primitive["value"]): Literal {
   return create(LiteralSchema, {
     value: {
       case: "scalar",
-      value: {
-        value: {
-          case: "primitive",
-          value: { value: { case: "integer", value: BigInt(n) } },
-        },
-      },
+      value: { value: { case: "primitive", value: { value } } },
     },
   });
 }
 
+export function int(n: number): Literal {
+  return primitive({ case: "integer", value: BigInt(n) });
+}
+
 export function bool(b: boolean): Literal {
-  return create(LiteralSchema, {
-    value: {
-      case: "scalar",
-      value: {
-        value: {
-          case: "primitive",
-          value: { value: { case: "boolean", value: b } },
-        },
-      },
-    },
-  });
+  return primitive({ case: "boolean", value: b });
+}
+
+export function str(s: string): Literal {
+  return primitive({ case: "stringValue", value: s });
 }
 
 export function ints(ns: number[]): Literal {
