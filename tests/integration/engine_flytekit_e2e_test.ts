@@ -7,22 +7,11 @@
  */
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { startSandbox } from "../../src/sandbox/mod.ts";
-import { repoRoot } from "../helpers/paths.ts";
-
-const venvBin = `${repoRoot}/.venv/bin`;
-
-const HELLO = `from flytekit import task, workflow
-
-
-@task
-def say_hello(name: str) -> str:
-    return f"Hello, {name}!"
-
-
-@workflow
-def hello_wf(name: str = "world") -> str:
-    return say_hello(name=name)
-`;
+import {
+  requireVenvTool,
+  venvBin,
+  writeHelloCode,
+} from "../helpers/flytekit.ts";
 
 const REMOTE = `
 import sys
@@ -57,17 +46,9 @@ async function run(cmd: string, args: string[], cwd: string) {
 }
 
 Deno.test("flytekit hello-world: pyflyte register + FlyteRemote against the sandbox", async () => {
-  try {
-    await Deno.stat(`${venvBin}/pyflyte`);
-  } catch {
-    throw new Error(
-      `${venvBin}/pyflyte is missing: run \`deno task setup-python\``,
-    );
-  }
+  await requireVenvTool("pyflyte");
   const dir = await Deno.makeTempDir({ prefix: "flytekit-hello-" });
-  const code = `${dir}/code`;
-  await Deno.mkdir(code);
-  await Deno.writeTextFile(`${code}/hello.py`, HELLO);
+  const code = await writeHelloCode(dir);
   await Deno.writeTextFile(`${dir}/remote.py`, REMOTE);
   const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
   try {

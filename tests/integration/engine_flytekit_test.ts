@@ -7,53 +7,19 @@ import { assertEquals } from "../helpers/assert.ts";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { TaskSpecSchema } from "@flyteidl/admin/task_pb.ts";
 import { CompiledWorkflowClosureSchema } from "@flyteidl/core/compiler_pb.ts";
-import { LiteralSchema } from "@flyteidl/core/literals_pb.ts";
 import { WorkflowExecution_Phase as WfPhase } from "@flyteidl/core/execution_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
-import { lmap, Recorder } from "./engine_harness.ts";
-import { repoRoot } from "../helpers/paths.ts";
-
-const venvBin = `${repoRoot}/.venv/bin`;
-
-const HELLO = `from flytekit import task, workflow
-
-
-@task
-def say_hello(name: str) -> str:
-    return f"Hello, {name}!"
-
-
-@workflow
-def hello_wf(name: str = "world") -> str:
-    return say_hello(name=name)
-`;
-
-function str(s: string) {
-  return create(LiteralSchema, {
-    value: {
-      case: "scalar",
-      value: {
-        value: {
-          case: "primitive",
-          value: { value: { case: "stringValue", value: s } },
-        },
-      },
-    },
-  });
-}
+import { lmap, Recorder, str } from "./engine_harness.ts";
+import {
+  requireVenvTool,
+  venvBin,
+  writeHelloCode,
+} from "../helpers/flytekit.ts";
 
 Deno.test("engine: a flytekit task runs through pyflyte-execute", async () => {
-  try {
-    await Deno.stat(`${venvBin}/pyflyte-execute`);
-  } catch {
-    throw new Error(
-      `${venvBin}/pyflyte-execute is missing: run \`deno task setup-python\``,
-    );
-  }
+  await requireVenvTool("pyflyte-execute");
   const dir = await Deno.makeTempDir({ prefix: "engine-flytekit-" });
-  const code = `${dir}/code`;
-  await Deno.mkdir(code);
-  await Deno.writeTextFile(`${code}/hello.py`, HELLO);
+  const code = await writeHelloCode(dir);
   const pkg = await new Deno.Command(`${venvBin}/pyflyte`, {
     args: [
       "--pkgs",

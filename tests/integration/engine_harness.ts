@@ -36,6 +36,7 @@ import {
   type LiteralMap,
   LiteralMapSchema,
   LiteralSchema,
+  type Primitive,
 } from "@flyteidl/core/literals_pb.ts";
 import {
   WorkflowExecution_Phase as WfPhase,
@@ -299,32 +300,26 @@ export class Recorder {
 
 // ---------------------------------------------------------------- literals
 
-export function int(n: number): Literal {
+/** A scalar primitive literal. */
+function primitive(value: Primitive["value"]): Literal {
   return create(LiteralSchema, {
     value: {
       case: "scalar",
-      value: {
-        value: {
-          case: "primitive",
-          value: { value: { case: "integer", value: BigInt(n) } },
-        },
-      },
+      value: { value: { case: "primitive", value: { value } } },
     },
   });
 }
 
+export function int(n: number): Literal {
+  return primitive({ case: "integer", value: BigInt(n) });
+}
+
 export function bool(b: boolean): Literal {
-  return create(LiteralSchema, {
-    value: {
-      case: "scalar",
-      value: {
-        value: {
-          case: "primitive",
-          value: { value: { case: "boolean", value: b } },
-        },
-      },
-    },
-  });
+  return primitive({ case: "boolean", value: b });
+}
+
+export function str(s: string): Literal {
+  return primitive({ case: "stringValue", value: s });
 }
 
 export function ints(ns: number[]): Literal {
@@ -425,6 +420,17 @@ export async function writeProgram(dir: string): Promise<string> {
   const path = `${dir}/task.js`;
   await Deno.writeTextFile(path, TASK_PROGRAM);
   return path;
+}
+
+/** A fresh temp dir (named with `prefix`) with the task program written and a started engine. */
+export async function startRecorder(
+  prefix: string,
+): Promise<{ dir: string; program: string; rec: Recorder }> {
+  const dir = await Deno.makeTempDir({ prefix });
+  const program = await writeProgram(dir);
+  const rec = new Recorder(dir);
+  await rec.startEngine();
+  return { dir, program, rec };
 }
 
 // ---------------------------------------------------------------- closures

@@ -16,19 +16,12 @@ import {
   int,
   intOf,
   lmap,
-  Recorder,
+  startRecorder,
   taskNode,
   taskTemplate,
-  writeProgram,
 } from "./engine_harness.ts";
 
-async function setup() {
-  const dir = await Deno.makeTempDir({ prefix: "engine-policy-" });
-  const program = await writeProgram(dir);
-  const rec = new Recorder(dir);
-  await rec.startEngine();
-  return { dir, program, rec };
-}
+const setup = () => startRecorder("engine-policy-");
 
 const tasks = [
   { name: "userfail", op: "userfail", inputs: [] },

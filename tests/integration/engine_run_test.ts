@@ -14,10 +14,9 @@ import {
   intOf,
   ints,
   lmap,
-  Recorder,
+  startRecorder,
   taskId,
   taskNode,
-  writeProgram,
 } from "./engine_harness.ts";
 import { create } from "@bufbuild/protobuf";
 import { NodeSchema } from "@flyteidl/core/workflow_pb.ts";
@@ -27,13 +26,7 @@ import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
 import { ExecutionMetadata_ExecutionMode } from "@flyteidl/admin/execution_pb.ts";
 
-async function setup() {
-  const dir = await Deno.makeTempDir({ prefix: "engine-run-" });
-  const program = await writeProgram(dir);
-  const rec = new Recorder(dir);
-  await rec.startEngine();
-  return { dir, program, rec };
-}
+const setup = () => startRecorder("engine-run-");
 
 Deno.test("engine: three-node workflow runs tasks as processes and reports like propeller", async () => {
   const { program, rec } = await setup();

@@ -9,12 +9,14 @@ import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
 import { NamedEntityState } from "@flyteidl/admin/common_pb.ts";
 import {
+  adminClient,
   chainLaunchPlan,
   chainWorkflow,
   DOMAIN,
   freshSandbox,
   ident,
   PROJECT,
+  registerChain,
   squareTask,
 } from "./sandbox_fixtures.ts";
 
@@ -70,10 +72,7 @@ Deno.test("sandbox: health checks, version, and auth metadata UNIMPLEMENTED as w
 Deno.test("sandbox: projects, domains, named entities, ids and launch plan activation", async () => {
   const sb = await freshSandbox();
   try {
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: sb.endpoint }),
-    );
+    const c = adminClient(sb);
     const domains = await c.getDomains({});
     assertEquals(domains.domains.map((d) => d.id), [
       "development",
@@ -219,13 +218,8 @@ Deno.test("sandbox: projects, domains, named entities, ids and launch plan activ
 Deno.test("REST: errors carry the gRPC code and message with the gateway's HTTP status; path and body merge", async () => {
   const sb = await freshSandbox();
   try {
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: sb.endpoint }),
-    );
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
+    const c = adminClient(sb);
+    await registerChain(c);
     const badJson = await fetch(`${sb.endpoint}/api/v1/executions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -308,13 +302,8 @@ Deno.test("sandbox: a taken port is a clear error; concurrent creates of one exe
       Error,
     );
     assert(err.message.includes("already in use"), err.message);
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: sb.endpoint }),
-    );
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
+    const c = adminClient(sb);
+    await registerChain(c);
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, () =>
         c.createExecution({
@@ -338,10 +327,7 @@ Deno.test("sandbox: a taken port is a clear error; concurrent creates of one exe
 Deno.test("matchable attributes: project, project-domain and workflow levels; list; NOT_FOUND after delete", async () => {
   const sb = await freshSandbox();
   try {
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: sb.endpoint }),
-    );
+    const c = adminClient(sb);
     const queue = (tag: string) => ({
       target: {
         case: "executionQueueAttributes" as const,
@@ -421,10 +407,7 @@ Deno.test("matchable attributes: project, project-domain and workflow levels; li
 Deno.test("description entities: kept from registration, read back by id and listed", async () => {
   const sb = await freshSandbox();
   try {
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: sb.endpoint }),
-    );
+    const c = adminClient(sb);
     const req = squareTask();
     req.spec!.description = {
       $typeName: "flyteidl.admin.DescriptionEntity",

@@ -7,20 +7,17 @@ import { createHash, randomBytes } from "node:crypto";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
 import { SignalService } from "@flyteidl/service/signal_pb.ts";
-import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
 import { NodeExecution_Phase } from "@flyteidl/core/execution_pb.ts";
 import { LiteralTypeSchema, SimpleType } from "@flyteidl/core/types_pb.ts";
 import { base32 } from "../../src/sandbox/admin/dataproxy.ts";
 import {
-  chainLaunchPlan,
-  chainWorkflow,
   DOMAIN,
   freshSandbox,
-  ident,
   intLiteral,
+  launchChain,
   PROJECT,
-  squareTask,
+  registerChain,
 } from "./sandbox_fixtures.ts";
 
 Deno.test("data proxy: signed upload and download are byte-identical; tampered, expired and md5-mismatched uploads are refused", async () => {
@@ -184,15 +181,8 @@ Deno.test("data proxy: GetData resolves flyte://v1 URIs of node inputs and outpu
     const t = createGrpcTransport({ baseUrl: sb.endpoint });
     const c = createClient(AdminService, t);
     const dp = createClient(DataProxyService, t);
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
-    await c.createExecution({
-      project: PROJECT,
-      domain: DOMAIN,
-      name: "data",
-      spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
-    });
+    await registerChain(c);
+    await launchChain(c, "data");
     // Write node inputs/outputs where the engine would, then report them.
     const write = async (name: string, n: number) => {
       const loc = await dp.createUploadLocation({
@@ -318,15 +308,8 @@ Deno.test("signals: GetOrCreateSignal, ListSignals and SetSignal with type check
     const t = createGrpcTransport({ baseUrl: sb.endpoint });
     const c = createClient(AdminService, t);
     const sig = createClient(SignalService, t);
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
-    await c.createExecution({
-      project: PROJECT,
-      domain: DOMAIN,
-      name: "gated",
-      spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
-    });
+    await registerChain(c);
+    await launchChain(c, "gated");
     const execId = { project: PROJECT, domain: DOMAIN, name: "gated" };
     const intType = create(LiteralTypeSchema, {
       type: { case: "simple", value: SimpleType.INTEGER },
@@ -400,15 +383,8 @@ Deno.test("data proxy: deck links and flyte://.../d resolve to signed URLs of th
     const t = createGrpcTransport({ baseUrl: sb.endpoint });
     const c = createClient(AdminService, t);
     const dp = createClient(DataProxyService, t);
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
-    await c.createExecution({
-      project: PROJECT,
-      domain: DOMAIN,
-      name: "decked",
-      spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
-    });
+    await registerChain(c);
+    await launchChain(c, "decked");
     const loc = await dp.createUploadLocation({
       project: PROJECT,
       domain: DOMAIN,

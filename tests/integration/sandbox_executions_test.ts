@@ -1,10 +1,8 @@
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { fileURLToPath } from "node:url";
-import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import {
   ExecutionMetadata_ExecutionMode,
@@ -22,14 +20,13 @@ import type {
   LaunchRequest,
 } from "../../src/sandbox/mod.ts";
 import {
-  chainLaunchPlan,
-  chainWorkflow,
+  adminClient,
   DOMAIN,
   freshSandbox,
   ident,
   intLiteral,
   PROJECT,
-  squareTask,
+  registerChain,
 } from "./sandbox_fixtures.ts";
 
 function recorder() {
@@ -51,13 +48,8 @@ function recorder() {
 
 async function setup(launcher?: ExecutionLauncher) {
   const sb = await freshSandbox({ launcher });
-  const c = createClient(
-    AdminService,
-    createGrpcTransport({ baseUrl: sb.endpoint }),
-  );
-  await c.createTask(squareTask());
-  await c.createWorkflow(chainWorkflow());
-  await c.createLaunchPlan(chainLaunchPlan());
+  const c = adminClient(sb);
+  await registerChain(c);
   return { sb, c };
 }
 

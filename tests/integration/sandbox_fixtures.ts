@@ -6,6 +6,9 @@
  * @module
  */
 import { create } from "@bufbuild/protobuf";
+import { type Client, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import {
   type Identifier,
   IdentifierSchema,
@@ -183,4 +186,36 @@ export async function freshSandbox(
     dataDir,
   });
   return sandbox;
+}
+
+/** An AdminService client over gRPC to a running sandbox. */
+export function adminClient(
+  sb: { endpoint: string },
+): Client<typeof AdminService> {
+  return createClient(
+    AdminService,
+    createGrpcTransport({ baseUrl: sb.endpoint }),
+  );
+}
+
+/** Registers `squareTask()`, `chainWorkflow()` and `chainLaunchPlan()` (v1), in that order. */
+export async function registerChain(
+  c: Client<typeof AdminService>,
+): Promise<void> {
+  await c.createTask(squareTask());
+  await c.createWorkflow(chainWorkflow());
+  await c.createLaunchPlan(chainLaunchPlan());
+}
+
+/** Starts execution `name` of the `tests.chain` launch plan (registered by `registerChain`). */
+export async function launchChain(
+  c: Client<typeof AdminService>,
+  name: string,
+): Promise<void> {
+  await c.createExecution({
+    project: PROJECT,
+    domain: DOMAIN,
+    name,
+    spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
+  });
 }

@@ -3,7 +3,6 @@ import { equals, fromBinary, fromJson, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import {
   createConnectTransport,
-  createGrpcTransport,
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
@@ -16,25 +15,22 @@ import {
 } from "@flyteidl/admin/launch_plan_pb.ts";
 import { ObjectGetRequestSchema } from "@flyteidl/admin/common_pb.ts";
 import {
+  adminClient,
   chainLaunchPlan,
   chainWorkflow,
   DOMAIN,
   freshSandbox,
   ident,
   PROJECT,
+  registerChain,
   squareTask,
 } from "./sandbox_fixtures.ts";
 
 Deno.test("sandbox: register over gRPC, read back identically over gRPC, Connect, gRPC-web and REST", async () => {
   const sb = await freshSandbox();
   try {
-    const grpc = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: sb.endpoint }),
-    );
-    await grpc.createTask(squareTask());
-    await grpc.createWorkflow(chainWorkflow());
-    await grpc.createLaunchPlan(chainLaunchPlan());
+    const grpc = adminClient(sb);
+    await registerChain(grpc);
 
     const taskId = ident(ResourceType.TASK, "tests.square");
     const wfId = ident(ResourceType.WORKFLOW, "tests.chain");
@@ -123,10 +119,7 @@ Deno.test("sandbox: register over gRPC, read back identically over gRPC, Connect
 Deno.test("sandbox: re-registration is ALREADY_EXISTS when identical, INVALID_ARGUMENT when different", async () => {
   const sb = await freshSandbox();
   try {
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: sb.endpoint }),
-    );
+    const c = adminClient(sb);
     await c.createTask(squareTask());
     const same = await assertRejects(
       () => c.createTask(squareTask()),
@@ -180,10 +173,7 @@ Deno.test("sandbox: re-registration is ALREADY_EXISTS when identical, INVALID_AR
 Deno.test("sandbox: a workflow that does not compile is INVALID_ARGUMENT naming the node and variable, and is not stored", async () => {
   const sb = await freshSandbox();
   try {
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: sb.endpoint }),
-    );
+    const c = adminClient(sb);
     await c.createTask(squareTask());
     const bad = chainWorkflow("bad");
     // n1 takes x from a string workflow input instead of an int.

@@ -1,17 +1,14 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
-import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import {
-  chainLaunchPlan,
-  chainWorkflow,
+  adminClient,
   DOMAIN,
   ident,
+  launchChain,
   PROJECT,
-  squareTask,
+  registerChain,
 } from "./sandbox_fixtures.ts";
 
 /** Runs `deno task sandbox`-equivalent as a child process; resolves once it prints its endpoint. */
@@ -53,24 +50,14 @@ Deno.test("sandbox: SIGKILL after registrations, restart on the same data dir, e
       first.line.startsWith("Flyte sandbox ready at http://127.0.0.1:"),
       first.line,
     );
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: first.endpoint }),
-    );
+    const c = adminClient(first);
     await c.registerProject({ project: { id: "kept", name: "Kept project" } });
-    await c.createTask(squareTask());
-    await c.createWorkflow(chainWorkflow());
-    await c.createLaunchPlan(chainLaunchPlan());
+    await registerChain(c);
     await c.updateLaunchPlan({
       id: ident(ResourceType.LAUNCH_PLAN, "tests.chain"),
       state: LaunchPlanState.ACTIVE,
     });
-    await c.createExecution({
-      project: PROJECT,
-      domain: DOMAIN,
-      name: "survivor",
-      spec: { launchPlan: ident(ResourceType.LAUNCH_PLAN, "tests.chain") },
-    });
+    await launchChain(c, "survivor");
   } finally {
     first.child.kill("SIGKILL");
     await first.child.status;
@@ -80,10 +67,7 @@ Deno.test("sandbox: SIGKILL after registrations, restart on the same data dir, e
 
   const second = await spawnSandbox(dataDir);
   try {
-    const c = createClient(
-      AdminService,
-      createGrpcTransport({ baseUrl: second.endpoint }),
-    );
+    const c = adminClient(second);
     const projects = await c.listProjects({ limit: 10 });
     assertEquals(
       projects.projects.map((p) => p.id).sort(),

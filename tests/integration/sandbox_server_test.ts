@@ -50,16 +50,10 @@ async function runClient(p: ClientPlan): Promise<Answer[]> {
   const dir = await Deno.makeTempDir({ prefix: "http-client-" });
   try {
     await Deno.writeTextFile(`${dir}/plan.json`, JSON.stringify(p));
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", CLIENT, `${dir}/plan.json`],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    assertEquals(
-      out.code,
-      0,
-      `client failed:\n${text}\n${new TextDecoder().decode(out.stderr)}`,
+    const text = await runOk(
+      Deno.execPath(),
+      ["run", "-A", CLIENT, `${dir}/plan.json`],
+      "client",
     );
     return JSON.parse(text.trim().split("\n").pop()!) as Answer[];
   } finally {
@@ -103,6 +97,26 @@ async function withSandbox(
   } finally {
     await sb.close();
   }
+}
+
+/** Runs `cmd args`; asserts it exits 0 (naming `what`, with its output) and returns its stdout. */
+async function runOk(
+  cmd: string,
+  args: string[],
+  what: string,
+): Promise<string> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assertEquals(
+    out.code,
+    0,
+    `${what} failed:\n${text}\n${new TextDecoder().decode(out.stderr)}`,
+  );
+  return text;
 }
 
 Deno.test("HTTP/1.1 front: PUTs whose head and body come in separate writes are all stored (no bare 400)", async () => {
@@ -206,16 +220,10 @@ Deno.test("HTTP/1.1 front: Python requests uploads as flytekit does, 8 threads a
     try {
       await Deno.writeTextFile(`${dir}/plan.json`, JSON.stringify(puts));
       await Deno.writeTextFile(`${dir}/up.py`, UPLOADER);
-      const out = await new Deno.Command(PYTHON, {
-        args: [`${dir}/up.py`, `${dir}/plan.json`],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const text = new TextDecoder().decode(out.stdout);
-      assertEquals(
-        out.code,
-        0,
-        `uploader failed:\n${text}\n${new TextDecoder().decode(out.stderr)}`,
+      const text = await runOk(
+        PYTHON,
+        [`${dir}/up.py`, `${dir}/plan.json`],
+        "uploader",
       );
       assertAllOk(JSON.parse(text) as Answer[], "requests.put uploads");
       assertStored(blobs, "py", puts);

@@ -4,6 +4,11 @@
  *
  * @module
  */
+import {
+  type DescMessage,
+  fromBinary,
+  type MessageShape,
+} from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { type Identifier, ResourceType } from "@flyteidl/core/identifier_pb.ts";
@@ -18,7 +23,9 @@ import type {
   VariableMap,
 } from "@flyteidl/core/interface_pb.ts";
 import type { Literal, LiteralMap } from "@flyteidl/core/literals_pb.ts";
+import type { SQLInputValue } from "node:sqlite";
 import type { SandboxDb } from "../store/db.ts";
+import { nextToken } from "../store/query.ts";
 import type { BlobStore } from "../blobs/store.ts";
 import type { ExecutionLauncher } from "../launcher.ts";
 import { invalidArgument, missing } from "./errors.ts";
@@ -108,6 +115,33 @@ export interface AdminContext {
 export function now(): { ts: Timestamp; iso: string } {
   const d = new Date();
   return { ts: timestampFromDate(d), iso: d.toISOString() };
+}
+
+/**
+ * Runs a paged list query built by `buildList` (selecting `data`) and decodes
+ * each row's stored message; the token is set when the page came back full.
+ *
+ * @example
+ * ```ts
+ * import { listPage } from "./context.ts";
+ * import { buildList } from "../store/query.ts";
+ * import { TaskSchema } from "@flyteidl/admin/task_pb.ts";
+ * declare const db: import("../store/db.ts").SandboxDb;
+ * const q = buildList("tasks", [], [], { limit: 10, token: "", filters: "" },
+ *   {}, "task", "created_at");
+ * const { items, token } = listPage(db, q, TaskSchema);
+ * ```
+ */
+export function listPage<Desc extends DescMessage>(
+  db: SandboxDb,
+  q: { sql: string; params: SQLInputValue[]; offset: number; limit: number },
+  schema: Desc,
+): { items: MessageShape<Desc>[]; token: string } {
+  const rows = db.all(q.sql, ...q.params);
+  return {
+    items: rows.map((r) => fromBinary(schema, r.data as Uint8Array)),
+    token: nextToken(q.offset, q.limit, rows.length),
+  };
 }
 
 /**

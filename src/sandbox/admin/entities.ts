@@ -71,6 +71,7 @@ import {
   checkIdentifier,
   checkProjectDomain,
   idKey,
+  listPage,
   now,
 } from "./context.ts";
 import { alreadyExists, invalidArgument, missing, notFound } from "./errors.ts";
@@ -310,11 +311,7 @@ export function entityService(ctx: AdminContext): Impl {
       kind,
       "created_at",
     );
-    const rows = db.all(q.sql, ...q.params);
-    return {
-      items: rows.map((r) => fromBinary(schema, r.data as Uint8Array)),
-      token: nextToken(q.offset, q.limit, rows.length),
-    };
+    return listPage(db, q, schema);
   }
 
   function listIds(
@@ -446,13 +443,8 @@ export function entityService(ctx: AdminContext): Impl {
         "project",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        projects: rows.map((r) =>
-          withDomains(fromBinary(ProjectSchema, r.data as Uint8Array))
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, ProjectSchema);
+      return { projects: page.items.map(withDomains), token: page.token };
     },
     getDomains() {
       return {

@@ -43,9 +43,9 @@ import {
   type LiteralMap,
   LiteralMapSchema,
 } from "@flyteidl/core/literals_pb.ts";
-import type { TaskLog } from "@flyteidl/core/execution_pb.ts";
-import { buildList, type Columns, nextToken } from "../store/query.ts";
-import { type AdminContext, isoOf } from "./context.ts";
+import type { ExecutionError, TaskLog } from "@flyteidl/core/execution_pb.ts";
+import { buildList, type Columns } from "../store/query.ts";
+import { type AdminContext, isoOf, listPage } from "./context.ts";
 import {
   alreadyExists,
   failedPrecondition,
@@ -219,6 +219,33 @@ export function eventService(ctx: AdminContext): Impl {
     const key = ["metadata", ...parts].join("/");
     ctx.blobs.write(key, toBinary(LiteralMapSchema, map));
     return ctx.blobs.nativeUrl(key);
+  }
+
+  /**
+   * A node or task closure's output from its event: a URI or error is kept as
+   * is, inline data is offloaded to `parts` and kept by URI; undefined when the
+   * event carries no output.
+   */
+  function closureOutput(
+    out:
+      | { case: "outputUri"; value: string }
+      | { case: "error"; value: ExecutionError }
+      | { case: "outputData"; value: LiteralMap }
+      | { case: undefined; value?: undefined },
+    parts: string[],
+  ):
+    | { case: "outputUri"; value: string }
+    | { case: "error"; value: ExecutionError }
+    | undefined {
+    switch (out.case) {
+      case "outputUri":
+        return { case: "outputUri", value: out.value };
+      case "error":
+        return { case: "error", value: out.value };
+      case "outputData":
+        return { case: "outputUri", value: offload(parts, out.value) };
+    }
+    return undefined;
   }
 
   function nodePath(id: NodeExecutionIdentifier): string[] {
@@ -518,26 +545,11 @@ export function eventService(ctx: AdminContext): Impl {
         if (NODE_TERMINAL.has(ev.phase) && c.startedAt) {
           c.duration = durationFromMs(ms(ev.occurredAt) - ms(c.startedAt));
         }
-        switch (ev.outputResult.case) {
-          case "outputUri":
-            c.outputResult = {
-              case: "outputUri",
-              value: ev.outputResult.value,
-            };
-            break;
-          case "error":
-            c.outputResult = { case: "error", value: ev.outputResult.value };
-            break;
-          case "outputData":
-            c.outputResult = {
-              case: "outputUri",
-              value: offload(
-                [...nodePath(id), "offloaded_outputs.pb"],
-                ev.outputResult.value,
-              ),
-            };
-            break;
-        }
+        const nodeOut = closureOutput(ev.outputResult, [
+          ...nodePath(id),
+          "offloaded_outputs.pb",
+        ]);
+        if (nodeOut) c.outputResult = nodeOut;
         if (ev.deckUri) c.deckUri = ev.deckUri;
         if (ev.isParent) m.isParentNode = true;
         if (ev.isDynamic) m.isDynamic = true;
@@ -665,31 +677,13 @@ export function eventService(ctx: AdminContext): Impl {
         if (TASK_TERMINAL.has(ev.phase) && c.startedAt) {
           c.duration = durationFromMs(ms(ev.occurredAt) - ms(c.startedAt));
         }
-        switch (ev.outputResult.case) {
-          case "outputUri":
-            c.outputResult = {
-              case: "outputUri",
-              value: ev.outputResult.value,
-            };
-            break;
-          case "error":
-            c.outputResult = { case: "error", value: ev.outputResult.value };
-            break;
-          case "outputData":
-            c.outputResult = {
-              case: "outputUri",
-              value: offload(
-                [
-                  ...nodePath(nodeId),
-                  tid.name,
-                  String(ev.retryAttempt),
-                  "offloaded_outputs.pb",
-                ],
-                ev.outputResult.value,
-              ),
-            };
-            break;
-        }
+        const taskOut = closureOutput(ev.outputResult, [
+          ...nodePath(nodeId),
+          tid.name,
+          String(ev.retryAttempt),
+          "offloaded_outputs.pb",
+        ]);
+        if (taskOut) c.outputResult = taskOut;
         c.logs = mergeLogs(c.logs, ev.logs);
         if (ev.customInfo) {
           c.customInfo = { ...(c.customInfo ?? {}), ...ev.customInfo };
@@ -778,13 +772,8 @@ export function eventService(ctx: AdminContext): Impl {
         "node_execution",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        nodeExecutions: rows.map((r) =>
-          fromBinary(NodeExecutionSchema, r.data as Uint8Array)
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, NodeExecutionSchema);
+      return { nodeExecutions: page.items, token: page.token };
     },
     listNodeExecutionsForTask(req) {
       const t = req.taskExecutionId;
@@ -808,13 +797,8 @@ export function eventService(ctx: AdminContext): Impl {
         "node_execution",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        nodeExecutions: rows.map((r) =>
-          fromBinary(NodeExecutionSchema, r.data as Uint8Array)
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, NodeExecutionSchema);
+      return { nodeExecutions: page.items, token: page.token };
     },
     getNodeExecutionData(req) {
       checkNodeId(ctx, req.id, "id");
@@ -873,13 +857,8 @@ export function eventService(ctx: AdminContext): Impl {
         "task_execution",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        taskExecutions: rows.map((r) =>
-          fromBinary(TaskExecutionSchema, r.data as Uint8Array)
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, TaskExecutionSchema);
+      return { taskExecutions: page.items, token: page.token };
     },
     getTaskExecutionData(req) {
       const t = req.id;

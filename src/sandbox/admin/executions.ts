@@ -46,7 +46,7 @@ import {
 import { VariableMapSchema } from "@flyteidl/core/interface_pb.ts";
 import { NamedEntityState, UrlBlobSchema } from "@flyteidl/admin/common_pb.ts";
 import { type LiteralType, SimpleType } from "@flyteidl/core/types_pb.ts";
-import { buildList, type Columns, nextToken } from "../store/query.ts";
+import { buildList, type Columns } from "../store/query.ts";
 import type { LaunchRequest } from "../launcher.ts";
 import {
   type AdminContext,
@@ -54,6 +54,7 @@ import {
   checkProjectDomain,
   idKey,
   isoOf,
+  listPage,
   now,
 } from "./context.ts";
 import {
@@ -680,13 +681,8 @@ export function executionService(ctx: AdminContext): Impl {
         "execution",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        executions: rows.map((r) =>
-          fromBinary(ExecutionSchema, r.data as Uint8Array)
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, ExecutionSchema);
+      return { executions: page.items, token: page.token };
     },
     async terminateExecution(req) {
       checkExecutionId(ctx, req.id, "id");

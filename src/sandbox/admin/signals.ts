@@ -8,8 +8,8 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { SignalService } from "@flyteidl/service/signal_pb.ts";
 import { type Signal, SignalSchema } from "@flyteidl/admin/signal_pb.ts";
-import { buildList, type Columns, nextToken } from "../store/query.ts";
-import { type AdminContext, now } from "./context.ts";
+import { buildList, type Columns } from "../store/query.ts";
+import { type AdminContext, listPage, now } from "./context.ts";
 import { invalidArgument, missing, notFound } from "./errors.ts";
 import { checkExecutionId, loadExecution } from "./executions.ts";
 
@@ -88,13 +88,8 @@ export function signalService(
         "signal",
         "created_at",
       );
-      const rows = db.all(q.sql, ...q.params);
-      return {
-        signals: rows.map((r) =>
-          fromBinary(SignalSchema, r.data as Uint8Array)
-        ),
-        token: nextToken(q.offset, q.limit, rows.length),
-      };
+      const page = listPage(db, q, SignalSchema);
+      return { signals: page.items, token: page.token };
     },
     setSignal(req) {
       if (!req.id) throw missing("id");
