@@ -112,7 +112,11 @@ export class RetryingTransport implements ClosableTransport {
     this.#current = undefined;
     this.reconnects++;
     try {
-      failed.close();
+      // Other calls may still be on the failed transport: they fail as
+      // UNAVAILABLE, so their own retry loops take them to the new one.
+      failed.close(
+        new ConnectError("connection lost; reconnecting", Code.Unavailable),
+      );
     } catch {
       // the transport is being discarded; a failing close changes nothing
     }

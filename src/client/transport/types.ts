@@ -18,8 +18,11 @@ import type { Transport } from "@connectrpc/connect";
  * ```
  */
 export interface ClosableTransport extends Transport {
-  /** Closes the transport's connections; later calls may reopen them. */
-  close(): void;
+  /**
+   * Closes the transport's connections; later calls may reopen them. Calls
+   * still in flight fail with `reason` (default: CANCELED).
+   */
+  close(reason?: Error): void;
 }
 
 /**
