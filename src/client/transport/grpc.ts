@@ -2,6 +2,7 @@
  * Native gRPC over HTTP/2 (Connect's node:http2 transport), with TLS from
  * the default trust store or a CA file, HTTP/2 keep-alive pings and a raised
  * receive-size limit. The HTTP/2 session is owned here so it can be closed.
+ * Creating one installs the GOAWAY crash workaround of `goaway.ts`.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import {
   createGrpcTransport,
   Http2SessionManager,
 } from "@connectrpc/connect-node";
+import { deferGoawayEvents } from "./goaway.ts";
 import type { ClosableTransport, TransportParams } from "./types.ts";
 
 /**
@@ -28,6 +30,7 @@ import type { ClosableTransport, TransportParams } from "./types.ts";
 export function createGrpcTransportFor(
   params: TransportParams & { interceptors: Interceptor[] },
 ): ClosableTransport {
+  deferGoawayEvents();
   const nodeOptions = {
     ...(params.caCert ? { ca: params.caCert } : {}),
     ...(params.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
@@ -52,8 +55,8 @@ export function createGrpcTransportFor(
   return {
     unary: transport.unary.bind(transport),
     stream: transport.stream.bind(transport),
-    close() {
-      sessionManager.abort();
+    close(reason?: Error) {
+      sessionManager.abort(reason);
     },
   };
 }
