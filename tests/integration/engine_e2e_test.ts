@@ -35,7 +35,6 @@ import {
   TaskExecution_Phase as TaskPhase,
   WorkflowExecution_Phase as WfPhase,
 } from "@flyteidl/core/execution_pb.ts";
-import { ComparisonExpression_Operator } from "@flyteidl/core/condition_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
 import { ExecutionMetadata_ExecutionMode } from "@flyteidl/admin/execution_pb.ts";
@@ -45,6 +44,7 @@ import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
 import { FixedRateUnit } from "@flyteidl/admin/schedule_pb.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import {
+  greaterThanBranch,
   int,
   intOf,
   ints,
@@ -345,32 +345,11 @@ Deno.test("e2e: branch, sub-workflow and launch-plan node", async () => {
       inputs: [{ var: "x", binding: promise("n0", "o0") }],
       target: {
         case: "branchNode",
-        value: {
-          ifElse: {
-            case: {
-              condition: {
-                expr: {
-                  case: "comparison",
-                  value: {
-                    operator: ComparisonExpression_Operator.GT,
-                    leftValue: { val: { case: "var", value: "x" } },
-                    rightValue: {
-                      val: {
-                        case: "primitive",
-                        value: { value: { case: "integer", value: 10n } },
-                      },
-                    },
-                  },
-                },
-              },
-              thenNode: tnode("big", "double", { x: "n0.o0" }),
-            },
-            default: {
-              case: "elseNode",
-              value: tnode("small", "inc", { x: "n0.o0" }),
-            },
-          },
-        },
+        value: greaterThanBranch(
+          10,
+          tnode("big", "double", { x: "n0.o0" }),
+          tnode("small", "inc", { x: "n0.o0" }),
+        ),
       },
     });
     const lp = await e.registerWorkflow(

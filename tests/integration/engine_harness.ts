@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  create,
+  fromBinary,
+  type MessageInitShape,
+  toBinary,
+} from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -41,7 +46,12 @@ import {
 import {
   WorkflowExecution_Phase as WfPhase,
 } from "@flyteidl/core/execution_pb.ts";
-import { type Node, NodeSchema } from "@flyteidl/core/workflow_pb.ts";
+import {
+  type BranchNodeSchema,
+  type Node,
+  NodeSchema,
+} from "@flyteidl/core/workflow_pb.ts";
+import { ComparisonExpression_Operator } from "@flyteidl/core/condition_pb.ts";
 import { TaskTemplateSchema } from "@flyteidl/core/tasks_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import {
@@ -605,3 +615,39 @@ export function closure(
 }
 
 export { fromBinary, toBinary };
+
+/**
+ * A branch node's body: `if x > threshold then thenNode else elseNode`,
+ * reading the branch node's own input `x` (as the branch tests use it).
+ */
+export function greaterThanBranch(
+  threshold: number,
+  thenNode: Node,
+  elseNode: Node,
+): MessageInitShape<typeof BranchNodeSchema> {
+  return {
+    ifElse: {
+      case: {
+        condition: {
+          expr: {
+            case: "comparison",
+            value: {
+              operator: ComparisonExpression_Operator.GT,
+              leftValue: { val: { case: "var", value: "x" } },
+              rightValue: {
+                val: {
+                  case: "primitive",
+                  value: {
+                    value: { case: "integer", value: BigInt(threshold) },
+                  },
+                },
+              },
+            },
+          },
+        },
+        thenNode,
+      },
+      default: { case: "elseNode", value: elseNode },
+    },
+  };
+}

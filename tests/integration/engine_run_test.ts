@@ -10,6 +10,7 @@ import {
 } from "@flyteidl/core/execution_pb.ts";
 import {
   closure,
+  greaterThanBranch,
   int,
   intOf,
   ints,
@@ -20,7 +21,6 @@ import {
 } from "./engine_harness.ts";
 import { create } from "@bufbuild/protobuf";
 import { NodeSchema } from "@flyteidl/core/workflow_pb.ts";
-import { ComparisonExpression_Operator } from "@flyteidl/core/condition_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
@@ -107,34 +107,11 @@ function branchNode(id: string, threshold: number) {
     }],
     target: {
       case: "branchNode",
-      value: {
-        ifElse: {
-          case: {
-            condition: {
-              expr: {
-                case: "comparison",
-                value: {
-                  operator: ComparisonExpression_Operator.GT,
-                  leftValue: { val: { case: "var", value: "x" } },
-                  rightValue: {
-                    val: {
-                      case: "primitive",
-                      value: {
-                        value: { case: "integer", value: BigInt(threshold) },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-            thenNode: taskNode("big", "double", { x: "n0.o0" }),
-          },
-          default: {
-            case: "elseNode",
-            value: taskNode("small", "inc", { x: "n0.o0" }),
-          },
-        },
-      },
+      value: greaterThanBranch(
+        threshold,
+        taskNode("big", "double", { x: "n0.o0" }),
+        taskNode("small", "inc", { x: "n0.o0" }),
+      ),
     },
   });
 }

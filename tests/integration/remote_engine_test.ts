@@ -13,12 +13,12 @@ import {
 import { create } from "@bufbuild/protobuf";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { type Node, NodeSchema } from "@flyteidl/core/workflow_pb.ts";
-import { ComparisonExpression_Operator } from "@flyteidl/core/condition_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import { startSandbox } from "../../src/sandbox/mod.ts";
 import { FlyteRemote } from "../../src/remote/mod.ts";
 import type { RemoteNodeExecution } from "../../src/remote/mod.ts";
 import {
+  greaterThanBranch,
   type TaskSpecLite,
   taskTemplate,
   writeProgram,
@@ -271,32 +271,11 @@ Deno.test("remote+engine: syncExecution with nodes over sub-workflow, branch, ma
     );
     const branch = node("br", { x: "n0.o0" }, {
       case: "branchNode",
-      value: {
-        ifElse: {
-          case: {
-            condition: {
-              expr: {
-                case: "comparison",
-                value: {
-                  operator: ComparisonExpression_Operator.GT,
-                  leftValue: { val: { case: "var", value: "x" } },
-                  rightValue: {
-                    val: {
-                      case: "primitive",
-                      value: { value: { case: "integer", value: 10n } },
-                    },
-                  },
-                },
-              },
-            },
-            thenNode: tnode("big", "double", { x: "n0.o0" }),
-          },
-          default: {
-            case: "elseNode",
-            value: tnode("small", "inc", { x: "n0.o0" }),
-          },
-        },
-      },
+      value: greaterThanBranch(
+        10,
+        tnode("big", "double", { x: "n0.o0" }),
+        tnode("small", "inc", { x: "n0.o0" }),
+      ),
     } as never);
     const nodes = [
       tnode("n0", "inc", { x: "start-node.a" }),
