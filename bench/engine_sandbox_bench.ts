@@ -6,10 +6,8 @@
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
-import {
-  createGrpcTransport,
-  Http2SessionManager,
-} from "@connectrpc/connect-node";
+import { Http2SessionManager } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../tests/helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import {
   IdentifierSchema,

@@ -2,7 +2,7 @@
  * Listing 10,000 executions over gRPC with a filter, sorting and paging.
  */
 import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../tests/helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { Sort_Direction } from "@flyteidl/admin/common_pb.ts";

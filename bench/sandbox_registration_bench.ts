@@ -3,7 +3,7 @@
  * plan pairs (each compiled by the sandbox's compiler).
  */
 import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../tests/helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 import {

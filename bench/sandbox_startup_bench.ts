@@ -3,7 +3,7 @@
  * first answered gRPC call.
  */
 import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../tests/helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 

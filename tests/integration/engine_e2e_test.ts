@@ -10,10 +10,8 @@ import {
 } from "../helpers/assert.ts";
 import { create } from "@bufbuild/protobuf";
 import { type Client, createClient } from "@connectrpc/connect";
-import {
-  createGrpcTransport,
-  Http2SessionManager,
-} from "@connectrpc/connect-node";
+import { Http2SessionManager } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { SignalService } from "@flyteidl/service/signal_pb.ts";
 import {

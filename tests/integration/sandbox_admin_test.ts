@@ -2,7 +2,7 @@ import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import * as http2 from "node:http2";
 import { Buffer } from "node:buffer";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { AuthMetadataService } from "@flyteidl/service/auth_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../helpers/grpc.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";

@@ -7,7 +7,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type Client, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import {
   type Identifier,

@@ -5,6 +5,10 @@ import {
   createConnectTransport,
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
+import { deferGoawayEvents } from "../helpers/grpc.ts";
+
+// The Connect transport over HTTP/2 uses node:http2 too.
+deferGoawayEvents();
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { TaskSchema } from "@flyteidl/admin/task_pb.ts";

@@ -12,8 +12,8 @@ import {
 import {
   connectNodeAdapter,
   createConnectTransport,
-  createGrpcTransport,
 } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { GetVersionResponseSchema } from "@flyteidl/admin/version_pb.ts";
 import { TaskCreateResponseSchema } from "@flyteidl/admin/task_pb.ts";

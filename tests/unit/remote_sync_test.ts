@@ -20,10 +20,8 @@ import {
   type ConnectRouter,
   createClient,
 } from "@connectrpc/connect";
-import {
-  connectNodeAdapter,
-  createGrpcTransport,
-} from "@connectrpc/connect-node";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "../helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { SignalService } from "@flyteidl/service/signal_pb.ts";
 import { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
