@@ -8,10 +8,11 @@
 import { assertEquals, assertRejects } from "../helpers/assert.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { createClient } from "@connectrpc/connect";
-import {
-  createGrpcTransport,
-  Http2SessionManager,
-} from "@connectrpc/connect-node";
+import { Http2SessionManager } from "@connectrpc/connect-node";
+// In this process the workaround is on (a GOAWAY must not end the test run);
+// the child processes of sandbox_close_host.ts run without it, so they die
+// if the sandbox sends one.
+import { createGrpcTransport } from "../helpers/grpc.ts";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { startFrontEnd } from "../../src/sandbox/server/server.ts";
 import { until } from "./sandbox_close_host.ts";
