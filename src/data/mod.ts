@@ -16,7 +16,7 @@
  * Errors name the offending local path or URI. Directories are uploaded file
  * by file under one folder whose name hashes the relative paths and md5s;
  * files of subdirectories are sent with a `/` in their file name, which
- * FlyteAdmin accepts (the embedded sandbox accepts flat directories only).
+ * FlyteAdmin and the embedded sandbox accept.
  *
  * May import: src/client (errors), src/types (FlyteFile, FlyteDirectory),
  * the generated flyteidl bindings, `node:crypto` (loaded on first transfer). Never

@@ -131,6 +131,18 @@ async function md5(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array((await newMd5())().update(data).digest());
 }
 
+/** The md5 of a file, read in chunks (the file is never whole in memory). */
+async function md5File(path: string): Promise<Uint8Array> {
+  const h = (await newMd5())();
+  using file = await Deno.open(path);
+  for await (const chunk of file.readable) h.update(chunk);
+  return new Uint8Array(h.digest());
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function base64(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += String.fromCharCode(b);
@@ -167,9 +179,10 @@ function redact(url: string): string {
  * `remote.data` on FlyteRemote; usable alone with any object holding a
  * DataProxyService client.
  *
- * Files are read into memory to hash and send them (the md5 must be known
- * before the signed URL is asked for), so very large files cost their size
- * in memory.
+ * A file is read into memory to send it (signed-URL stores such as S3 want
+ * a Content-Length, which Deno's fetch does not send with a streamed body),
+ * so an upload costs the size of its largest file in memory; a directory's
+ * files are hashed as streams and sent one at a time.
  *
  * @example
  * ```ts
@@ -228,12 +241,12 @@ export class DataTransfer {
         `local directory [${dir}] is empty: nothing to upload`,
       );
     }
-    const contents = await Promise.all(
-      files.map(async (rel) => {
-        const data = await Deno.readFile(`${dir}/${rel}`);
-        return { rel, data, md5: await md5(data) };
-      }),
-    );
+    // Hash every file first (streamed), then send them one at a time, so
+    // memory holds at most one file, never the whole directory.
+    const contents: { rel: string; md5: Uint8Array }[] = [];
+    for (const rel of files) {
+      contents.push({ rel, md5: await md5File(`${dir}/${rel}`) });
+    }
     const manifest = (await newMd5())();
     for (const c of contents) {
       manifest.update(c.rel).update("\0").update(c.md5);
@@ -242,7 +255,13 @@ export class DataTransfer {
     let prefix = "";
     let bytes = 0;
     for (const c of contents) {
-      const uri = await this.#put(`${dir}/${c.rel}`, c.data, c.md5, options, {
+      const data = await Deno.readFile(`${dir}/${c.rel}`);
+      if (!equalBytes(await md5(data), c.md5)) {
+        throw new FlyteError(
+          `upload of [${dir}]: [${c.rel}] changed while it was being uploaded`,
+        );
+      }
+      const uri = await this.#put(`${dir}/${c.rel}`, data, c.md5, options, {
         filename: c.rel,
         filenameRoot: root,
       });
@@ -258,7 +277,7 @@ export class DataTransfer {
         );
       }
       prefix = p;
-      bytes += c.data.length;
+      bytes += data.length;
     }
     return {
       uri: prefix.replace(/\/$/, ""),

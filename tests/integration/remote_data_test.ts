@@ -275,3 +275,41 @@ Deno.test("data: upload is content-addressed with md5; signed PUT rejects other 
     );
   });
 });
+
+Deno.test("data: a directory upload refuses a file that changes while the directory is sent", async () => {
+  await withRemote(async (remote, dir) => {
+    await localInputs(dir);
+    // Files go out in sorted order: a.txt first, then b.csv. Change b.csv
+    // once a.txt has been sent, after the directory's manifest was hashed.
+    const meddling = new DataTransfer(remote.services, async (url, init) => {
+      const res = await fetch(url, init);
+      await Deno.writeTextFile(`${dir}/in/d/b.csv`, "x,y\n9,9\n");
+      return res;
+    });
+    await assertRejects(
+      () =>
+        meddling.upload(`${dir}/in/d`, {
+          project: "flytesnacks",
+          domain: "development",
+        }),
+      Error,
+      "[b.csv] changed while it was being uploaded",
+    );
+    // Unchanged, it goes through, and its files sit under one prefix.
+    const up = await remote.upload(`${dir}/in/d`);
+    assertEquals([up.files, up.bytes, up.directory], [2, 13, true]);
+    const back = await remote.download(up.uri, `${dir}/back-d`);
+    assertEquals(await Deno.readTextFile(`${back}/b.csv`), "x,y\n9,9\n");
+    assertEquals(await Deno.readTextFile(`${back}/a.txt`), "alpha");
+
+    // Nested directories keep their layout (file names with "/", as FlyteAdmin takes them).
+    await Deno.mkdir(`${dir}/in/nested/x/y`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/in/nested/top.txt`, "top");
+    await Deno.writeTextFile(`${dir}/in/nested/x/y/deep.txt`, "deep");
+    const nested = await remote.upload(`${dir}/in/nested`);
+    assertEquals([nested.files, nested.directory], [2, true]);
+    const copy = await remote.download(nested.uri, `${dir}/back-nested`);
+    assertEquals(await Deno.readTextFile(`${copy}/top.txt`), "top");
+    assertEquals(await Deno.readTextFile(`${copy}/x/y/deep.txt`), "deep");
+  });
+});

@@ -128,6 +128,24 @@ Deno.test("data proxy: signed upload and download are byte-identical; tampered, 
           filenameRoot: "..",
           filename: "x",
         }, "filename_root"],
+        [{
+          project: PROJECT,
+          domain: DOMAIN,
+          filenameRoot: "r",
+          filename: "sub/../../escape",
+        }, "filename"],
+        [{
+          project: PROJECT,
+          domain: DOMAIN,
+          filenameRoot: "r",
+          filename: "/etc/passwd",
+        }, "relative path"],
+        [{
+          project: PROJECT,
+          domain: DOMAIN,
+          filenameRoot: "r",
+          filename: "a//b",
+        }, "filename"],
       ] as const
     ) {
       const err = await assertRejects(

@@ -82,6 +82,26 @@ function segment(field: string, v: string): string {
   return v;
 }
 
+/**
+ * A file name that may be a relative path (`a/b.csv`), as FlyteAdmin allows
+ * for a directory's files: each part must be a proper path segment.
+ */
+function relativeName(field: string, v: string): string {
+  if (v.startsWith("/")) {
+    throw invalidArgument(
+      `invalid ${field} [${v}]: must be a relative path, not an absolute one`,
+    );
+  }
+  for (const part of v.split("/")) {
+    if (!part || part === "." || part === ".." || /[\\\0]/.test(part)) {
+      throw invalidArgument(
+        `invalid ${field} [${v}]: every part of the path must be a non-empty name other than "." and ".."`,
+      );
+    }
+  }
+  return v;
+}
+
 const FLYTE_URL =
   /^flyte:\/\/v1\/([\w-]+)\/([\w-]+)\/([\w-]+)\/([\w-]+)(?:\/(\d+))?\/([iod])(?:\/([^/]+))?$/;
 
@@ -117,7 +137,7 @@ export function dataProxyService(
       }
       const expiresAt = expiry(req.expiresIn, "expires_in");
       const filename = req.filename
-        ? segment("filename", req.filename)
+        ? relativeName("filename", req.filename)
         : randomName();
       const root = req.filenameRoot
         ? segment("filename_root", req.filenameRoot)
