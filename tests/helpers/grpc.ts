@@ -1,6 +1,6 @@
 /**
  * Connect's node:http2 gRPC transport for tests, with the Deno GOAWAY crash
- * workaround of src/client/transport/goaway.ts installed first.
+ * workaround of src/http2/goaway.ts installed first.
  *
  * `deno test --parallel` runs every test module in one process. A test whose
  * server destroys its sessions sends a GOAWAY to the client side of the same
@@ -12,7 +12,7 @@
  * @module
  */
 import { createGrpcTransport as connectGrpcTransport } from "@connectrpc/connect-node";
-import { deferGoawayEvents } from "../../src/client/transport/goaway.ts";
+import { deferGoawayEvents } from "../../src/http2/goaway.ts";
 
 deferGoawayEvents();
 

@@ -1,6 +1,6 @@
 /**
  * A server's GOAWAY must not kill a process using our gRPC client. Under
- * Deno 2.9.6 without the workaround in src/client/transport/goaway.ts, about
+ * Deno 2.9.6 without the workaround in src/http2/goaway.ts, about
  * one client run in five dies (nghttp2 assertion, exit 134, or a segfault,
  * exit 139), so the eight client runs here (two per mode) catch it in most runs of
  * this file; see

@@ -40,7 +40,7 @@ import { startSandbox } from "../../src/sandbox/mod.ts";
 import { engineLauncher } from "../../src/sandbox/engine/mod.ts";
 import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
 import { FixedRateUnit } from "@flyteidl/admin/schedule_pb.ts";
-import { repoRoot } from "../helpers/paths.ts";
+import { spawnSandboxProcess } from "../helpers/sandbox_process.ts";
 import {
   greaterThanBranch,
   int,
@@ -567,39 +567,11 @@ Deno.test("e2e: terminate stops the running task and ends ABORTED", async () => 
   });
 });
 
-/** Starts `src/sandbox/main.ts` as a child process; resolves with its endpoint. */
-async function spawnSandbox(dataDir: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${repoRoot}/src/sandbox/main.ts`,
-      "--port",
-      "0",
-      "--data-dir",
-      dataDir,
-    ],
-    cwd: repoRoot,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/http:\/\/\S+:\d+/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`sandbox exited before ready: ${text}`);
-    text += value;
-  }
-  reader.releaseLock();
-  child.stdout.cancel().catch(() => {});
-  return { child, endpoint: /http:\/\/\S+:\d+/.exec(text)![0] };
-}
-
 Deno.test("e2e: SIGKILL of the sandbox mid-run, restart, the execution resumes and succeeds", async () => {
   const dir = await Deno.makeTempDir({ prefix: "engine-e2e-crash-" });
   const program = await writeProgram(dir);
   const dataDir = `${dir}/data`;
-  const first = await spawnSandbox(dataDir);
+  const first = await spawnSandboxProcess(dataDir);
   let ex: WorkflowExecutionIdentifier;
   const e1 = new E2E(first.endpoint);
   try {
@@ -633,7 +605,7 @@ Deno.test("e2e: SIGKILL of the sandbox mid-run, restart, the execution resumes a
     first.child.kill("SIGKILL");
     await first.child.status;
   }
-  const second = await spawnSandbox(dataDir);
+  const second = await spawnSandboxProcess(dataDir);
   const e2 = new E2E(second.endpoint);
   try {
     const e = e2;

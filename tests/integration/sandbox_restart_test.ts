@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { LaunchPlanState } from "@flyteidl/admin/launch_plan_pb.ts";
-import { repoRoot } from "../helpers/paths.ts";
+import { spawnSandboxProcess } from "../helpers/sandbox_process.ts";
 import {
   adminClient,
   DOMAIN,
@@ -11,40 +11,9 @@ import {
   registerChain,
 } from "./sandbox_fixtures.ts";
 
-/** Runs `deno task sandbox`-equivalent as a child process; resolves once it prints its endpoint. */
-async function spawnSandbox(dataDir: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${repoRoot}/src/sandbox/main.ts`,
-      "--port",
-      "0",
-      "--data-dir",
-      dataDir,
-    ],
-    cwd: repoRoot,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/http:\/\/\S+:\d+/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) {
-      const err = await new Response(child.stderr).text();
-      throw new Error(`sandbox exited before ready: ${text}\n${err}`);
-    }
-    text += value;
-  }
-  reader.releaseLock();
-  const endpoint = /http:\/\/\S+:\d+/.exec(text)![0];
-  return { child, endpoint, line: text.trim() };
-}
-
 Deno.test("sandbox: SIGKILL after registrations, restart on the same data dir, everything is still there", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "sandbox-restart-" });
-  const first = await spawnSandbox(dataDir);
+  const first = await spawnSandboxProcess(dataDir, "piped");
   try {
     assert(
       first.line.startsWith("Flyte sandbox ready at http://127.0.0.1:"),
@@ -65,7 +34,7 @@ Deno.test("sandbox: SIGKILL after registrations, restart on the same data dir, e
     await first.child.stderr.cancel();
   }
 
-  const second = await spawnSandbox(dataDir);
+  const second = await spawnSandboxProcess(dataDir, "piped");
   try {
     const c = adminClient(second);
     const projects = await c.listProjects({ limit: 10 });

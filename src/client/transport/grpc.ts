@@ -2,7 +2,7 @@
  * Native gRPC over HTTP/2 (Connect's node:http2 transport), with TLS from
  * the default trust store or a CA file, HTTP/2 keep-alive pings and a raised
  * receive-size limit. The HTTP/2 session is owned here so it can be closed.
- * Creating one installs the GOAWAY crash workaround of `goaway.ts`.
+ * Creating one installs the GOAWAY crash workaround of `src/http2/goaway.ts`.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import {
   createGrpcTransport,
   Http2SessionManager,
 } from "@connectrpc/connect-node";
-import { deferGoawayEvents } from "./goaway.ts";
+import { deferGoawayEvents } from "../../http2/goaway.ts";
 import type { ClosableTransport, TransportParams } from "./types.ts";
 
 /**

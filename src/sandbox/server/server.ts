@@ -30,6 +30,7 @@ import {
 } from "./rest.ts";
 import { handleBlobRequest } from "./blobs.ts";
 import { SniffedConnection } from "./handover.ts";
+import { deferGoawayEvents } from "../../http2/goaway.ts";
 import type { BlobStore } from "../blobs/store.ts";
 
 /** One service and its (possibly partial) implementation. */
@@ -253,6 +254,9 @@ export async function startFrontEnd(options: {
     }
     handler(req as never, res as never);
   };
+  // A client closing its connection sends GOAWAY; without this, Deno 2.9
+  // can crash the whole sandbox while processing it (src/http2/goaway.ts).
+  deferGoawayEvents();
   const h2 = http2.createServer({}, tracked);
   const h1 = http.createServer(tracked);
   // h1 never listens itself (the front hands it connections), but Deno's
