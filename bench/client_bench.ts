@@ -3,6 +3,8 @@
 // fresh `deno` process that imports src/client/mod.ts, connects and makes
 // one call (the notebook cold-start path).
 import * as http2 from "node:http2";
+// Its servers get the GOAWAY workaround before any session exists.
+import "../tests/helpers/grpc.ts";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";

@@ -8,10 +8,13 @@ import { assertEquals } from "../helpers/assert.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { join, relative } from "node:path";
 
-/** Ways a test or bench makes a node:http2 client session of its own. */
+/**
+ * Ways a test or bench makes node:http2 sessions of its own: Connect's
+ * HTTP/2 transports, or node:http2 itself (clients and servers alike crash).
+ */
 const H2_CLIENT =
-  /\b(createGrpcTransport|createConnectTransport|createGrpcWebTransport|Http2SessionManager)\b|\bhttp2\.connect\(/;
-const HELPER = /from "(\.\.\/)+(tests\/)?helpers\/grpc\.ts"/;
+  /\b(createGrpcTransport|createConnectTransport|createGrpcWebTransport|Http2SessionManager)\b|\bhttp2\.connect\(|from "node:http2"/;
+const HELPER = /(from |import )"(\.\.\/)+(tests\/)?helpers\/grpc\.ts"/;
 
 async function* sources(dir: string): AsyncGenerator<string> {
   for await (const e of Deno.readDir(dir)) {
@@ -21,7 +24,7 @@ async function* sources(dir: string): AsyncGenerator<string> {
   }
 }
 
-Deno.test("modules that make HTTP/2 clients in the test process install the GOAWAY workaround", async () => {
+Deno.test("modules that make HTTP/2 sessions in the test process install the GOAWAY workaround", async () => {
   const missing: string[] = [];
   for (const dir of ["tests", "bench"]) {
     for await (const file of sources(join(repoRoot, dir))) {
@@ -39,7 +42,9 @@ Deno.test("modules that make HTTP/2 clients in the test process install the GOAW
 Deno.test("the hygiene rule recognises clients and the helper import", () => {
   assertEquals(H2_CLIENT.test("createGrpcTransport({ baseUrl })"), true);
   assertEquals(H2_CLIENT.test("const s = http2.connect(url);"), true);
+  assertEquals(H2_CLIENT.test('import * as http2 from "node:http2";'), true);
   assertEquals(H2_CLIENT.test("http2.createServer(adapter)"), false);
+  assertEquals(HELPER.test('import "../helpers/grpc.ts";'), true);
   assertEquals(HELPER.test('import { x } from "../helpers/grpc.ts";'), true);
   assertEquals(
     HELPER.test('import { x } from "../tests/helpers/grpc.ts";'),
