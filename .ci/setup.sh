@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 # Python + flytekit in a project-local virtual environment (.venv), for the flytekit
 # hello-world that runs against the sandbox (issue 5). The engine finds .venv/bin
 # commands (pyflyte-execute, pyflyte-fast-execute) there.
+# The Kubernetes client is what flytekit needs to serialize a task's pod template
+# (the pod-template task of the same suite).
 FLYTEKIT_VERSION=1.16.31
+KUBERNETES_VERSION=33.1.0
 PY="${PYTHON:-python3}"
-STAMP=".venv/.flytekit-$FLYTEKIT_VERSION"
+STAMP=".venv/.flytekit-$FLYTEKIT_VERSION-kubernetes-$KUBERNETES_VERSION"
 if [ ! -f "$STAMP" ] || [ ! -x .venv/bin/pyflyte-execute ]; then
   if ! "$PY" -m venv --help >/dev/null 2>&1 || ! "$PY" -c "import ensurepip" 2>/dev/null; then
     apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv python3-pip
@@ -17,7 +20,9 @@ if [ ! -f "$STAMP" ] || [ ! -x .venv/bin/pyflyte-execute ]; then
   fi
   rm -rf .venv
   "$PY" -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check --no-input "flytekit==$FLYTEKIT_VERSION"
+  .venv/bin/pip install --quiet --disable-pip-version-check --no-input \
+    "flytekit==$FLYTEKIT_VERSION" "kubernetes==$KUBERNETES_VERSION"
+  .venv/bin/pip check
   touch "$STAMP"
 fi
-echo "flytekit $FLYTEKIT_VERSION in .venv"
+echo "flytekit $FLYTEKIT_VERSION and kubernetes $KUBERNETES_VERSION in .venv"

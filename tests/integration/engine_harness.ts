@@ -52,7 +52,7 @@ import {
   NodeSchema,
 } from "@flyteidl/core/workflow_pb.ts";
 import { ComparisonExpression_Operator } from "@flyteidl/core/condition_pb.ts";
-import { TaskTemplateSchema } from "@flyteidl/core/tasks_pb.ts";
+import { K8sPodSchema, TaskTemplateSchema } from "@flyteidl/core/tasks_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import {
   type Identifier,
@@ -422,6 +422,7 @@ switch (op) {
     break;
   }
   case "garbage": Deno.writeFileSync(out + "/outputs.pb", new Uint8Array([0xff, 0xff, 0xff])); break;
+  case "podenv": write(Number(Deno.env.get("POD_VALUE")) + intIn("x")); break;
   case "env": write(Number(Deno.env.get("FLYTE_ATTEMPT_NUMBER")) + (Deno.env.get("FLYTE_INTERNAL_EXECUTION_ID") ? 10 : 0)); break;
 }
 `;
@@ -462,6 +463,12 @@ export interface TaskSpecLite {
   cacheSerializable?: boolean;
   timeoutSec?: number;
   command?: string[];
+  /**
+   * Make it a pod task (k8s_pod target, as flytekit writes for a pod
+   * template): the command runs as container `primary` of a pod spec with a
+   * sidecar; `config` replaces the task config (default names `primary`).
+   */
+  pod?: { config?: Record<string, string>; env?: Record<string, string> };
 }
 
 export function taskId(name: string): Identifier {
@@ -486,7 +493,7 @@ export function taskTemplate(program: string, t: TaskSpecLite) {
     Object.fromEntries(
       names.map((n) => [n, { type: lists.includes(n) ? listType : intType }]),
     );
-  return create(TaskTemplateSchema, {
+  const tpl = create(TaskTemplateSchema, {
     id: taskId(t.name),
     type: "python-task",
     metadata: {
@@ -518,6 +525,37 @@ export function taskTemplate(program: string, t: TaskSpecLite) {
       },
     },
   });
+  if (t.pod && tpl.target.case === "container") {
+    // flytekit puts the whole command line in the primary container's args.
+    const c = tpl.target.value;
+    tpl.type = "sidecar";
+    tpl.config = t.pod.config ?? { primary_container_name: "primary" };
+    tpl.target = {
+      case: "k8sPod",
+      value: create(K8sPodSchema, {
+        podSpec: {
+          containers: [
+            {
+              name: "log-shipper",
+              image: "busybox",
+              command: ["sh", "-c", "exit 1"],
+            },
+            {
+              name: "primary",
+              image: c.image,
+              args: [...c.command, ...c.args],
+              env: Object.entries(t.pod.env ?? {}).map(([name, value]) => ({
+                name,
+                value,
+              })),
+              resources: { limits: { cpu: "1" } },
+            },
+          ],
+        },
+      }),
+    };
+  }
+  return tpl;
 }
 
 /** A node binding each input either to a literal int or to `node.var`. */

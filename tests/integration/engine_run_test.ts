@@ -506,3 +506,48 @@ Deno.test("engine: bad task outcomes fail with messages that say which", async (
     await rec.engine!.close();
   }
 });
+
+Deno.test("engine: a pod task runs its primary container (sidecars are not started); bad pod specs fail naming what is wrong", async () => {
+  const { program, rec } = await setup();
+  try {
+    const good = closure(
+      program,
+      [{
+        name: "podenv",
+        op: "podenv",
+        inputs: ["x"],
+        pod: { env: { POD_VALUE: "40" } },
+      }],
+      [taskNode("n0", "podenv", { x: 2 })],
+      { out: "n0.o0" },
+    );
+    await rec.launch("pod-ok", good, lmap({}));
+    assertEquals(await rec.finished("pod-ok"), WfPhase.SUCCEEDED);
+    assertEquals(intOf((await rec.outputsOf("pod-ok")).literals.out), 42);
+
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ["pod-nokey", {}, "[primary_container_name]"],
+      [
+        "pod-noprimary",
+        { primary_container_name: "main" },
+        "primary container [main] is not among the pod spec's containers [log-shipper, primary]",
+      ],
+    ];
+    for (const [name, config] of cases) {
+      const c = closure(
+        program,
+        [{ name: "podenv", op: "podenv", inputs: ["x"], pod: { config } }],
+        [taskNode("n0", "podenv", { x: 1 })],
+        { out: "n0.o0" },
+      );
+      await rec.launch(name, c, lmap({}));
+    }
+    for (const [name, , text] of cases) {
+      assertEquals(await rec.finished(name), WfPhase.FAILED, name);
+      assertStringIncludes(rec.errors.get(name) ?? "", "BadTaskSpecification");
+      assertStringIncludes(rec.errors.get(name) ?? "", text);
+    }
+  } finally {
+    await rec.engine!.close();
+  }
+});

@@ -86,6 +86,7 @@ import {
 import { gateNode } from "./gate.ts";
 import { launchPlanNode } from "./launch_plan.ts";
 import { arrayNode } from "./array.ts";
+import { runnableContainer } from "./pod.ts";
 
 /**
  * `pyflyte-fast-execute --dest-dir <dir>` names a folder inside the task's
@@ -1043,17 +1044,7 @@ export class Run implements RunApi {
       }
       await o.ctx.markRunning?.();
       o.onPhase?.(attempt, TaskPhase.RUNNING);
-      const container = task.target.case === "container"
-        ? task.target.value
-        : undefined;
-      if (!container) {
-        throw new NodeFailure(
-          "UnsupportedTaskType",
-          `task ${task.id?.name} (type ${task.type}) has no container; the sandbox runs container tasks only`,
-          Kind.USER,
-          false,
-        );
-      }
+      const container = runnableContainer(task);
       const values = {
         input: o.inputUri,
         inputPrefix: o.D,
