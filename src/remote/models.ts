@@ -545,8 +545,9 @@ export class RemoteExecution<
     const r = this.raw.closure?.outputResult;
     if (r?.case === "abortCause") return r.value;
     if (r?.case === "abortMetadata") return r.value.cause;
-    // An engine may close an abort with an error event (propeller's
-    // ExecutionAborted), which replaces the abort metadata in the closure.
+    // Propeller's ABORTED event has no result, so admin keeps the abort
+    // metadata; an engine that closes an abort with an error event instead
+    // replaces it, and the error's message is the best cause left.
     if (r?.case === "error" && this.phase === "ABORTED") return r.value.message;
     return undefined;
   }

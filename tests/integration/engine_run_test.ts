@@ -465,7 +465,16 @@ Deno.test("engine: terminate kills the running process and reports ABORTED", asy
     assert(Date.now() - t0 < 10_000);
     assertEquals(rec.nodeEvents("term", "n0").at(-1)?.phase, NodePhase.ABORTED);
     assertEquals(rec.taskEvents("term", "n0").at(-1)?.phase, TaskPhase.ABORTED);
-    assertStringIncludes(rec.errors.get("term") ?? "", "stop it");
+    // As propeller: the reason is on the node's ABORTED event; the workflow's
+    // ABORTED event carries no result (admin keeps its abort metadata).
+    const nodeAbort = rec.nodeEvents("term", "n0").at(-1)?.outputResult;
+    assertEquals(nodeAbort?.case, "error");
+    assertStringIncludes(
+      nodeAbort?.case === "error" ? nodeAbort.value.message : "",
+      "stop it",
+    );
+    const wfAbort = rec.wf.filter((e) => e.phase === WfPhase.ABORTED);
+    assertEquals(wfAbort.map((e) => e.outputResult.case), [undefined]);
   } finally {
     await rec.engine!.close();
   }

@@ -482,6 +482,8 @@ Deno.test("remote+engine: terminate a running execution; metrics of a real run; 
     });
     assertEquals(ended.phase, "ABORTED");
     assertEquals(ended.abortCause, "no longer needed");
+    // The engine's ABORTED event leaves admin's abort record in place.
+    assertEquals(ended.raw.closure?.outputResult.case, "abortMetadata");
 
     const add = await remote.fetchTask("add");
     const ok = await remote.execute(add, { a: 1, b: 2 }, { wait: true });

@@ -236,16 +236,12 @@ export class Run implements RunApi {
     } catch (e) {
       if (this.#stopping) return;
       if (e instanceof Aborted || this.abort.signal.aborted) {
-        const cause = (this.abort.signal.reason as Error)?.message ?? String(e);
+        // As propeller: the workflow's ABORTED event carries no result, so
+        // admin keeps the abort metadata (cause, principal) TerminateExecution
+        // recorded; the reason travels on the aborted nodes' events.
         await s.reporter.workflow({
           executionId: this.#execId,
           phase: WfPhase.ABORTED,
-          outputResult: {
-            case: "error",
-            value: toExecutionError(
-              new NodeFailure("ExecutionAborted", cause, Kind.USER, false),
-            ),
-          },
         });
       } else {
         await s.reporter.workflow({
