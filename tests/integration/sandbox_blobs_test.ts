@@ -32,6 +32,14 @@ Deno.test("blob store: keys can never leave the store", async () => {
     assertThrows(() => blobs.keyOf("s3://bucket/key"), BlobKeyError);
     blobs.write("a/b.txt", new TextEncoder().encode("hi"));
     assertEquals(blobs.keyOf(blobs.nativeUrl("a/b.txt")), "a/b.txt");
+    // The plain-path form tasks see (engine/local_refs.ts), with the same rules.
+    assertEquals(blobs.keyOf(blobs.pathOf("a/b.txt")), "a/b.txt");
+    assertThrows(() => blobs.keyOf("/etc/passwd"), BlobKeyError);
+    assertThrows(
+      () => blobs.keyOf(`${dir}/blobs/../blob-secret`),
+      BlobKeyError,
+    );
+    assertThrows(() => blobs.keyOf("relative/path"), BlobKeyError);
     assertEquals(new TextDecoder().decode(blobs.read("a/b.txt")), "hi");
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -117,15 +117,19 @@ export class BlobStore {
     return pathToFileURL(this.pathOf(key)).href;
   }
 
-  /** The key of a `file://` URL inside the store; throws BlobKeyError otherwise. */
+  /**
+   * The key of a `file://` URL, or of an absolute path (what tasks see, see
+   * engine/local_refs.ts), inside the store; throws BlobKeyError otherwise.
+   */
   keyOf(url: string): string {
     let p: string;
     try {
-      if (!url.startsWith("file://")) throw new Error("not file://");
-      p = fileURLToPath(url);
+      if (url.startsWith("/")) p = url;
+      else if (url.startsWith("file://")) p = fileURLToPath(url);
+      else throw new Error("not file://");
     } catch {
       throw new BlobKeyError(
-        `URL [${url}] is not a file:// URL of this sandbox's blob store`,
+        `URL [${url}] is not a file:// URL or absolute path of this sandbox's blob store`,
       );
     }
     const abs = path.resolve(p);

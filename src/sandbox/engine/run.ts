@@ -87,6 +87,7 @@ import { gateNode } from "./gate.ts";
 import { launchPlanNode } from "./launch_plan.ts";
 import { arrayNode } from "./array.ts";
 import { runnableContainer } from "./pod.ts";
+import { plainLocalRef, withPlainLocalBlobs } from "./local_refs.ts";
 
 /**
  * `pyflyte-fast-execute --dest-dir <dir>` names a folder inside the task's
@@ -540,12 +541,14 @@ export class Run implements RunApi {
       );
     }
     if (scope.abort.signal.aborted) throw scope.abort.signal.reason;
-    const inputs = resolveBindings(
+    const resolved = resolveBindings(
       node.inputs,
       (id) => scope.outputs.get(id),
       (nid, v) => this.#alias(scope, nid, v),
     );
-    if (extraInputs) Object.assign(inputs.literals, extraInputs);
+    if (extraInputs) Object.assign(resolved.literals, extraInputs);
+    // Local files and directories reach tasks as plain paths (local_refs.ts).
+    const inputs = withPlainLocalBlobs(resolved);
     const inputUri = joinUri(D, "inputs.pb");
     const isParent = node.target.case === "workflowNode" ||
       node.target.case === "branchNode";
@@ -991,7 +994,8 @@ export class Run implements RunApi {
   #rawPrefix(name: string): string {
     const base = this.req.spec.rawOutputDataConfig?.outputLocationPrefix ||
       this.req.rawOutputPrefix;
-    return joinUri(base, shardOf(name), name);
+    // A plain path for a local store: see local_refs.ts.
+    return plainLocalRef(joinUri(base, shardOf(name), name));
   }
 
   /** One attempt: render, spawn, wait, read the outcome; task events. */
