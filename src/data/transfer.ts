@@ -412,7 +412,8 @@ export class DataTransfer {
    * Downloads `uri` to `localPath` (parent directories created) and
    * returns `localPath`:
    * - `file://` URLs and plain paths are copied when this machine can read
-   *   them (files and directories), else fetched through a signed URL;
+   *   them (files and directories), else (`file://` URLs and absolute paths)
+   *   fetched through a signed URL the server makes;
    * - `http(s)://` (signed URLs) are fetched;
    * - `flyte://` URLs are resolved with GetData: a file or directory
    *   literal is downloaded from its URI, a deck from its signed URL;
@@ -470,12 +471,13 @@ export class DataTransfer {
         await Deno.copyFile(src, localPath);
         return localPath;
       }
-      if (!uri.startsWith("file://")) {
+      if (!uri.startsWith("file://") && !uri.startsWith("/")) {
         throw new FlyteInvalidInputError(
           `download: [${uri}] does not exist on this machine`,
         );
       }
-      // A file:// URL of a store on another machine: ask the server.
+      // A file:// URL or an absolute path (what the embedded sandbox's tasks
+      // write) of a store on another machine: ask the server to sign it.
     }
     let loc;
     try {
@@ -483,7 +485,14 @@ export class DataTransfer {
         nativeUrl: uri,
       });
     } catch (e) {
-      throw toFlyteError(e, `create download location for [${uri}]`);
+      const err = toFlyteError(e, `create download location for [${uri}]`);
+      if (isLocalPath(uri) && err instanceof FlyteInvalidInputError) {
+        throw new FlyteInvalidInputError(
+          `download: [${uri}] does not exist on this machine, and the server cannot serve it: ${err.message}`,
+          { cause: err },
+        );
+      }
+      throw err;
     }
     await this.#fetchTo(loc.signedUrl, localPath, uri);
     return localPath;

@@ -273,6 +273,18 @@ Deno.test("data: upload is content-addressed with md5; signed PUT rejects other 
       Error,
       "file:///no/such/file",
     );
+    // An absolute path missing here is asked of the server, which can only
+    // sign paths of its own store.
+    await assertRejects(
+      () => remote.download("/no/such/file", `${dir}/x`),
+      FlyteInvalidInputError,
+      "[/no/such/file] does not exist on this machine, and the server cannot serve it",
+    );
+    await assertRejects(
+      () => remote.download("relative/missing.txt", `${dir}/x`),
+      FlyteInvalidInputError,
+      "[relative/missing.txt] does not exist on this machine",
+    );
   });
 });
 
