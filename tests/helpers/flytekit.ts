@@ -41,3 +41,25 @@ export async function writeHelloCode(dir: string): Promise<string> {
   await Deno.writeTextFile(`${code}/hello.py`, HELLO);
   return code;
 }
+
+/** Runs a command to completion; fails (with its output) unless it exits 0. Returns the output. */
+export async function runOk(
+  cmd: string,
+  args: string[],
+  cwd: string,
+): Promise<string> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) +
+    new TextDecoder().decode(out.stderr);
+  if (out.code !== 0) {
+    throw new Error(
+      `${cmd} ${args.join(" ")} failed (exit ${out.code}):\n${text}`,
+    );
+  }
+  return text;
+}

@@ -14,6 +14,7 @@ import { FlyteRemote } from "../../src/remote/mod.ts";
 import type { FlyteFile } from "../../src/types/mod.ts";
 import {
   requireVenvTool,
+  runOk,
   venvBin,
   writeHelloCode,
 } from "../helpers/flytekit.ts";
@@ -148,20 +149,6 @@ def pod_wf(name: str = "world") -> str:
     return greet(name=name)
 `;
 
-async function run(cmd: string, args: string[], cwd: string) {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  const text = new TextDecoder().decode(out.stdout) +
-    new TextDecoder().decode(out.stderr);
-  assertEquals(out.code, 0, `${cmd} ${args.join(" ")} failed:\n${text}`);
-  return text;
-}
-
 Deno.test("flytekit hello-world, a pod-template task and a feature tour: pyflyte register + FlyteRemote against the sandbox", async () => {
   await requireVenvTool("pyflyte");
   const dir = await Deno.makeTempDir({ prefix: "flytekit-hello-" });
@@ -176,7 +163,7 @@ Deno.test("flytekit hello-world, a pod-template task and a feature tour: pyflyte
       `${dir}/config.yaml`,
       `admin:\n  endpoint: dns:///${hostPort}\n  insecure: true\n`,
     );
-    const reg = await run(`${venvBin}/pyflyte`, [
+    const reg = await runOk(`${venvBin}/pyflyte`, [
       "--config",
       `${dir}/config.yaml`,
       "register",
@@ -194,7 +181,7 @@ Deno.test("flytekit hello-world, a pod-template task and a feature tour: pyflyte
     ], code);
     // 3 + 3 + tour's 9 tasks (with the map's array node task), workflow, launch plan
     assertStringIncludes(reg, "Successfully registered 17 entities");
-    const out = await run(
+    const out = await runOk(
       `${venvBin}/python`,
       [`${dir}/remote.py`, hostPort],
       dir,
