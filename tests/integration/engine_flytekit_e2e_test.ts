@@ -209,6 +209,24 @@ Deno.test("flytekit hello-world, a pod-template task and a feature tour: pyflyte
         `${dir}/summary.txt`,
       );
       assertEquals(await Deno.readTextFile(file), "30:4:2.0:p4");
+
+      // Our client runs flytekit's tasks too: a dataclass input from a plain
+      // object (msgpack), and a local file uploaded for a FlyteFile input.
+      const summary = await remote.fetchTask("tour.summary");
+      const s = await remote.execute(summary, {
+        xs: [1, 2],
+        p: { x: 1, y: 0.5, label: "q" },
+      }, { wait: true, executionName: "summary-from-deno" });
+      assertEquals(s.phase, "SUCCEEDED", s.error?.message);
+      assertEquals(s.outputs.o0, "3:1:0.5:q");
+      await Deno.writeTextFile(`${dir}/note.txt`, "from deno");
+      const shout = await remote.fetchTask("tour.shout");
+      const u = await remote.execute(shout, { f: `${dir}/note.txt` }, {
+        wait: true,
+        executionName: "shout-from-deno",
+      });
+      assertEquals(u.phase, "SUCCEEDED", u.error?.message);
+      assertEquals(u.outputs.o0, "FROM DENO");
     } finally {
       await remote.close();
     }
