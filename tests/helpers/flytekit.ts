@@ -63,3 +63,37 @@ export async function runOk(
   }
   return text;
 }
+
+/**
+ * Writes `<dir>/config.yaml` for `endpoint` (insecure) and registers `files`
+ * of `code` with `pyflyte register` (fast registration, version v1, image
+ * local:latest) into flytesnacks/development. Returns the `host:port` for
+ * flytekit's `Config.for_endpoint` and pyflyte's output.
+ */
+export async function pyflyteRegister(
+  endpoint: string,
+  dir: string,
+  code: string,
+  files: string[],
+): Promise<{ hostPort: string; output: string }> {
+  const hostPort = endpoint.replace(/^http:\/\//, "");
+  await Deno.writeTextFile(
+    `${dir}/config.yaml`,
+    `admin:\n  endpoint: dns:///${hostPort}\n  insecure: true\n`,
+  );
+  const output = await runOk(`${venvBin}/pyflyte`, [
+    "--config",
+    `${dir}/config.yaml`,
+    "register",
+    "--project",
+    "flytesnacks",
+    "--domain",
+    "development",
+    "--image",
+    "local:latest",
+    "--version",
+    "v1",
+    ...files,
+  ], code);
+  return { hostPort, output };
+}

@@ -6,7 +6,12 @@
  */
 import { assertStringIncludes } from "../helpers/assert.ts";
 import { startSandbox } from "../../src/sandbox/mod.ts";
-import { requireVenvTool, runOk, venvBin } from "../helpers/flytekit.ts";
+import {
+  pyflyteRegister,
+  requireVenvTool,
+  runOk,
+  venvBin,
+} from "../helpers/flytekit.ts";
 
 /**
  * Control flow from flytekit: a sub-workflow with a cached task, a retry after
@@ -145,25 +150,13 @@ Deno.test("flytekit control flow: sub-workflow, cache, retry, launch plan, gates
   await Deno.writeTextFile(`${dir}/remote.py`, CONTROL_REMOTE);
   const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
   try {
-    const hostPort = sb.endpoint.replace(/^http:\/\//, "");
-    await Deno.writeTextFile(
-      `${dir}/config.yaml`,
-      `admin:\n  endpoint: dns:///${hostPort}\n  insecure: true\n`,
+    const { hostPort, output: reg } = await pyflyteRegister(
+      sb.endpoint,
+      dir,
+      code,
+      ["control.py"],
     );
-    await runOk(`${venvBin}/pyflyte`, [
-      "--config",
-      `${dir}/config.yaml`,
-      "register",
-      "--project",
-      "flytesnacks",
-      "--domain",
-      "development",
-      "--image",
-      "local:latest",
-      "--version",
-      "v1",
-      "control.py",
-    ], code);
+    assertStringIncludes(reg, "Successfully registered");
     const out = await runOk(
       `${venvBin}/python`,
       [`${dir}/remote.py`, hostPort],

@@ -13,6 +13,7 @@ import { startSandbox } from "../../src/sandbox/mod.ts";
 import { FlyteRemote } from "../../src/remote/mod.ts";
 import type { FlyteFile } from "../../src/types/mod.ts";
 import {
+  pyflyteRegister,
   requireVenvTool,
   runOk,
   venvBin,
@@ -158,27 +159,12 @@ Deno.test("flytekit hello-world, a pod-template task and a feature tour: pyflyte
   await Deno.writeTextFile(`${dir}/remote.py`, REMOTE);
   const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
   try {
-    const hostPort = sb.endpoint.replace(/^http:\/\//, "");
-    await Deno.writeTextFile(
-      `${dir}/config.yaml`,
-      `admin:\n  endpoint: dns:///${hostPort}\n  insecure: true\n`,
+    const { hostPort, output: reg } = await pyflyteRegister(
+      sb.endpoint,
+      dir,
+      code,
+      ["hello.py", "pod.py", "tour.py"],
     );
-    const reg = await runOk(`${venvBin}/pyflyte`, [
-      "--config",
-      `${dir}/config.yaml`,
-      "register",
-      "--project",
-      "flytesnacks",
-      "--domain",
-      "development",
-      "--image",
-      "local:latest",
-      "--version",
-      "v1",
-      "hello.py",
-      "pod.py",
-      "tour.py",
-    ], code);
     // 3 + 3 + tour's 9 tasks (with the map's array node task), workflow, launch plan
     assertStringIncludes(reg, "Successfully registered 17 entities");
     const out = await runOk(
