@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { base32 as rfc4648Base32 } from "rfc4648";
 import type { Client } from "@connectrpc/connect";
 import type { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
 import { ArtifactType } from "@flyteidl/service/dataproxy_pb.ts";
@@ -84,21 +85,7 @@ export interface Uploaded {
  * ```
  */
 export function base32(bytes: Uint8Array): string {
-  const A = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = ((value << 8) | b) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += A[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += A[(value << (5 - bits)) & 31];
-  while (out.length % 8) out += "=";
-  return out;
+  return rfc4648Base32.stringify(bytes);
 }
 
 async function statOrThrow(path: string, what: string) {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { base32 as rfc4648Base32 } from "rfc4648";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { type Duration, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
@@ -26,8 +27,6 @@ import { checkExecutionId } from "./executions.ts";
 /** Longest signed-URL lifetime (FlyteAdmin's default maximum, 1 h). */
 export const MAX_EXPIRY_MS = 3600_000;
 
-const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 /**
  * RFC 4648 base32 with `=` padding (Go's base32.StdEncoding).
  *
@@ -38,20 +37,7 @@ const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
  * ```
  */
 export function base32(bytes: Uint8Array): string {
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += B32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
-  while (out.length % 8) out += "=";
-  return out;
+  return rfc4648Base32.stringify(bytes);
 }
 
 function expiry(d: Duration | undefined, field: string): Date {

@@ -5,8 +5,10 @@
  *
  * @module
  */
+import { codec } from "rfc4648";
 
-const BASE32_ALPHABET = "abcdefghijklmnopqrstuvwxyz123456";
+/** Flyte's base32 alphabet (lowercase letters, then 1-6). */
+const FLYTE_BASE32 = { chars: "abcdefghijklmnopqrstuvwxyz123456", bits: 5 };
 const SHARD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 const encoder = new TextEncoder();
 
@@ -61,20 +63,7 @@ export function fnv64a(s: string): Uint8Array {
  * ```
  */
 export function base32(bytes: Uint8Array): string {
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32_ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += BASE32_ALPHABET[(value << (5 - bits)) & 31];
-  return out;
+  return codec.stringify(bytes, FLYTE_BASE32, { pad: false });
 }
 
 /**
