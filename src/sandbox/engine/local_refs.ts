@@ -17,6 +17,7 @@
 import { clone } from "@bufbuild/protobuf";
 import { fileURLToPath } from "node:url";
 import {
+  type Blob,
   type Literal,
   type LiteralMap,
   LiteralMapSchema,
@@ -41,43 +42,27 @@ export function plainLocalRef(uri: string): string {
   }
 }
 
-/** Whether any blob under `l` has a `file://` URI. */
-function hasFileBlob(l: Literal | undefined): boolean {
+/** Every blob (file or directory) literal under `l`, through collections, maps and unions. */
+function blobsUnder(l: Literal | undefined, out: Blob[] = []): Blob[] {
   const v = l?.value;
   switch (v?.case) {
     case "scalar": {
       const s = v.value.value;
-      if (s.case === "blob") return s.value.uri.startsWith("file://");
-      if (s.case === "union") return hasFileBlob(s.value.value);
-      return false;
+      if (s.case === "blob") out.push(s.value);
+      else if (s.case === "union") blobsUnder(s.value.value, out);
+      break;
     }
     case "collection":
-      return v.value.literals.some(hasFileBlob);
+      for (const item of v.value.literals) blobsUnder(item, out);
+      break;
     case "map":
-      return Object.values(v.value.literals).some(hasFileBlob);
-    default:
-      return false;
+      for (const item of Object.values(v.value.literals)) blobsUnder(item, out);
+      break;
   }
+  return out;
 }
 
-/** Rewrites `file://` blob URIs under `l` in place (`l` is a copy). */
-function rewrite(l: Literal | undefined): void {
-  const v = l?.value;
-  switch (v?.case) {
-    case "scalar": {
-      const s = v.value.value;
-      if (s.case === "blob") s.value.uri = plainLocalRef(s.value.uri);
-      else if (s.case === "union") rewrite(s.value.value);
-      return;
-    }
-    case "collection":
-      v.value.literals.forEach(rewrite);
-      return;
-    case "map":
-      Object.values(v.value.literals).forEach(rewrite);
-      return;
-  }
-}
+const isFileUri = (b: Blob) => b.uri.startsWith("file://");
 
 /**
  * `inputs` with every file/directory (blob) literal's `file://` URI turned
@@ -86,17 +71,19 @@ function rewrite(l: Literal | undefined): void {
  *
  * @example
  * ```ts
- * import { clone } from "@bufbuild/protobuf";
+ * import { create } from "@bufbuild/protobuf";
  * import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
  * import { withPlainLocalBlobs } from "./local_refs.ts";
  * const m = create(LiteralMapSchema, { literals: { f: { value: { case: "scalar", value: {
  *   value: { case: "blob", value: { uri: "file:///tmp/a.csv", metadata: {} } } } } } } });
- * const out = withPlainLocalBlobs(m);
+ * withPlainLocalBlobs(m); // f's uri is now "/tmp/a.csv"
  * ```
  */
 export function withPlainLocalBlobs(inputs: LiteralMap): LiteralMap {
-  if (!Object.values(inputs.literals).some(hasFileBlob)) return inputs;
+  const all = (m: LiteralMap) =>
+    Object.values(m.literals).flatMap((l) => blobsUnder(l));
+  if (!all(inputs).some(isFileUri)) return inputs;
   const copy = clone(LiteralMapSchema, inputs);
-  Object.values(copy.literals).forEach(rewrite);
+  for (const blob of all(copy)) blob.uri = plainLocalRef(blob.uri);
   return copy;
 }
