@@ -93,14 +93,12 @@ export function runnableContainer(task: TaskTemplate): Container {
   if (!Array.isArray(containers)) {
     throw bad(task, "pod_spec.containers must be a list");
   }
-  const names: string[] = [];
-  const index = containers.findIndex((c) => {
-    const name = c !== null && typeof c === "object" && !Array.isArray(c)
-      ? c["name"]
-      : undefined;
-    names.push(String(name));
-    return name === primary;
-  });
+  const names = containers.map((c) =>
+    c !== null && typeof c === "object" && !Array.isArray(c)
+      ? String(c["name"])
+      : String(undefined)
+  );
+  const index = names.indexOf(primary);
   if (index < 0) {
     throw bad(
       task,
