@@ -26,3 +26,10 @@ if [ ! -f "$STAMP" ] || [ ! -x .venv/bin/pyflyte-execute ]; then
   touch "$STAMP"
 fi
 echo "flytekit $FLYTEKIT_VERSION and kubernetes $KUBERNETES_VERSION in .venv"
+
+# Headless Chromium for the browser tests (the sandbox guard's hostile page,
+# notebook and console screenshots). Debian's package; skipped once present.
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium
+fi
+echo "chromium: $(chromium --version 2>/dev/null || echo missing)"

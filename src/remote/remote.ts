@@ -211,7 +211,10 @@ export class FlyteRemote {
 
   /**
    * Connects to a local sandbox: `localhost:30080`, insecure, project
-   * `flytesnacks`, domain `development` (each overridable).
+   * `flytesnacks`, domain `development` (each overridable). A sandbox that
+   * requires a token (one listening beyond loopback prints it at start)
+   * takes it as `token`, or from `$FLYTE_SANDBOX_TOKEN`; it is sent as a
+   * static bearer token, as for any Flyte backend.
    *
    * @example
    * ```ts
@@ -220,14 +223,22 @@ export class FlyteRemote {
    * ```
    */
   static forSandbox(
-    options: FlyteRemoteOptions & { endpoint?: string } = {},
+    options: FlyteRemoteOptions & ConnectOptions & {
+      endpoint?: string;
+      token?: string;
+    } = {},
   ): Promise<FlyteRemote> {
-    const { endpoint = "localhost:30080", ...rest } = options;
+    const {
+      endpoint = "localhost:30080",
+      token = Deno.env.get("FLYTE_SANDBOX_TOKEN"),
+      ...rest
+    } = options;
     return FlyteRemote.forEndpoint(
       endpoint,
       {
         defaultProject: "flytesnacks",
         defaultDomain: "development",
+        ...(token ? { auth: { type: "staticToken", token } } : {}),
         ...rest,
         insecure: true,
       } as FlyteRemoteOptions & ConnectOptions,

@@ -1,5 +1,6 @@
 /**
- * `deno task sandbox [--port 30080] [--data-dir DIR] [--host 127.0.0.1]`:
+ * `deno task sandbox [--port 30080] [--data-dir DIR] [--host 127.0.0.1]
+ * [--token T] [--allowed-host NAME]`:
  * runs the sandbox in the foreground, prints one line with the endpoint
  * when it is ready, and stops cleanly on SIGINT/SIGTERM.
  *
@@ -24,13 +25,15 @@ export async function main(args: string[]): Promise<void> {
       port: { type: "string" },
       "data-dir": { type: "string" },
       host: { type: "string" },
+      token: { type: "string" },
+      "allowed-host": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) {
     console.log(
-      "usage: deno task sandbox [--port 30080] [--data-dir DIR] [--host 127.0.0.1]",
+      "usage: deno task sandbox [--port 30080] [--data-dir DIR] [--host 127.0.0.1] [--token T] [--allowed-host NAME ...]",
     );
     return;
   }
@@ -42,10 +45,17 @@ export async function main(args: string[]): Promise<void> {
     port,
     dataDir: values["data-dir"],
     host: values.host,
+    token: values.token,
+    allowedHosts: values["allowed-host"],
   });
   console.log(
     `Flyte sandbox ready at ${sandbox.endpoint} (data: ${sandbox.dataDir})`,
   );
+  if (sandbox.token) {
+    console.log(
+      `token: ${sandbox.token} (clients: FlyteRemote.forSandbox({ endpoint, token }); browsers: ${sandbox.endpoint}/console?token=${sandbox.token})`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     Deno.addSignalListener("SIGINT", stop);

@@ -35,6 +35,13 @@ import {
   surfaceInternalErrors,
 } from "./server/server.ts";
 import { defaultCompiler } from "./default_compiler.ts";
+import { guardPolicy, isLoopbackHost, refuseFetch } from "./server/guard.ts";
+
+/** 32 random bytes, hex: a sandbox token. */
+function randomToken(): string {
+  const b = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
 
 /** Port of Flyte's demo cluster, the sandbox default. */
 export const DEFAULT_PORT = 30080;
@@ -104,6 +111,18 @@ export interface SandboxOptions {
     | null;
   /** Workflow compiler; default the one in src/sandbox/compiler. */
   compiler?: SandboxCompiler;
+  /**
+   * A token every request must carry (`Authorization: Bearer <token>`; in a
+   * browser `?token=`). Default: none on loopback; a random one (see
+   * {@link SandboxHandle.token}) when `host` is reachable from other machines.
+   * `""` turns it off even then.
+   */
+  token?: string;
+  /**
+   * Host names requests may address besides loopback and `host` (a foreign
+   * `Host` header is refused, which stops DNS rebinding).
+   */
+  allowedHosts?: string[];
 }
 
 /**
@@ -122,6 +141,8 @@ export interface SandboxHandle {
   port: number;
   /** Absolute data directory. */
   dataDir: string;
+  /** The token requests need, when the sandbox has one. */
+  token?: string;
   /** In-process clients. */
   services: SandboxServices;
   /** Stops the launcher, the server and closes the database. */
@@ -211,13 +232,22 @@ export async function startSandbox(
     dataDir,
     blobRoot: blobs.root,
   };
+  const listenHost = options.host ?? "127.0.0.1";
+  const token = options.token ??
+    (isLoopbackHost(listenHost) ? undefined : randomToken());
+  const guard = guardPolicy({
+    host: listenHost,
+    allowedHosts: options.allowedHosts,
+    token,
+  });
   let front;
   try {
     front = await startFrontEnd({
-      host: options.host ?? "127.0.0.1",
+      host: listenHost,
       port: options.port ?? DEFAULT_PORT,
       services: bindings,
       blobs,
+      guard,
     });
   } catch (e) {
     db.close();
@@ -228,8 +258,10 @@ export async function startSandbox(
     host.includes(":") ? `[${host}]` : host
   }:${front.port}`;
   blobs.baseUrl = endpoint;
+  // The log server listens on loopback only: Host and Origin checks, no token.
+  const logPolicy = guardPolicy({ host: "127.0.0.1" });
   const launcher = options.launcher === undefined
-    ? engineLauncher()
+    ? engineLauncher({ logGuard: (req) => refuseFetch(logPolicy, req) })
     : options.launcher;
   if (launcher) {
     ctx.launcher = typeof launcher === "function"
@@ -241,6 +273,7 @@ export async function startSandbox(
     endpoint,
     port: front.port,
     dataDir,
+    token: token || undefined,
     services,
     close: async () => {
       if (closed) return;

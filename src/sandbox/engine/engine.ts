@@ -61,6 +61,11 @@ export interface EngineOptions {
    * restart when that is free, else any free port.
    */
   logPort?: number;
+  /**
+   * Checks each request to the log server first; a response it returns
+   * (401/403) is sent instead. The sandbox passes its Host/Origin guard.
+   */
+  logGuard?: (req: Request) => Response | undefined;
   /** Poll interval for signals and child executions, ms. Default 200. */
   pollIntervalMs?: number;
   /** Producer id in events. Default `"sandbox-engine"`. */
@@ -150,7 +155,7 @@ export class Engine implements ExecutionLauncher {
       const serve = (port: number) =>
         Deno.serve(
           { hostname: "127.0.0.1", port, onListen: () => {} },
-          (req) => e.serveLog(req),
+          (req) => opts.logGuard?.(req) ?? e.serveLog(req),
         );
       const previous = Number(e.#store.meta("log_port") ?? 0);
       if (opts.logPort !== undefined) e.#server = serve(opts.logPort);

@@ -299,6 +299,21 @@ export function errorResponse(e: unknown, binary: boolean): RestResponse {
 }
 
 /**
+ * Whether a REST body's content type is one the gateway parses:
+ * `application/json` or `application/octet-stream` (parameters allowed).
+ *
+ * @example
+ * ```ts
+ * import { bodyTypeAccepted } from "./rest.ts";
+ * console.log(bodyTypeAccepted("application/json; charset=utf-8"), bodyTypeAccepted("text/plain")); // true false
+ * ```
+ */
+export function bodyTypeAccepted(contentType: string): boolean {
+  const media = contentType.split(";")[0].trim().toLowerCase();
+  return media === "application/json" || media === "application/octet-stream";
+}
+
+/**
  * Answers one REST request, or returns undefined when no route matches.
  *
  * @example
@@ -334,6 +349,21 @@ export async function handleRest(
   const contentType = headers.get("content-type") ?? "";
   const binary = wantsBinary(headers);
   const schema = route.method.input;
+  if (route.body && body.length && !bodyTypeAccepted(contentType)) {
+    // A browser may send text/plain (or a form) cross-site without a
+    // preflight; only a client that chose JSON or protobuf gets parsed.
+    return {
+      status: 415,
+      headers: { "content-type": "application/json" },
+      body: new TextEncoder().encode(JSON.stringify({
+        code: Code.InvalidArgument,
+        message: `unsupported content-type ${
+          JSON.stringify(contentType || "(none)")
+        }: send application/json or application/octet-stream`,
+        details: [],
+      })),
+    };
+  }
   try {
     const req = create(schema);
     if (route.body && body.length) {

@@ -30,6 +30,12 @@ import {
 } from "./rest.ts";
 import { handleBlobRequest } from "./blobs.ts";
 import { SniffedConnection } from "./handover.ts";
+import {
+  checkRequest,
+  type GuardPolicy,
+  guardPolicy,
+  TOKEN_COOKIE,
+} from "./guard.ts";
 import { deferGoawayEvents } from "../../http2/goaway.ts";
 import type { BlobStore } from "../blobs/store.ts";
 
@@ -108,6 +114,57 @@ export const surfaceInternalErrors: Interceptor = (next) => async (req) => {
   }
 };
 
+/**
+ * Runs the guard (guard.ts) on a request and answers a refusal in the
+ * caller's protocol: gRPC status trailers for gRPC, the gateway's error
+ * body otherwise. True when the request was refused (and answered).
+ */
+function refuse(guard: GuardPolicy, req: NodeReq, res: NodeRes): boolean {
+  const headers = headersOf(req);
+  const authority = req.headers[":authority"];
+  if (!headers.has("host") && typeof authority === "string") {
+    headers.set("host", authority);
+  }
+  const url = new URL(req.url ?? "/", "http://sandbox");
+  const refusal = checkRequest(guard, req.method ?? "GET", url, headers);
+  if (!refusal) {
+    // A page opened with ?token= keeps it for its own later requests.
+    const token = url.searchParams.get("token");
+    if (guard.token && token) {
+      res.setHeader(
+        "set-cookie",
+        `${TOKEN_COOKIE}=${
+          encodeURIComponent(token)
+        }; Path=/; HttpOnly; SameSite=Strict`,
+      );
+      // The routes below never see it (REST would read it as a field).
+      url.searchParams.delete("token");
+      (req as { url: string }).url = url.pathname + url.search;
+    }
+    return false;
+  }
+  const code = refusal.status === 401
+    ? Code.Unauthenticated
+    : Code.PermissionDenied;
+  req.resume(); // discard the body
+  if ((headers.get("content-type") ?? "").startsWith("application/grpc")) {
+    res.writeHead(200, {
+      "content-type": headers.get("content-type")!,
+      "grpc-status": String(code),
+      "grpc-message": encodeURIComponent(refusal.message),
+    });
+    res.end();
+    return true;
+  }
+  const e = errorResponse(
+    new ConnectError(refusal.message, code),
+    wantsBinary(headers),
+  );
+  res.writeHead(e.status, e.headers);
+  res.end(Buffer.from(e.body));
+  return true;
+}
+
 /** Answers grpc.health.v1.Health/Check with SERVING (a 2-byte message). */
 function healthCheck(res: NodeRes) {
   const frame = Buffer.from([0, 0, 0, 0, 2, 0x08, 0x01]);
@@ -137,7 +194,10 @@ export async function startFrontEnd(options: {
   blobs?: BlobStore;
   /** How long close() lets requests in flight finish (ms); default 2000. */
   closeGraceMs?: number;
+  /** Host, Origin and token checks; default: loopback and `host`, no token. */
+  guard?: GuardPolicy;
 }): Promise<FrontEnd> {
+  const guard = options.guard ?? guardPolicy({ host: options.host });
   const routesTable: RestRoute[] = restRoutes(
     options.services.map((s) => s.service),
   );
@@ -252,6 +312,7 @@ export async function startFrontEnd(options: {
         if (closing && conn.inFlight === 0) conn.sock.destroy();
       });
     }
+    if (refuse(guard, req, res)) return;
     handler(req as never, res as never);
   };
   // A client closing its connection sends GOAWAY; without this, Deno 2.9
