@@ -35,6 +35,7 @@ import {
   formatExecutionId,
 } from "./ids.ts";
 import { checkInputs, type InterfaceInput } from "./inputs.ts";
+import { differenceFrom } from "./existing_execution.ts";
 import { hasLocalBlobs } from "../data/local.ts";
 import {
   RemoteExecution,
@@ -269,7 +270,20 @@ export class Executions {
       );
     } catch (e) {
       if (!(e instanceof FlyteEntityAlreadyExistsError)) throw e;
-      // Already there (a retried create, or a chosen name reused): return it.
+      // Already there: a retried create or the same request again returns
+      // it; another entity or other inputs under that name is an error.
+      const [old, data] = await Promise.all([
+        this.#ctx.services.admin.getExecution({ id }),
+        this.#ctx.services.admin.getExecutionData({ id }),
+      ]);
+      const diff = differenceFrom(old, data.fullInputs, launch, literals);
+      if (diff) {
+        throw new FlyteEntityAlreadyExistsError(
+          `execution ${formatExecutionId(id)} already exists and ${diff}: ` +
+            `choose another executionName, or leave it out for a fresh one`,
+          { code: e.code, serverMessage: e.serverMessage, cause: e },
+        );
+      }
     }
     const exec = new RemoteExecution<O>(
       await this.#ctx.call(
