@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { identifierProblem } from "../names/mod.ts";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Sort_Direction, SortSchema } from "@flyteidl/admin/common_pb.ts";
 import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
@@ -404,7 +405,12 @@ export class Entities {
   async #register(
     what: string,
     call: () => Promise<unknown>,
+    id?: { project: string; domain: string; name: string; version: string },
   ): Promise<boolean> {
+    for (const key of ["project", "domain", "name", "version"] as const) {
+      const problem = id && identifierProblem(`id.${key}`, id[key]);
+      if (problem) throw new FlyteInvalidInputError(`${what}: ${problem}`);
+    }
     try {
       await this.#ctx.call(what, call);
       return true;
@@ -433,6 +439,7 @@ export class Entities {
     await this.#register(
       `register ${formatEntityId(full as Identifier)}`,
       () => this.#ctx.services.admin.createTask({ id: full, spec: s }),
+      full,
     );
     return this.getTaskById(full as Identifier);
   }
@@ -457,6 +464,7 @@ export class Entities {
     await this.#register(
       `register ${formatEntityId(full)}`,
       () => this.#ctx.services.admin.createWorkflow({ id: full, spec: s }),
+      full,
     );
     if (options.defaultLaunchPlan ?? true) {
       const lpId = {
@@ -495,6 +503,7 @@ export class Entities {
     await this.#register(
       `register ${formatEntityId(full)}`,
       () => this.#ctx.services.admin.createLaunchPlan({ id: full, spec: s }),
+      full,
     );
     return this.getLaunchPlanById(full);
   }

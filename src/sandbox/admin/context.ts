@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { identifierProblem } from "../../names/mod.ts";
 import {
   type DescMessage,
   fromBinary,
@@ -244,4 +245,8 @@ export function checkIdentifier(
   checkProjectDomain(ctx, id.project, id.domain, field);
   if (!id.name) throw missing(`${field}.name`);
   if (!id.version) throw missing(`${field}.version`);
+  for (const key of ["name", "version"] as const) {
+    const problem = identifierProblem(`${field}.${key}`, id[key]);
+    if (problem) throw invalidArgument(problem);
+  }
 }
