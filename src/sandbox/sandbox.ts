@@ -123,6 +123,13 @@ export interface SandboxOptions {
    * `Host` header is refused, which stops DNS rebinding).
    */
   allowedHosts?: string[];
+  /**
+   * Largest request accepted, in bytes (RESOURCE_EXHAUSTED / 413 beyond it,
+   * before the body is read whole). Default 4 MiB, grpc-go's (and so
+   * FlyteAdmin's) default max receive size. Blob uploads to signed URLs are
+   * not limited by it.
+   */
+  maxRequestBytes?: number;
 }
 
 /**
@@ -248,6 +255,7 @@ export async function startSandbox(
       services: bindings,
       blobs,
       guard,
+      maxRequestBytes: options.maxRequestBytes,
     });
   } catch (e) {
     db.close();

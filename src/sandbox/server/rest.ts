@@ -334,8 +334,19 @@ export async function handleRest(
   body: Uint8Array,
   invoke: Invoke,
 ): Promise<RestResponse | undefined> {
-  const parts = url.pathname.replace(/^\//, "").replace(/\/$/, "").split("/")
-    .map((p) => decodeURIComponent(p));
+  let parts: string[];
+  try {
+    parts = url.pathname.replace(/^\//, "").replace(/\/$/, "").split("/")
+      .map((p) => decodeURIComponent(p));
+  } catch {
+    return errorResponse(
+      new ConnectError(
+        `invalid path ${url.pathname}: a %-escape does not decode (URI malformed)`,
+        Code.InvalidArgument,
+      ),
+      wantsBinary(headers),
+    );
+  }
   let route: RestRoute | undefined;
   let vars: Record<string, string> | undefined;
   for (const r of routes) {
@@ -364,47 +375,64 @@ export async function handleRest(
       })),
     };
   }
+  const invalid = (what: string) => (e: unknown): never => {
+    if (e instanceof ConnectError) throw e;
+    throw new ConnectError(
+      `invalid ${what}: ${(e as Error)?.message ?? e}`,
+      Code.InvalidArgument,
+    );
+  };
   try {
     const req = create(schema);
     if (route.body && body.length) {
-      if (route.body === "*") {
-        if (contentType.includes("application/octet-stream")) {
-          mergeFromBinary(schema, req, body);
+      try {
+        if (route.body === "*") {
+          if (contentType.includes("application/octet-stream")) {
+            mergeFromBinary(schema, req, body);
+          } else {
+            mergeFromJson(
+              schema,
+              req,
+              JSON.parse(new TextDecoder().decode(body)) as JsonValue,
+              { ignoreUnknownFields: false },
+            );
+          }
         } else {
-          mergeFromJson(
-            schema,
-            req,
-            JSON.parse(new TextDecoder().decode(body)) as JsonValue,
-            { ignoreUnknownFields: false },
-          );
+          const f = schema.fields.find((x) => x.name === route!.body);
+          if (!f || f.fieldKind !== "message") {
+            throw new ConnectError(
+              `bad body mapping ${route.body}`,
+              Code.Internal,
+            );
+          }
+          const sub = contentType.includes("application/octet-stream")
+            ? fromBinary(f.message, body)
+            : mergeFromJson(
+              f.message,
+              create(f.message),
+              JSON.parse(new TextDecoder().decode(body)) as JsonValue,
+            );
+          (req as Record<string, unknown>)[f.localName] = sub;
         }
-      } else {
-        const f = schema.fields.find((x) => x.name === route!.body);
-        if (!f || f.fieldKind !== "message") {
-          throw new ConnectError(
-            `bad body mapping ${route.body}`,
-            Code.Internal,
-          );
-        }
-        const sub = contentType.includes("application/octet-stream")
-          ? fromBinary(f.message, body)
-          : mergeFromJson(
-            f.message,
-            create(f.message),
-            JSON.parse(new TextDecoder().decode(body)) as JsonValue,
-          );
-        (req as Record<string, unknown>)[f.localName] = sub;
+      } catch (e) {
+        invalid("request body")(e);
       }
     }
-    const overlay: JsonObject = {};
-    for (const [k, v] of Object.entries(vars)) setPath(overlay, schema, k, v);
-    if (!route.body || route.body !== "*") {
-      for (const [k, v] of url.searchParams) {
-        if (route.body && k.split(".")[0] === route.body) continue;
+    try {
+      const overlay: JsonObject = {};
+      for (const [k, v] of Object.entries(vars)) {
         setPath(overlay, schema, k, v);
       }
+      if (!route.body || route.body !== "*") {
+        for (const [k, v] of url.searchParams) {
+          if (route.body && k.split(".")[0] === route.body) continue;
+          setPath(overlay, schema, k, v);
+        }
+      }
+      mergeFromJson(schema, req, overlay);
+    } catch (e) {
+      invalid("path or query parameter")(e);
     }
-    mergeFromJson(schema, req, overlay);
     const out = await invoke(route.method, req, headers);
     const outSchema = route.method.output;
     if (binary) {

@@ -30,6 +30,7 @@ import {
 } from "./rest.ts";
 import { handleBlobRequest } from "./blobs.ts";
 import { SniffedConnection } from "./handover.ts";
+import { reportDecodeFailuresAsInvalid } from "./decode_status.ts";
 import {
   checkRequest,
   type GuardPolicy,
@@ -70,10 +71,33 @@ interface Conn {
 const CLOSE_GRACE_MS = 2000;
 type NodeRes = http.ServerResponse | http2.Http2ServerResponse;
 
-function readBody(req: NodeReq): Promise<Uint8Array> {
+/** A request body over the size limit (answered 413 / RESOURCE_EXHAUSTED). */
+class BodyTooLarge extends Error {}
+
+/**
+ * Default limit on one request's size: grpc-go's default max receive
+ * message size, which FlyteAdmin keeps unless configured.
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+function readBody(req: NodeReq, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      return reject(new BodyTooLarge(`request body of ${declared} bytes`));
+    }
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        chunks.length = 0;
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new BodyTooLarge(`request body of more than ${limit} bytes`));
+      } else chunks.push(c);
+    });
     req.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
   });
@@ -196,7 +220,10 @@ export async function startFrontEnd(options: {
   closeGraceMs?: number;
   /** Host, Origin and token checks; default: loopback and `host`, no token. */
   guard?: GuardPolicy;
+  /** Largest request accepted (bytes); default {@link DEFAULT_MAX_REQUEST_BYTES}. */
+  maxRequestBytes?: number;
 }): Promise<FrontEnd> {
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const guard = options.guard ?? guardPolicy({ host: options.host });
   const routesTable: RestRoute[] = restRoutes(
     options.services.map((s) => s.service),
@@ -240,7 +267,7 @@ export async function startFrontEnd(options: {
       const url = new URL(req.url ?? "/", "http://sandbox");
       const verb = (req.method ?? "GET").toUpperCase();
       if (url.pathname === "/grpc.health.v1.Health/Check") {
-        await readBody(req);
+        await readBody(req, maxRequestBytes);
         return healthCheck(res);
       }
       if (url.pathname === "/healthcheck") {
@@ -252,7 +279,7 @@ export async function startFrontEnd(options: {
         await handleBlobRequest(options.blobs, req, res, url, verb);
         return;
       }
-      const body = await readBody(req);
+      const body = await readBody(req, maxRequestBytes);
       const answer = await handleRest(
         routesTable,
         verb,
@@ -278,6 +305,18 @@ export async function startFrontEnd(options: {
       res.writeHead(answer.status, answer.headers);
       res.end(Buffer.from(answer.body));
     } catch (e) {
+      if (e instanceof BodyTooLarge && !res.headersSent) {
+        const r = errorResponse(
+          new ConnectError(
+            `${e.message} is larger than this server's limit of ${maxRequestBytes} bytes`,
+            Code.ResourceExhausted,
+          ),
+          wantsBinary(headersOf(req)),
+        );
+        res.writeHead(413, r.headers);
+        res.end(Buffer.from(r.body));
+        return;
+      }
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "text/plain" });
       }
@@ -287,6 +326,7 @@ export async function startFrontEnd(options: {
 
   const handler = connectNodeAdapter({
     interceptors: [surfaceInternalErrors],
+    readMaxBytes: maxRequestBytes,
     routes: (router: ConnectRouter) => {
       for (const s of options.services) {
         router.service(s.service, s.impl as never);
@@ -312,7 +352,25 @@ export async function startFrontEnd(options: {
         if (closing && conn.inFlight === 0) conn.sock.destroy();
       });
     }
+    // Answered before its body was read (too large, refused): an HTTP/2
+    // stream is reset (RST_STREAM, not GOAWAY) once the answer is out, as
+    // grpc-go does; an HTTP/1.1 body is drained. Either way the client stops
+    // stalling on flow control and sees the answer.
+    const end = res.end.bind(res) as (...a: unknown[]) => unknown;
+    (res as { end: unknown }).end = (...args: unknown[]) => {
+      const out = end(...args);
+      setTimeout(() => {
+        if (req.readableEnded) return;
+        if ("stream" in req) {
+          if (!req.stream.closed) {
+            req.stream.close(http2.constants.NGHTTP2_NO_ERROR);
+          }
+        } else req.resume();
+      }, 0);
+      return out;
+    };
     if (refuse(guard, req, res)) return;
+    reportDecodeFailuresAsInvalid(res);
     handler(req as never, res as never);
   };
   // A client closing its connection sends GOAWAY; without this, Deno 2.9
