@@ -26,6 +26,7 @@
 export const IDENTIFIER_MAX_LENGTH = 255;
 
 // C0/C1 controls and DEL; zero-width and BOM; bidi embeddings, overrides and isolates.
+// deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const INVISIBLE =
   /[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
