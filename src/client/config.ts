@@ -188,6 +188,13 @@ async function readYaml(text: string, file: string): Promise<Flat> {
         : undefined;
     }
     if (cur === undefined || cur === null) continue;
+    if (key === "platform.url" && typeof cur !== "string") {
+      throw new FlyteInvalidInputError(
+        `${file}: ${yamlKey}: expected an endpoint such as "dns:///flyte.example.com:443" (a string), got ${typeof cur} ${
+          JSON.stringify(cur)
+        }`,
+      );
+    }
     if (Array.isArray(cur)) out.set(key, cur.map(String));
     else if (typeof cur === "object") {
       throw new FlyteInvalidInputError(
@@ -352,6 +359,15 @@ export async function loadConfig(
     return Array.isArray(v) ? v.join(" ") : v || undefined;
   };
 
+  if (file && str("platform.url") === undefined) {
+    // An empty or endpoint-less file would otherwise mean localhost:30080
+    // over TLS, and fail later with an SSL error that never names the file.
+    throw new FlyteInvalidInputError(
+      `config file ${
+        JSON.stringify(file)
+      } sets no endpoint: add admin.endpoint (YAML) or [platform] url (INI), or set FLYTE_PLATFORM_URL`,
+    );
+  }
   const endpoint = (str("platform.url") ?? "localhost:30080").replace(
     /^dns:\/\/\//,
     "",

@@ -166,8 +166,14 @@ export class FlyteRemote {
     options: FlyteRemoteOptions & ConnectOptions = {},
   ): Promise<FlyteRemote> {
     try {
-      if (!endpoint) {
-        throw new FlyteInvalidInputError("forEndpoint: endpoint is required");
+      if (typeof endpoint !== "string" || !endpoint) {
+        throw new FlyteInvalidInputError(
+          `forEndpoint: endpoint must be a non-empty string such as "flyte.example.com:443" or "http://localhost:30080", got ${
+            typeof endpoint === "string"
+              ? '""'
+              : `${typeof endpoint} ${String(endpoint)}`
+          }`,
+        );
       }
       const connection = createConnection({ ...options, endpoint });
       return Promise.resolve(

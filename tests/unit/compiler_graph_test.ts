@@ -744,3 +744,24 @@ Deno.test("compileTask rejects a task without image, command or valid resources"
     },
   }));
 });
+
+Deno.test("compiler: duplicate node ids are reported as such, naming the id (not as an end-node problem)", () => {
+  const wf = workflow("dup", { a: INT }, { out: INT }, [
+    taskNode("n0", "square", { x: promise("", "a") }),
+    taskNode("n0", "square", { x: promise("", "a") }),
+  ], { out: promise("n0", "o0") });
+  const e = assertThrows(
+    () => compileWorkflow(wf, [], [square], []),
+    CompileError,
+  );
+  assertEquals(e.issues.map((i) => i.kind), ["DuplicateId"]);
+  assertStringIncludes(e.message, "Node Id: n0");
+  assertStringIncludes(e.message, "same id [n0]");
+  // The reserved ids cannot be taken either.
+  const reserved = workflow("res", {}, {}, [taskNode("end-node", "noop")], {});
+  assertStringIncludes(
+    assertThrows(() => compileWorkflow(reserved, [], [noop], []), CompileError)
+      .message,
+    "DuplicateId",
+  );
+});

@@ -265,7 +265,7 @@ export const issue = {
   duplicateId: (id: string): CompileIssue => ({
     kind: "DuplicateId",
     nodeId: id,
-    description: "Trying to insert two nodes with the same id.",
+    description: `Trying to insert two nodes with the same id [${id}].`,
   }),
   mismatchingTypes: (
     nodeId: string,

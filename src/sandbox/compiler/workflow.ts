@@ -121,6 +121,12 @@ export function validateWorkflow(
   // end node; orphans get explicit edges below.
   const topLevel = new Set<string>();
   for (const n of original) {
+    // Checked before anything else sees the graph: a second node with an id
+    // would replace the first and surface as a confusing end-node error.
+    if (topLevel.has(n.id) || n.id === START_NODE || n.id === END_NODE) {
+      issues.add(issue.duplicateId(n.id));
+      continue;
+    }
     topLevel.add(n.id);
     validateNode(w, w.addNode(w.builderFor(n)), false, issues.scope());
   }
