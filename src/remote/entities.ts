@@ -435,6 +435,8 @@ export class Entities {
         "registerTask: template.id needs project, domain, name and version",
       );
     }
+    // The template's own id too: FlyteAdmin compiles it as it is sent.
+    id.resourceType = ResourceType.TASK;
     const full = { ...id, resourceType: ResourceType.TASK };
     await this.#register(
       `register ${formatEntityId(full as Identifier)}`,
@@ -460,6 +462,7 @@ export class Entities {
         "registerWorkflow: template.id needs project, domain, name and version",
       );
     }
+    id.resourceType = ResourceType.WORKFLOW;
     const full = { ...id, resourceType: ResourceType.WORKFLOW } as Identifier;
     await this.#register(
       `register ${formatEntityId(full)}`,

@@ -61,4 +61,5 @@ export { chooseExecutionName, type EntityKind } from "./ids.ts";
 export { Entities } from "./entities.ts";
 export { Executions } from "./executions.ts";
 export { Monitor } from "./sync.ts";
+export { isTransient, type Reconnecting } from "./retry_wait.ts";
 export { Signals } from "./signals.ts";

@@ -12,6 +12,7 @@ import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
 import type { RemoteExecution } from "./models.ts";
 import type { Monitor } from "./sync.ts";
+import { type Reconnecting, retryTransient } from "./retry_wait.ts";
 
 /**
  * Options of {@link waitForExecution}.
@@ -37,6 +38,23 @@ export interface WaitOptions {
   nodes?: boolean;
   /** Deadline for each call in milliseconds. Default 60,000. */
   callTimeout?: number;
+  /**
+   * Called while the backend cannot be reached (each retry of an outage the
+   * wait rides out until its timeout). Default: a "reconnecting" line on
+   * stderr when it is a terminal.
+   */
+  onReconnecting?: (r: Reconnecting) => void | Promise<void>;
+}
+
+function reconnectingLine(what: string) {
+  return (r: Reconnecting) => {
+    if (!Deno.stderr.isTerminal()) return;
+    console.error(
+      `waiting for ${what}: reconnecting (attempt ${r.attempt}, down ${
+        Math.round(r.downForMs / 100) / 10
+      } s): ${r.error.message}`,
+    );
+  };
 }
 
 /**
@@ -78,23 +96,31 @@ export async function waitForExecution<O extends Record<string, unknown>>(
       );
     }
     const timeoutMs = Math.max(1, Math.min(callTimeout, remaining));
-    if (options.syncNodesEveryPoll) {
-      await monitor.syncExecution(execution, { nodes: true, signal });
-    } else {
-      execution.raw = await ctx.call(
-        `get execution ${what}`,
-        () =>
-          ctx.services.admin.getExecution({ id: execution.id }, {
-            signal,
-            timeoutMs,
-          }),
-      );
-    }
+    const retry = {
+      deadline,
+      signal,
+      onRetry: options.onReconnecting ?? reconnectingLine(what),
+    };
+    await retryTransient(async () => {
+      if (options.syncNodesEveryPoll) {
+        await monitor.syncExecution(execution, { nodes: true, signal });
+      } else {
+        execution.raw = await ctx.call(
+          `get execution ${what}`,
+          () =>
+            ctx.services.admin.getExecution({ id: execution.id }, {
+              signal,
+              timeoutMs,
+            }),
+        );
+      }
+    }, retry);
     if (execution.isDone) {
-      await monitor.syncExecution(execution, {
-        nodes: options.nodes || options.syncNodesEveryPoll,
-        signal,
-      });
+      await retryTransient(() =>
+        monitor.syncExecution(execution, {
+          nodes: options.nodes || options.syncNodesEveryPoll,
+          signal,
+        }), retry);
       await options.onProgress?.(execution as RemoteExecution);
       return execution;
     }

@@ -24,6 +24,7 @@ export interface SandboxProcess {
 export async function spawnSandboxProcess(
   dataDir: string,
   stderr: "piped" | "inherit" = "inherit",
+  port = 0,
 ): Promise<SandboxProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -31,7 +32,7 @@ export async function spawnSandboxProcess(
       "-A",
       `${repoRoot}/src/sandbox/main.ts`,
       "--port",
-      "0",
+      String(port),
       "--data-dir",
       dataDir,
     ],
