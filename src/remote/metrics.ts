@@ -9,7 +9,8 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
 import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
-import { RemoteExecution } from "./models.ts";
+import { RemoteExecution, withDisplay } from "./models.ts";
+import { renderSpans } from "../display/mod.ts";
 
 /**
  * One span: what it measures, when, and its sub-spans.
@@ -164,5 +165,8 @@ export async function getExecutionMetrics(
   const root = toExecutionSpan(
     r.span ?? ({ spans: [], id: { case: undefined } } as unknown as Span),
   );
-  return { root, explain: () => explainSpan(root) };
+  return withDisplay(
+    { root, explain: () => explainSpan(root) },
+    () => renderSpans(root.raw),
+  );
 }

@@ -43,6 +43,7 @@ export type { ListOptions } from "./paging.ts";
 export type { ConsoleTarget } from "./console.ts";
 export type { InterfaceInput } from "./inputs.ts";
 export {
+  asTable,
   type ExecutionPhase,
   isTerminalPhase,
   type NodeKind,
@@ -55,6 +56,7 @@ export {
   RemoteTaskExecution,
   RemoteWorkflow,
   type TaskPhase,
+  withDisplay,
 } from "./models.ts";
 export { cronTicks } from "./schedule.ts";
 export { chooseExecutionName, type EntityKind } from "./ids.ts";

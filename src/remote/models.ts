@@ -47,6 +47,18 @@ import {
   type InterfaceInput,
 } from "./inputs.ts";
 import {
+  type MimeBundle,
+  renderExecution,
+  renderExecutionList,
+  renderLaunchPlan,
+  renderList,
+  renderNodeExecution,
+  renderSignals,
+  renderTask,
+  renderTaskExecution,
+  renderWorkflow,
+} from "../display/mod.ts";
+import {
   formatEntityId,
   formatExecutionId,
   formatNodeExecutionId,
@@ -141,6 +153,12 @@ export class RemoteTask {
   readonly kind = "task" as const;
   /** The admin message. */
   readonly raw: Task;
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderTask(this.raw, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: Task) {
     this.raw = raw;
@@ -185,6 +203,12 @@ export class RemoteWorkflow {
   readonly kind = "workflow" as const;
   /** The admin message. */
   readonly raw: Workflow;
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderWorkflow(this.raw, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: Workflow) {
     this.raw = raw;
@@ -233,6 +257,12 @@ export class RemoteLaunchPlan {
   readonly kind = "launch_plan" as const;
   /** The admin message. */
   readonly raw: LaunchPlan;
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderLaunchPlan(this.raw, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: LaunchPlan) {
     this.raw = raw;
@@ -312,6 +342,12 @@ export class RemoteTaskExecution {
   outputLiterals?: LiteralMap;
   /** Node executions under this attempt (array-node subtasks, dynamic children), when synced. */
   children: RemoteNodeExecution[] = [];
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderTaskExecution(this, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: TaskExecution) {
     this.raw = raw;
@@ -405,6 +441,12 @@ export class RemoteNodeExecution {
   childExecution?: RemoteExecution;
   /** For a dynamic node: the workflow it generated. */
   dynamicWorkflow?: DynamicWorkflowNodeMetadata;
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderNodeExecution(this, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: NodeExecution) {
     this.raw = raw;
@@ -509,6 +551,10 @@ export class RemoteExecution<
   /** Console link for this execution. */
   consoleUrl = "";
 
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderExecution(this);
+  }
   /** Creates the view. */
   constructor(raw: Execution) {
     this.raw = raw;
@@ -647,4 +693,57 @@ export interface RemoteSignal {
   value?: unknown;
   /** The admin message. */
   raw: Signal;
+}
+
+/**
+ * A list (of executions, entities, nodes, signals or any values) with a
+ * table as its notebook display: `asTable(await Array.fromAsync(remote.recentExecutions()))`.
+ *
+ * @example
+ * ```ts
+ * import { asTable } from "./models.ts";
+ * const t = asTable([1, 2, 3]);
+ * ```
+ */
+export function asTable<T>(
+  items: T[],
+  title = "",
+): T[] & { [k: symbol]: () => MimeBundle } {
+  const list = [...items] as T[] & { [k: symbol]: () => MimeBundle };
+  Object.defineProperty(list, Symbol.for("Jupyter.display"), {
+    value: () => {
+      if (items.length && items.every((x) => x instanceof RemoteExecution)) {
+        return renderExecutionList(items as RemoteExecution[]);
+      }
+      if (items.length && items.every(isSignal)) {
+        return renderSignals((items as RemoteSignal[]).map((x) => x.raw));
+      }
+      return renderList(items, title);
+    },
+  });
+  return list;
+}
+
+function isSignal(x: unknown): x is RemoteSignal {
+  return typeof x === "object" && x !== null && "signalId" in x &&
+    (x as { raw?: { $typeName?: string } }).raw?.$typeName ===
+      "flyteidl.admin.Signal";
+}
+
+/**
+ * Gives a plain object a notebook display (a non-enumerable
+ * `Symbol.for("Jupyter.display")` method) and returns it.
+ *
+ * @example
+ * ```ts
+ * import { withDisplay } from "./models.ts";
+ * const o = withDisplay({ n: 1 }, () => ({ "text/plain": "n=1", "text/html": "<b>n=1</b>" }));
+ * ```
+ */
+export function withDisplay<T extends object>(
+  obj: T,
+  render: () => MimeBundle,
+): T {
+  Object.defineProperty(obj, Symbol.for("Jupyter.display"), { value: render });
+  return obj;
 }

@@ -1,8 +1,11 @@
 /**
  * Waiting for an execution to finish: a light poll (one GetExecution per
- * interval; nodes only when asked), a timeout that is never overshot, an
- * AbortSignal, a progress callback, and a deadline on every call so a dead
- * connection cannot hang the wait.
+ * poll; nodes only when asked or drawn), adaptive intervals (the first polls
+ * come within tens of milliseconds, then back off towards `pollInterval`), a
+ * timeout that is never overshot, an AbortSignal, a progress callback, a
+ * deadline on every call so a dead connection cannot hang the wait, and a
+ * live display (src/display): updated in place in a notebook, a progress
+ * line on stderr in a terminal.
  *
  * @module
  */
@@ -12,6 +15,8 @@ import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
 import type { RemoteExecution } from "./models.ts";
 import type { Monitor } from "./sync.ts";
+import type { NodeExecution } from "@flyteidl/admin/node_execution_pb.ts";
+import { LiveDisplay, renderProgress } from "../display/mod.ts";
 
 /**
  * Options of {@link waitForExecution}.
@@ -25,8 +30,10 @@ import type { Monitor } from "./sync.ts";
 export interface WaitOptions {
   /** Give up after this many milliseconds with a FlyteTimeoutError. Default: no limit. */
   timeout?: number;
-  /** Milliseconds between polls. Default 2,000. */
+  /** Longest time between polls in milliseconds; the first polls come sooner (from 20 ms, doubling). Default 2,000. */
   pollInterval?: number;
+  /** Draw live progress: in a notebook a display updated in place, in a terminal a line on stderr (only when it is a TTY). Default true; false disables it. */
+  display?: boolean;
   /** Aborts the wait (rejects with the signal's reason). */
   signal?: AbortSignal;
   /** Called after every poll with the refreshed execution. */
@@ -69,38 +76,81 @@ export async function waitForExecution<O extends Record<string, unknown>>(
   const callTimeout = options.callTimeout ?? 60_000;
   const signal = options.signal;
   const what = formatExecutionId(execution.id);
-  for (;;) {
-    signal?.throwIfAborted();
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      throw new FlyteTimeoutError(
-        `execution ${what} still ${execution.phase} after ${options.timeout} ms (wait timeout)`,
-      );
-    }
-    const timeoutMs = Math.max(1, Math.min(callTimeout, remaining));
-    if (options.syncNodesEveryPoll) {
-      await monitor.syncExecution(execution, { nodes: true, signal });
-    } else {
-      execution.raw = await ctx.call(
-        `get execution ${what}`,
-        () =>
-          ctx.services.admin.getExecution({ id: execution.id }, {
-            signal,
-            timeoutMs,
-          }),
-      );
-    }
-    if (execution.isDone) {
-      await monitor.syncExecution(execution, {
-        nodes: options.nodes || options.syncNodesEveryPoll,
-        signal,
-      });
+  const live = new LiveDisplay(
+    options.display === false ? { target: "none" } : {},
+  );
+  let delay = Math.min(FIRST_POLL_MS, poll);
+  const draw = async () => {
+    if (!live.enabled) return;
+    const nodes = options.syncNodesEveryPoll
+      ? [...execution.allNodeExecutions()].map((n) => n.raw)
+      : await topLevelNodes(ctx, execution, signal, callTimeout);
+    await live.update(renderProgress(execution.raw, nodes));
+  };
+  try {
+    return await loop();
+  } finally {
+    await live.close();
+  }
+  async function loop(): Promise<RemoteExecution<O>> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new FlyteTimeoutError(
+          `execution ${what} still ${execution.phase} after ${options.timeout} ms (wait timeout)`,
+        );
+      }
+      const timeoutMs = Math.max(1, Math.min(callTimeout, remaining));
+      if (options.syncNodesEveryPoll) {
+        await monitor.syncExecution(execution, { nodes: true, signal });
+      } else {
+        execution.raw = await ctx.call(
+          `get execution ${what}`,
+          () =>
+            ctx.services.admin.getExecution({ id: execution.id }, {
+              signal,
+              timeoutMs,
+            }),
+        );
+      }
+      if (execution.isDone) {
+        await monitor.syncExecution(execution, {
+          nodes: options.nodes || options.syncNodesEveryPoll,
+          signal,
+        });
+        await draw();
+        await options.onProgress?.(execution as RemoteExecution);
+        return execution;
+      }
+      await draw();
       await options.onProgress?.(execution as RemoteExecution);
-      return execution;
+      const left = deadline - Date.now();
+      if (left <= 0) continue;
+      await sleep(Math.min(delay, left), signal);
+      delay = Math.min(poll, delay * 2);
     }
-    await options.onProgress?.(execution as RemoteExecution);
-    const left = deadline - Date.now();
-    if (left <= 0) continue;
-    await sleep(Math.min(poll, left), signal);
+  }
+}
+
+/** The first poll interval (ms); later ones double up to `pollInterval`. */
+const FIRST_POLL_MS = 20;
+
+/** The top-level node executions (one page), for the progress display; none when listing fails. */
+async function topLevelNodes(
+  ctx: RemoteContext,
+  execution: RemoteExecution,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<NodeExecution[]> {
+  try {
+    const r = await ctx.services.admin.listNodeExecutions({
+      workflowExecutionId: execution.id,
+      limit: 1000,
+    }, { signal, timeoutMs });
+    return r.nodeExecutions;
+  } catch {
+    // Progress is drawn without nodes; the wait itself reports real errors.
+    return [];
   }
 }
