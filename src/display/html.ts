@@ -152,7 +152,8 @@ export function badge(phase: string): string {
 }
 
 /**
- * A link, only for http(s), file and data:image URLs (anything else is text).
+ * A link, only for http(s), file and data:image URLs and absolute paths
+ * (anything else is text).
  *
  * @example
  * ```ts
@@ -161,7 +162,9 @@ export function badge(phase: string): string {
  * ```
  */
 export function link(href: string | undefined, text: string): string {
-  if (!href || !/^(https?:|file:|data:image\/)/i.test(href)) return esc(text);
+  if (!href || !/^(https?:|file:|data:image\/|\/(?!\/))/i.test(href)) {
+    return esc(text);
+  }
   return `<a href="${esc(href)}" target="_blank" rel="noopener">${
     esc(text)
   }</a>`;
