@@ -421,10 +421,9 @@ export function literalPlain(lit: Literal, type?: LiteralType): string {
     const inner = type?.type.case === "collectionType"
       ? type.type.value
       : undefined;
-    return plainValue([
-      ...items.slice(0, 10).map((l) => safe(l, inner)),
-      `… ${items.length - 10} more`,
-    ]);
+    const head = items.slice(0, 10).map((l) => plainValue(safe(l, inner), 16))
+      .join(", ");
+    return `[${head}, … ${items.length - 10} more]`;
   }
   return plainValue(safe(lit, type));
 }
@@ -444,8 +443,8 @@ function safe(lit: Literal, type?: LiteralType): unknown {
  * @example
  * ```ts
  * import { literalMapHtml } from "./values.ts";
- * import { toLiteralMap } from "../types/mod.ts";
- * literalMapHtml(toLiteralMap({ n: 1 }));
+ * import { t, toLiteralMap } from "../types/mod.ts";
+ * literalMapHtml(toLiteralMap({ n: 1 }, { n: t.int }));
  * ```
  */
 export function literalMapHtml(
@@ -471,8 +470,8 @@ export function literalMapHtml(
  * @example
  * ```ts
  * import { literalMapPlain } from "./values.ts";
- * import { toLiteralMap } from "../types/mod.ts";
- * literalMapPlain(toLiteralMap({ n: 1 })); // "n=1"
+ * import { t, toLiteralMap } from "../types/mod.ts";
+ * literalMapPlain(toLiteralMap({ n: 1 }, { n: t.int })); // "n=1"
  * ```
  */
 export function literalMapPlain(
