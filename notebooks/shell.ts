@@ -111,6 +111,21 @@ const promise = (ref: Ref) => {
 };
 
 /**
+ * A workflow node: a task (same version as the workflow), or an approval
+ * gate that passes its one input through as `o0` once the signal
+ * `approve` is approved.
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowNode } from "./shell.ts";
+ * const gate: WorkflowNode = { approve: "ship-it", inputs: { o0: "n0.o0" } };
+ * ```
+ */
+export type WorkflowNode =
+  | { task: string; inputs: Record<string, Ref>; after?: string[] }
+  | { approve: string; inputs: Record<string, Ref>; after?: string[] };
+
+/**
  * A workflow spec for `remote.registerWorkflow` from task nodes: each node
  * names its task (same version) and where its inputs come from.
  *
@@ -129,7 +144,7 @@ export function workflow(w: {
   version: string;
   inputs: Record<string, ShellType>;
   outputs: Record<string, [ShellType, Ref]>;
-  nodes: Record<string, { task: string; inputs: Record<string, Ref>; after?: string[] }>;
+  nodes: Record<string, WorkflowNode>;
 }) {
   return {
     template: {
@@ -142,10 +157,15 @@ export function workflow(w: {
       },
       nodes: Object.entries(w.nodes).map(([id, n]) => ({
         id,
-        metadata: { name: n.task },
+        metadata: { name: "task" in n ? n.task : `approve ${n.approve}` },
         upstreamNodeIds: n.after ?? [],
         inputs: Object.entries(n.inputs).map(([k, ref]) => ({ var: k, binding: promise(ref) })),
-        target: {
+        target: "approve" in n
+          ? {
+            case: "gateNode" as const,
+            value: { condition: { case: "approve" as const, value: { signalId: n.approve } } },
+          }
+          : {
           case: "taskNode" as const,
           value: {
             reference: {

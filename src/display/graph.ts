@@ -125,7 +125,9 @@ export function workflowGraphSvg(
       n.metadata?.name ? ` (${esc(n.metadata.name)})` : ""
     }${
       phases[n.id] ? ` ${esc(phases[n.id])}` : ""
-    }</title><rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="${
+    }</title><rect class="fd-nb" x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="${
+      terminal ? 13 : 4
+    }" fill="#fff"/><rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="${
       terminal ? 13 : 4
     }" fill="${color}" fill-opacity="0.14" stroke="${color}" stroke-width="1.5"/><text x="${
       p.x + W / 2

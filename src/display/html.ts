@@ -240,20 +240,23 @@ export function dateOf(
 
 /** The inline stylesheet: CSS variables with light defaults and dark overrides. */
 export const CSS =
-  `.fd{--fg:#1f2328;--mute:#656d76;--bd:#d0d7de;--bg2:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--run:#0969da;--link:#0969da;
-font:13px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);max-width:100%;overflow-x:auto}
-@media (prefers-color-scheme:dark){.fd{--fg:#e6edf3;--mute:#9198a1;--bd:#3d444d;--bg2:#151b23;--ok:#3fb950;--bad:#f85149;--warn:#d29922;--run:#4493f8;--link:#4493f8}}
-body[data-jp-theme-light=false] .fd,.vscode-dark .fd,.fd.fd-dark{--fg:#e6edf3;--mute:#9198a1;--bd:#3d444d;--bg2:#151b23;--ok:#3fb950;--bad:#f85149;--warn:#d29922;--run:#4493f8;--link:#4493f8}
-.fd h3{font-size:14px;margin:4px 0 6px;font-weight:600}.fd h4{font-size:13px;margin:10px 0 4px;font-weight:600;color:var(--mute)}
-.fd a{color:var(--link)}.fd code,.fd pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
-.fd pre{white-space:pre-wrap;word-break:break-word;margin:0;max-height:24em;overflow:auto}
-.fd-t{border-collapse:collapse;margin:2px 0}.fd-t th,.fd-t td{border:1px solid var(--bd);padding:2px 8px;text-align:left;vertical-align:top;color:var(--fg);background:transparent}
-.fd-t th{background:var(--bg2);font-weight:600}.fd-note{color:var(--mute);font-style:italic;margin:2px 0}.fd-m{color:var(--mute)}
-.fd-b{display:inline-block;padding:0 7px;border-radius:10px;font-size:11px;font-weight:600;border:1px solid currentColor;white-space:nowrap}
-.fd-ok{color:var(--ok)}.fd-bad{color:var(--bad)}.fd-warn{color:var(--warn)}.fd-run{color:var(--run)}.fd-mute{color:var(--mute)}
+  `.fd{--fg:#1f2328;--bg:#ffffff;--mute:#656d76;--bd:#d0d7de;--bg2:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--run:#0969da;--link:#0969da;
+font:13px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);max-width:100%;overflow-x:auto;text-align:left}
+@media (prefers-color-scheme:dark){.fd{--fg:#e6edf3;--bg:#0d1117;--mute:#9198a1;--bd:#3d444d;--bg2:#151b23;--ok:#3fb950;--bad:#f85149;--warn:#d29922;--run:#4493f8;--link:#4493f8}}
+body[data-jp-theme-light=false] .fd,.vscode-dark .fd,.fd.fd-dark{--fg:#e6edf3;--bg:#0d1117;--mute:#9198a1;--bd:#3d444d;--bg2:#151b23;--ok:#3fb950;--bad:#f85149;--warn:#d29922;--run:#4493f8;--link:#4493f8}
+body[data-jp-theme-light=true] .fd,.vscode-light .fd{--fg:#1f2328;--bg:#ffffff;--mute:#656d76;--bd:#d0d7de;--bg2:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--run:#0969da;--link:#0969da}
+.fd h3{font-size:14px;margin:4px 0 6px;font-weight:600;color:var(--fg)}.fd h4{font-size:13px;margin:10px 0 4px;font-weight:600;color:var(--mute)}
+.fd a{color:var(--link)}.fd code,.fd pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;background:transparent;color:var(--fg);padding:0}
+.fd pre{white-space:pre-wrap;word-break:break-word;margin:0;max-height:24em;overflow:auto;border:0}
+.fd table.fd-t{border-collapse:collapse;margin:2px 0;width:auto;table-layout:auto;font-size:13px}
+.fd .fd-t th,.fd .fd-t td{border:1px solid var(--bd);padding:2px 8px;text-align:left;vertical-align:top;color:var(--fg);background:transparent;max-width:none;line-height:1.45}
+.fd .fd-t th{background:var(--bg2);font-weight:600}.fd .fd-t tr{background:transparent}.fd-note{color:var(--mute);font-style:italic;margin:2px 0}.fd-m{color:var(--mute)}
+.fd .fd-b{display:inline-block;padding:0 7px;border-radius:10px;font-size:11px;font-weight:600;border:1px solid currentColor;white-space:nowrap;line-height:1.5}
+.fd .fd-ok{color:var(--ok)}.fd .fd-bad{color:var(--bad)}.fd .fd-warn{color:var(--warn)}.fd .fd-run{color:var(--run)}.fd .fd-mute{color:var(--mute)}
 .fd-err{border-left:3px solid var(--bad);padding:4px 8px;margin:6px 0;background:var(--bg2)}
-.fd-kv td:first-child{color:var(--mute);white-space:nowrap}.fd svg text{fill:var(--fg);font-size:11px}
-.fd-bar{height:10px;background:var(--run);border-radius:2px;min-width:1px}.fd-bars td{padding:1px 6px}`;
+.fd .fd-kv td:first-child{color:var(--mute);white-space:nowrap}.fd svg{max-width:none}.fd svg text{fill:var(--fg);font-size:11px}.fd svg .fd-nb{fill:var(--bg)}
+.fd ol{margin:0;padding-left:2.2em}.fd li{margin:0}
+.fd-bar{height:10px;background:var(--run);border-radius:2px;min-width:1px}.fd .fd-bars td{padding:1px 6px}`;
 
 /**
  * Wraps a body in the styled root element (and the stylesheet).

@@ -16,7 +16,8 @@ import { FlyteRemote } from "../../src/remote/mod.ts";
 import { registerPipeline } from "../integration/display_fixtures.ts";
 import { Browser } from "./screenshot.ts";
 
-const out = Deno.env.get("NOTEBOOK_OUT") ?? await Deno.makeTempDir({ prefix: "flyte-deno-notebooks-" });
+const out = Deno.env.get("NOTEBOOK_OUT") ??
+  await Deno.makeTempDir({ prefix: "flyte-deno-notebooks-" });
 const shots = join(out, "screenshots");
 await Deno.mkdir(shots, { recursive: true });
 console.log(`notebook suite output: ${out}`);
@@ -26,17 +27,29 @@ const kernelDir = join(out, "jupyter", "kernels", "deno");
 await Deno.mkdir(kernelDir, { recursive: true });
 await Deno.writeTextFile(
   join(kernelDir, "kernel.json"),
-  JSON.stringify({
-    argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
-    display_name: "Deno",
-    language: "typescript",
-    env: { NO_COLOR: "1" },
-  }, null, 2),
+  JSON.stringify(
+    {
+      argv: [
+        Deno.execPath(),
+        "jupyter",
+        "--kernel",
+        "--conn",
+        "{connection_file}",
+      ],
+      display_name: "Deno",
+      language: "typescript",
+      env: { NO_COLOR: "1" },
+    },
+    null,
+    2,
+  ),
 );
 
 const only = Deno.args.length ? Deno.args : undefined;
 const notebooks = [...Deno.readDirSync(join(repoRoot, "notebooks"))]
-  .filter((e) => e.name.endsWith(".ipynb") && (!only || only.some((o) => e.name.includes(o))))
+  .filter((e) =>
+    e.name.endsWith(".ipynb") && (!only || only.some((o) => e.name.includes(o)))
+  )
   .map((e) => join(repoRoot, "notebooks", e.name))
   .sort();
 
@@ -61,7 +74,9 @@ const shoot = async (name: string, url: string, minText: number) => {
     const file = join(shots, `${name}.${dark ? "dark" : "light"}.png`);
     const { height, text } = await browser.screenshot(url, file, dark);
     console.log(`  screenshot ${file} (${height} px, ${text} chars of text)`);
-    if (text < minText) failures.push(`${name}: only ${text} characters of text (blank page?)`);
+    if (text < minText) {
+      failures.push(`${name}: only ${text} characters of text (blank page?)`);
+    }
   }
 };
 try {
@@ -76,7 +91,11 @@ try {
         continue;
       }
       const file = join(shots, `notebook-${base}.${theme}.png`);
-      const { height, text } = await browser.screenshot(`file://${html}`, file, theme === "dark");
+      const { height, text } = await browser.screenshot(
+        `file://${html}`,
+        file,
+        theme === "dark",
+      );
       console.log(`  screenshot ${file} (${height} px, ${text} chars of text)`);
       if (text < 500) failures.push(`${base}: blank notebook export`);
     }
@@ -89,16 +108,35 @@ try {
   try {
     await registerPipeline(remote);
     const lp = await remote.fetchLaunchPlan("pipeline");
-    const exec = await remote.execute(lp, { n: 5, name: `<img src=x onerror=alert(1)> & "friends"` }, { wait: true });
+    const exec = await remote.execute(lp, {
+      n: 5,
+      name: `<img src=x onerror=alert(1)> & "friends"`,
+    }, { wait: true });
     await remote.syncExecution(exec, { nodes: true });
     const node = await remote.syncNodeExecution(exec.nodeExecutions.get("n1")!);
     const base = sb.endpoint;
-    await shoot("console-executions", `${base}/console/projects/flytesnacks/domains/development/executions`, 50);
+    await shoot(
+      "console-executions",
+      `${base}/console/projects/flytesnacks/domains/development/executions`,
+      50,
+    );
     await shoot("console-execution", remote.generateConsoleUrl(exec), 200);
     await shoot("console-node", remote.generateConsoleUrl(node), 100);
-    await shoot("console-task-execution", remote.generateConsoleUrl(node.taskExecutions[0]), 100);
-    await shoot("console-task", remote.generateConsoleUrl(await remote.fetchTask("double")), 100);
-    await shoot("console-workflow", remote.generateConsoleUrl(await remote.fetchWorkflow("pipeline")), 100);
+    await shoot(
+      "console-task-execution",
+      remote.generateConsoleUrl(node.taskExecutions[0]),
+      100,
+    );
+    await shoot(
+      "console-task",
+      remote.generateConsoleUrl(await remote.fetchTask("double")),
+      100,
+    );
+    await shoot(
+      "console-workflow",
+      remote.generateConsoleUrl(await remote.fetchWorkflow("pipeline")),
+      100,
+    );
     await shoot("console-launch-plan", remote.generateConsoleUrl(lp), 100);
   } finally {
     await remote.close();

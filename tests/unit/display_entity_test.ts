@@ -116,13 +116,15 @@ Deno.test("display entity: a workflow draws its nodes as inline SVG, layered by 
   const b = renderWorkflow(wf, "", { n0: "SUCCEEDED" });
   const h = b["text/html"];
   assertStringIncludes(h, "<h4>Graph</h4><svg");
-  assertEquals((h.match(/<rect /g) ?? []).length, 5); // start, n0, n1, n2, end
+  assertEquals((h.match(/<rect /g) ?? []).length, 10); // start, n0, n1, n2, end: a background and a tinted box each
   assertEquals((h.match(/<path d="M/g) ?? []).length, 5); // start->n0, n0->n1, n0->n2, n1->end + arrow marker
   assert(!h.includes("<img"));
   assertStringIncludes(h, "#2da44e"); // n0 coloured as succeeded
   assertStringIncludes(b["text/plain"], "3 nodes");
   // n1 and n2 sit in the column after n0.
-  const xs = [...h.matchAll(/<title>(n\d)[^<]*<\/title><rect x="(\d+)"/g)].map((
+  const xs = [
+    ...h.matchAll(/<title>(n\d)[^<]*<\/title><rect class="fd-nb" x="(\d+)"/g),
+  ].map((
     m,
   ) => [m[1], Number(m[2])]);
   const x = Object.fromEntries(xs);
