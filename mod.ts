@@ -105,6 +105,7 @@ export {
   type MimeBundle,
   renderList,
   renderValue,
+  show,
 } from "./src/display/mod.ts";
 // Data transfers through the data proxy (uploads, downloads).
 export * from "./src/data/mod.ts";

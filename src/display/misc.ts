@@ -244,3 +244,17 @@ export function renderValue(value: unknown): MimeBundle {
     "text/html": wrap(valueHtml(value)),
   };
 }
+
+/**
+ * A value wrapped for the notebook: the cell shows it richly (dataset
+ * tables, inline images, file links) instead of as an object dump.
+ *
+ * @example
+ * ```ts
+ * import { show } from "./misc.ts";
+ * show([{ sku: "a", price: 2 }]); // as a cell's last expression
+ * ```
+ */
+export function show(value: unknown): { [k: symbol]: () => MimeBundle } {
+  return { [Symbol.for("Jupyter.display")]: () => renderValue(value) };
+}

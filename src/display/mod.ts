@@ -65,6 +65,7 @@ export {
   renderSignals,
   renderSpans,
   renderValue,
+  show,
 } from "./misc.ts";
 export {
   LiveDisplay,

@@ -11,6 +11,7 @@ iopub for a grace period after idle so no output is lost.
 Cell checks come from the cell's metadata:
   "test": {"mime": ["text/html", ...],      # each must appear in some output
            "contains": ["SUCCEEDED", ...],  # each must appear in the outputs' data
+           "absent": ["<west>", ...],       # none may appear in text/html outputs
            "updated": true}                 # a display was updated in place
 Every code cell must finish without an error output.
 
@@ -93,9 +94,10 @@ def check(nb, path):
         for s in spec.get("contains", []):
             if s not in text:
                 problems.append(f"{where}: outputs lack {s!r}: {text[:300]!r}")
-        for s in spec.get("absent", []):
-            if s in text:
-                problems.append(f"{where}: outputs contain {s!r}")
+        html = "\n".join(o.get("data", {}).get("text/html", "") for o in outs)
+        for s in spec.get("absent", []):  # e.g. an unescaped value in the HTML
+            if s in html:
+                problems.append(f"{where}: HTML outputs contain {s!r}")
         if spec.get("updated") and not cell.metadata.get("test_seen", {}).get("updated"):
             problems.append(f"{where}: no display was updated in place")
         print(f"  {where}: ok ({', '.join(sorted(mimes)) or 'no output'})", flush=True)
