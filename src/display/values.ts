@@ -29,6 +29,11 @@ function note(s: string): string {
   return `<div class="fd-note">${esc(s)}</div>`;
 }
 
+/** A blob URI as a link target: bare local paths become file:// URLs. */
+function href(uri: string): string {
+  return uri.startsWith("/") ? `file://${encodeURI(uri)}` : uri;
+}
+
 function stringHtml(s: string): string {
   const { text, cut } = truncate(s);
   const body = text.includes("\n") || text.length > 80
@@ -138,13 +143,15 @@ export function valueHtml(v: unknown, depth = 0): string {
     }</code>`;
   }
   if (v instanceof FlyteFile) {
-    return `file ${link(v.uri, v.uri)}${
+    return `file ${link(href(v.uri), v.uri)}${
       v.format ? ` <span class="fd-m">(${esc(v.format)})</span>` : ""
     }`;
   }
-  if (v instanceof FlyteDirectory) return `directory ${link(v.uri, v.uri)}`;
+  if (v instanceof FlyteDirectory) {
+    return `directory ${link(href(v.uri), v.uri)}`;
+  }
   if (v instanceof StructuredDataset) {
-    return `dataset ${link(v.uri, v.uri)}${
+    return `dataset ${link(href(v.uri), v.uri)}${
       v.format ? ` <span class="fd-m">(${esc(v.format)})</span>` : ""
     }`;
   }
@@ -385,7 +392,7 @@ export function literalHtml(
         type: typeName(c.literalType),
       }))
       : columnsOf(type);
-    return `dataset ${link(sd.uri, sd.uri)}${
+    return `dataset ${link(href(sd.uri), sd.uri)}${
       fmt ? ` <span class="fd-m">(${esc(fmt)})</span>` : ""
     }${
       cols

@@ -172,3 +172,10 @@ Deno.test("display values: type names", () => {
   assertEquals(typeName(t.file().literalType), "file");
   assertEquals(typeName(t.optional(t.string).literalType), "str | none");
 });
+
+Deno.test("display values: a bare local path links as a file:// URL", () => {
+  assertStringIncludes(
+    valueHtml(new FlyteFile("/tmp/out dir/x.csv")),
+    'href="file:///tmp/out%20dir/x.csv"',
+  );
+});
