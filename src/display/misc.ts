@@ -27,7 +27,7 @@ import {
   typeName,
   valueHtml,
 } from "./values.ts";
-import { elapsedMs, type ExecutionLike, executionPhase } from "./execution.ts";
+import { elapsedMs, type ExecutionLike, executionPhase } from "./nodes.ts";
 
 /**
  * A list of executions as a table (name, phase, launched entity, start,

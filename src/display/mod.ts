@@ -41,16 +41,18 @@ export {
 } from "./values.ts";
 export {
   elapsedMs,
-  errorHtml,
   type ExecutionLike,
   executionPhase,
   type NodeExecutionLike,
   nodeTableHtml,
   phaseCounts,
+  type TaskExecutionLike,
+} from "./nodes.ts";
+export {
+  errorHtml,
   renderExecution,
   renderNodeExecution,
   renderTaskExecution,
-  type TaskExecutionLike,
 } from "./execution.ts";
 export {
   renderLaunchPlan,

@@ -9,7 +9,7 @@ import type { Execution } from "@flyteidl/admin/execution_pb.ts";
 import type { NodeExecution } from "@flyteidl/admin/node_execution_pb.ts";
 import { NodeExecution_Phase } from "@flyteidl/core/execution_pb.ts";
 import { badge, esc, formatDuration, type MimeBundle, wrap } from "./html.ts";
-import { elapsedMs, executionPhase, phaseCounts } from "./execution.ts";
+import { elapsedMs, executionPhase, phaseCounts } from "./nodes.ts";
 
 const BAR_COLOR: Record<string, string> = {
   SUCCEEDED: "var(--ok)",

@@ -9,7 +9,8 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
 import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
-import { RemoteExecution, withDisplay } from "./models.ts";
+import { RemoteExecution } from "./models.ts";
+import { withDisplay } from "./display.ts";
 import { renderSpans } from "../display/mod.ts";
 
 /**

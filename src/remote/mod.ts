@@ -42,8 +42,8 @@ export type { BackfillOptions, BackfillResult } from "./backfill.ts";
 export type { ListOptions } from "./paging.ts";
 export type { ConsoleTarget } from "./console.ts";
 export type { InterfaceInput } from "./inputs.ts";
+export { asTable, withDisplay } from "./display.ts";
 export {
-  asTable,
   type ExecutionPhase,
   isTerminalPhase,
   type NodeKind,
@@ -56,7 +56,6 @@ export {
   RemoteTaskExecution,
   RemoteWorkflow,
   type TaskPhase,
-  withDisplay,
 } from "./models.ts";
 export { cronTicks } from "./schedule.ts";
 export { chooseExecutionName, type EntityKind } from "./ids.ts";

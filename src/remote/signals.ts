@@ -17,7 +17,8 @@ import { fromLiteral, toLiteral } from "../types/mod.ts";
 import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
 import { describeType } from "./inputs.ts";
-import { RemoteExecution, type RemoteSignal, withDisplay } from "./models.ts";
+import { RemoteExecution, type RemoteSignal } from "./models.ts";
+import { withDisplay } from "./display.ts";
 import { renderSignals } from "../display/mod.ts";
 import { type ListOptions, paginate } from "./paging.ts";
 
