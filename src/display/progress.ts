@@ -209,7 +209,8 @@ export class LiveDisplay {
       const line = bundle["text/plain"].split("\n")[0];
       const cols = (() => {
         try {
-          return Deno.consoleSize().columns;
+          // A pseudo-terminal without a size reports 0 columns.
+          return Deno.consoleSize().columns || 100;
         } catch {
           return 100;
         }
