@@ -288,9 +288,20 @@ export function nodeTableHtml(
       logsHtml(tasks.flatMap((t) => t.raw.closure?.logs ?? [])),
     ];
   });
+  // Columns nobody has a value in (no retries; attempts not synced) are left out.
+  const head = [
+    "node",
+    "kind",
+    "phase",
+    "started",
+    "duration",
+    "attempts",
+    "logs",
+  ];
+  const keep = head.map((_, i) => i < 5 || body.some((row) => row[i] !== ""));
   return table(
-    ["node", "kind", "phase", "started", "duration", "attempts", "logs"],
-    body,
+    head.filter((_, i) => keep[i]),
+    body.map((row) => row.filter((_, i) => keep[i])),
     MAX_NODES,
     total,
   );

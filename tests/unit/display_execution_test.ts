@@ -146,3 +146,15 @@ Deno.test("display execution: durations", () => {
   assertEquals(formatDuration(3_723_000), "1h 02m");
   assertEquals(formatDuration(undefined), "");
 });
+
+Deno.test("display execution: the attempts and logs columns appear only when some node has them", () => {
+  const e = execution(0);
+  const bare = node("n0", NodeExecution_Phase.SUCCEEDED, []);
+  e.nodeExecutions = new Map([["n0", bare]]);
+  const h = renderExecution(e)["text/html"];
+  assert(!h.includes("<th>logs</th>") && !h.includes("<th>attempts</th>"));
+  assertStringIncludes(
+    renderExecution(execution(2))["text/html"],
+    "<th>logs</th>",
+  );
+});
