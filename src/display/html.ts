@@ -165,9 +165,9 @@ export function link(href: string | undefined, text: string): string {
   if (!href || !/^(https?:|file:|data:image\/|\/(?!\/))/i.test(href)) {
     return esc(text);
   }
-  return `<a href="${esc(href)}" target="_blank" rel="noopener">${
-    esc(text)
-  }</a>`;
+  // Links within the page's own site (the console) open in place.
+  const target = href.startsWith("/") ? "" : ' target="_blank" rel="noopener"';
+  return `<a href="${esc(href)}"${target}>${esc(text)}</a>`;
 }
 
 /**
