@@ -399,7 +399,8 @@ export class FlyteRemote {
   /**
    * The live view of an execution (started here or elsewhere, given as an
    * object or its name): waits with the progress display on, syncs its nodes
-   * at the end and returns it (whose own display is the full execution).
+   * and their attempts at the end and returns it (whose own display is the
+   * full execution, log links included).
    *
    * @example
    * ```ts
@@ -417,6 +418,7 @@ export class FlyteRemote {
       : execution;
     return await waitForExecution(this.#ctx, this.monitor, e, {
       nodes: true,
+      taskExecutions: true,
       ...options,
       display: true,
     });

@@ -42,6 +42,8 @@ export interface WaitOptions {
   syncNodesEveryPoll?: boolean;
   /** Sync the node tree once the execution is done. Default false. */
   nodes?: boolean;
+  /** With `nodes`: also list every task node's attempts (log links) at the end. Default false. */
+  taskExecutions?: boolean;
   /** Deadline for each call in milliseconds. Default 60,000. */
   callTimeout?: number;
 }
@@ -117,6 +119,7 @@ export async function waitForExecution<O extends Record<string, unknown>>(
       if (execution.isDone) {
         await monitor.syncExecution(execution, {
           nodes: options.nodes || options.syncNodesEveryPoll,
+          taskExecutions: options.taskExecutions,
           signal,
         });
         await draw();
