@@ -53,6 +53,24 @@ function entityText(id: Identifier | undefined): string {
   return id?.name ? `${id.name}${id.version ? `@${id.version}` : ""}` : "";
 }
 
+const KIND_PATH = ["", "task", "workflow", "launch_plan"];
+
+/** An entity's name@version, linked to its console page when the execution's console URL shows where the console is. */
+function entityLink(consoleUrl: string, id: Identifier | undefined): string {
+  const base = /^(.*)\/console\/projects\//.exec(consoleUrl)?.[1];
+  const kind = KIND_PATH[id?.resourceType ?? 0];
+  if (base === undefined || !kind || !id?.name || !id.version) {
+    return esc(entityText(id));
+  }
+  const e = encodeURIComponent;
+  return link(
+    `${base}/console/projects/${e(id.project)}/domains/${
+      e(id.domain)
+    }/${kind}/${e(id.name)}/version/${e(id.version)}`,
+    entityText(id),
+  );
+}
+
 /**
  * An ExecutionError as HTML: kind, code, message (cut when huge), error URI.
  *
@@ -133,8 +151,8 @@ export function renderExecution(
   let html = `<h3>Execution ${esc(r.id?.name ?? "")} ${badge(phase)}</h3>` +
     kv([
       ["id", esc(idText(r.id))],
-      ["launched", esc(entityText(r.spec?.launchPlan))],
-      ["workflow", esc(entityText(c?.workflowId))],
+      ["launched", entityLink(url, r.spec?.launchPlan)],
+      ["workflow", entityLink(url, c?.workflowId)],
       ["started", esc(formatDate(started))],
       ["duration", esc(dur)],
       ["nodes", countsHtml(counts)],

@@ -32,6 +32,11 @@ Deno.test("display execution: phase badge, start, duration, inputs, nodes, conso
   assertStringIncludes(h, `href="${e.consoleUrl}"`);
   assertStringIncludes(h, `href="${e.consoleUrl}?nodeId=n1"`);
   assertStringIncludes(h, 'href="http://127.0.0.1:30080/logs/n2/0"');
+  assertStringIncludes(
+    h,
+    'href="http://localhost:30080/console/projects/flytesnacks/domains/development/launch_plan/wf/version/v1"',
+  );
+  assertStringIncludes(h, "/workflow/wf/version/v1");
   assert(h.startsWith('<div class="fd"><style>'));
   assert(!h.includes("<script"));
   const p = b["text/plain"];
