@@ -50,6 +50,7 @@ Deno.test("console pages at every URL generateConsoleUrl produces, drawn by src/
     const nodePage = await get(remote.generateConsoleUrl(node));
     assertStringIncludes(nodePage, "Node n1");
     assertStringIncludes(nodePage, "<code>20</code>");
+    assertStringIncludes(nodePage, '<span class="fd-m">int</span>'); // typed by the task's interface
     const taskPage = await get(
       remote.generateConsoleUrl(node.taskExecutions[0]),
     );

@@ -20,6 +20,8 @@ import type { Execution } from "@flyteidl/admin/execution_pb.ts";
 import type { NodeExecution } from "@flyteidl/admin/node_execution_pb.ts";
 import type { TaskExecution } from "@flyteidl/admin/task_execution_pb.ts";
 import type { Workflow } from "@flyteidl/admin/workflow_pb.ts";
+import type { Task } from "@flyteidl/admin/task_pb.ts";
+import type { TypedInterface } from "@flyteidl/core/interface_pb.ts";
 import {
   esc,
   type ExecutionLike,
@@ -332,6 +334,19 @@ function find(
   return undefined;
 }
 
+/** The interface of the task a node ran (types its inputs and outputs), when it ran one. */
+async function taskInterface(
+  call: Call,
+  node: NodeExecutionLike,
+): Promise<TypedInterface | undefined> {
+  const taskId = node.taskExecutions?.at(-1)?.raw.id?.taskId;
+  if (!taskId?.name) return undefined;
+  const task = await call<Task>("getTask", { id: taskId }).catch(() =>
+    undefined
+  );
+  return task?.closure?.compiledTask?.template?.interface;
+}
+
 async function executionPage(
   call: Call,
   url: URL,
@@ -391,6 +406,7 @@ async function executionPage(
           ...t,
           inputLiterals: d.fullInputs,
           outputLiterals: d.fullOutputs,
+          interface: await taskInterface(call, node),
         })["text/html"],
         crumbs,
       );
@@ -417,6 +433,7 @@ async function executionPage(
       ...node,
       inputLiterals: d.fullInputs,
       outputLiterals: d.fullOutputs,
+      interface: await taskInterface(call, node),
     }, `${self}?nodeId=${enc(nodeId)}`);
     return page(
       nodeId,
