@@ -160,7 +160,11 @@ export function renderExecution(
       ["console", url ? link(url, url) : ""],
     ]);
   html += errorHtml(err);
-  html += `<h4>Inputs</h4>${literalMapHtml(inputs, vars?.inputs?.variables)}`;
+  html += `<h4>Inputs</h4>${
+    inputs
+      ? literalMapHtml(inputs, vars?.inputs?.variables)
+      : `<span class="fd-m">not fetched</span>`
+  }`;
   if (outputs || phase === "SUCCEEDED") {
     html += `<h4>Outputs</h4>${
       outputs

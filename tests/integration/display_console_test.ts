@@ -77,6 +77,15 @@ Deno.test("console pages at every URL generateConsoleUrl produces, drawn by src/
     );
     assertStringIncludes(list, exec.name);
 
+    const root = await get(`${sb.endpoint}/console`);
+    assertStringIncludes(
+      root,
+      "/console/projects/flytesnacks/domains/development/executions",
+    );
+    const post = await fetch(`${sb.endpoint}/console`, { method: "POST" });
+    assertEquals(post.status, 405);
+    await post.body?.cancel();
+
     const missing = await fetch(
       `${sb.endpoint}/console/projects/flytesnacks/domains/development/executions/nope${
         encodeURIComponent(EVIL)

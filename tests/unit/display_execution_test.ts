@@ -49,6 +49,15 @@ Deno.test("display execution: phase badge, start, duration, inputs, nodes, conso
   assertStringIncludes(p, e.consoleUrl!);
 });
 
+Deno.test("display execution: inputs not fetched say so (not 'none')", () => {
+  const e = execution(0);
+  e.inputLiterals = undefined;
+  assertStringIncludes(
+    renderExecution(e)["text/html"],
+    '<h4>Inputs</h4><span class="fd-m">not fetched</span>',
+  );
+});
+
 Deno.test("display execution: a running execution's duration is measured from its start", () => {
   const e = execution(1);
   const b = renderExecution(e, T0 + 12_300);
