@@ -588,6 +588,7 @@ export class Monitor {
     );
     const fresh = new RemoteTaskExecution(raw);
     fresh.interface = task.interface;
+    fresh.consoleUrl = task.consoleUrl;
     await this.#syncTask(fresh, { nodes: new Map() }, {
       nodeData: true,
       taskExecutions: true,
