@@ -98,6 +98,15 @@ export type {
 } from "./src/types/mod.ts";
 // FlyteRemote: the client facade for notebooks and scripts.
 export * from "./src/remote/mod.ts";
+// Rich notebook display of values and live progress (executions and entities display themselves).
+export {
+  LiveDisplay,
+  type LiveTarget,
+  type MimeBundle,
+  renderList,
+  renderValue,
+  show,
+} from "./src/display/mod.ts";
 // Data transfers through the data proxy (uploads, downloads).
 export * from "./src/data/mod.ts";
 // The connection layer (transports, auth, deadlines, retries) for raw service access.

@@ -27,9 +27,16 @@ if [ ! -f "$STAMP" ] || [ ! -x .venv/bin/pyflyte-execute ]; then
 fi
 echo "flytekit $FLYTEKIT_VERSION and kubernetes $KUBERNETES_VERSION in .venv"
 
-# Headless Chromium for the browser tests (the sandbox guard's hostile page,
-# notebook and console screenshots). Debian's package; skipped once present.
-if ! command -v chromium >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium
+# The notebook suite (deno task test:notebooks): Jupyter's own client and
+# nbconvert from Debian (run with /usr/bin/python3), and Chromium for the
+# screenshots. Only what is missing is installed.
+NOTEBOOK_PKGS="python3-nbclient jupyter-client jupyter-nbconvert chromium"
+missing=""
+for p in $NOTEBOOK_PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
-echo "chromium: $(chromium --version 2>/dev/null || echo missing)"
+echo "notebook suite tools: $NOTEBOOK_PKGS"

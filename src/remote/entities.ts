@@ -26,6 +26,7 @@ import {
   FlyteInvalidInputError,
 } from "../client/errors.ts";
 import type { RemoteContext } from "./context.ts";
+import { consoleUrl } from "./console.ts";
 import { entityId, type EntityKind, formatEntityId } from "./ids.ts";
 import { type ListOptions, paginate } from "./paging.ts";
 import { RemoteLaunchPlan, RemoteTask, RemoteWorkflow } from "./models.ts";
@@ -156,6 +157,12 @@ export class Entities {
     return p;
   }
 
+  /** Sets an entity's console link. */
+  #linked<T extends RemoteTask | RemoteWorkflow | RemoteLaunchPlan>(x: T): T {
+    x.consoleUrl = consoleUrl(this.#ctx.settings.consoleBase, x.id);
+    return x;
+  }
+
   /**
    * Gets a task by exact id (cached: a registered version never changes).
    */
@@ -163,11 +170,13 @@ export class Entities {
     return this.#cached(
       `task:${formatEntityId(id)}`,
       async () =>
-        new RemoteTask(
-          await this.#ctx.call(`fetch ${formatEntityId(id)}`, () =>
-            this.#ctx.services.admin.getTask({
-              id: { ...id, resourceType: ResourceType.TASK },
-            })),
+        this.#linked(
+          new RemoteTask(
+            await this.#ctx.call(`fetch ${formatEntityId(id)}`, () =>
+              this.#ctx.services.admin.getTask({
+                id: { ...id, resourceType: ResourceType.TASK },
+              })),
+          ),
         ),
     );
   }
@@ -177,24 +186,28 @@ export class Entities {
     return this.#cached(
       `workflow:${formatEntityId(id)}`,
       async () =>
-        new RemoteWorkflow(
-          await this.#ctx.call(`fetch ${formatEntityId(id)}`, () =>
-            this.#ctx.services.admin.getWorkflow({
-              id: { ...id, resourceType: ResourceType.WORKFLOW },
-            })),
+        this.#linked(
+          new RemoteWorkflow(
+            await this.#ctx.call(`fetch ${formatEntityId(id)}`, () =>
+              this.#ctx.services.admin.getWorkflow({
+                id: { ...id, resourceType: ResourceType.WORKFLOW },
+              })),
+          ),
         ),
     );
   }
 
   /** Gets a launch plan by exact id (not cached: its state can change). */
   async getLaunchPlanById(id: Identifier): Promise<RemoteLaunchPlan> {
-    return new RemoteLaunchPlan(
-      await this.#ctx.call(
-        `fetch ${formatEntityId(id)}`,
-        () =>
-          this.#ctx.services.admin.getLaunchPlan({
-            id: { ...id, resourceType: ResourceType.LAUNCH_PLAN },
-          }),
+    return this.#linked(
+      new RemoteLaunchPlan(
+        await this.#ctx.call(
+          `fetch ${formatEntityId(id)}`,
+          () =>
+            this.#ctx.services.admin.getLaunchPlan({
+              id: { ...id, resourceType: ResourceType.LAUNCH_PLAN },
+            }),
+        ),
       ),
     );
   }
@@ -289,13 +302,15 @@ export class Entities {
       options.domain,
     );
     try {
-      return new RemoteLaunchPlan(
-        await this.#ctx.call(
-          `active launch plan ${project}/${domain}/${name}`,
-          () =>
-            this.#ctx.services.admin.getActiveLaunchPlan({
-              id: { project, domain, name },
-            }),
+      return this.#linked(
+        new RemoteLaunchPlan(
+          await this.#ctx.call(
+            `active launch plan ${project}/${domain}/${name}`,
+            () =>
+              this.#ctx.services.admin.getActiveLaunchPlan({
+                id: { project, domain, name },
+              }),
+          ),
         ),
       );
     } catch (e) {
@@ -372,7 +387,10 @@ export class Entities {
             sortBy: { key: "created_at", direction: Sort_Direction.DESCENDING },
           }, { signal: options.signal }),
       );
-      return { items: r.tasks.map((t) => new RemoteTask(t)), token: r.token };
+      return {
+        items: r.tasks.map((t) => this.#linked(new RemoteTask(t))),
+        token: r.token,
+      };
     }, options);
   }
 

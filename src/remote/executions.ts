@@ -26,6 +26,7 @@ import {
   FlyteEntityAlreadyExistsError,
   FlyteEntityNotExistError,
 } from "../client/errors.ts";
+import { consoleUrl } from "./console.ts";
 import type { RemoteContext } from "./context.ts";
 import type { Entities, Lazy } from "./entities.ts";
 import {
@@ -356,7 +357,11 @@ export class Executions {
           }, { signal: options.signal }),
       );
       return {
-        items: r.executions.map((e) => new RemoteExecution(e)),
+        items: r.executions.map((e) => {
+          const x = new RemoteExecution(e);
+          x.consoleUrl = consoleUrl(this.#ctx.settings.consoleBase, x.id);
+          return x;
+        }),
         token: r.token,
       };
     }, options);

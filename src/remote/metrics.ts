@@ -10,6 +10,8 @@ import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.t
 import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
 import { RemoteExecution } from "./models.ts";
+import { withDisplay } from "./display.ts";
+import { renderSpans } from "../display/mod.ts";
 
 /**
  * One span: what it measures, when, and its sub-spans.
@@ -164,5 +166,8 @@ export async function getExecutionMetrics(
   const root = toExecutionSpan(
     r.span ?? ({ spans: [], id: { case: undefined } } as unknown as Span),
   );
-  return { root, explain: () => explainSpan(root) };
+  return withDisplay(
+    { root, explain: () => explainSpan(root) },
+    () => renderSpans(root.raw),
+  );
 }

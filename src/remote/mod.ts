@@ -42,6 +42,7 @@ export type { BackfillOptions, BackfillResult } from "./backfill.ts";
 export type { ListOptions } from "./paging.ts";
 export type { ConsoleTarget } from "./console.ts";
 export type { InterfaceInput } from "./inputs.ts";
+export { asTable, withDisplay } from "./display.ts";
 export {
   type ExecutionPhase,
   isTerminalPhase,

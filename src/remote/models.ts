@@ -47,6 +47,15 @@ import {
   type InterfaceInput,
 } from "./inputs.ts";
 import {
+  type MimeBundle,
+  renderExecution,
+  renderLaunchPlan,
+  renderNodeExecution,
+  renderTask,
+  renderTaskExecution,
+  renderWorkflow,
+} from "../display/mod.ts";
+import {
   formatEntityId,
   formatExecutionId,
   formatNodeExecutionId,
@@ -141,6 +150,12 @@ export class RemoteTask {
   readonly kind = "task" as const;
   /** The admin message. */
   readonly raw: Task;
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderTask(this.raw, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: Task) {
     this.raw = raw;
@@ -185,6 +200,12 @@ export class RemoteWorkflow {
   readonly kind = "workflow" as const;
   /** The admin message. */
   readonly raw: Workflow;
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderWorkflow(this.raw, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: Workflow) {
     this.raw = raw;
@@ -233,6 +254,12 @@ export class RemoteLaunchPlan {
   readonly kind = "launch_plan" as const;
   /** The admin message. */
   readonly raw: LaunchPlan;
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderLaunchPlan(this.raw, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: LaunchPlan) {
     this.raw = raw;
@@ -312,6 +339,12 @@ export class RemoteTaskExecution {
   outputLiterals?: LiteralMap;
   /** Node executions under this attempt (array-node subtasks, dynamic children), when synced. */
   children: RemoteNodeExecution[] = [];
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderTaskExecution(this, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: TaskExecution) {
     this.raw = raw;
@@ -405,6 +438,12 @@ export class RemoteNodeExecution {
   childExecution?: RemoteExecution;
   /** For a dynamic node: the workflow it generated. */
   dynamicWorkflow?: DynamicWorkflowNodeMetadata;
+  /** Console link ("" until known). */
+  consoleUrl = "";
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderNodeExecution(this, this.consoleUrl);
+  }
   /** Creates the view. */
   constructor(raw: NodeExecution) {
     this.raw = raw;
@@ -509,6 +548,10 @@ export class RemoteExecution<
   /** Console link for this execution. */
   consoleUrl = "";
 
+  /** Rich notebook display (text/html and text/plain; see src/display). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderExecution(this);
+  }
   /** Creates the view. */
   constructor(raw: Execution) {
     this.raw = raw;

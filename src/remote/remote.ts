@@ -413,6 +413,33 @@ export class FlyteRemote {
   ): Promise<RemoteExecution<O>> {
     return waitForExecution(this.#ctx, this.monitor, execution, options);
   }
+  /**
+   * The live view of an execution (started here or elsewhere, given as an
+   * object or its name): waits with the progress display on, syncs its nodes
+   * and their attempts at the end and returns it (whose own display is the
+   * full execution, log links included).
+   *
+   * @example
+   * ```ts
+   * import type { FlyteRemote } from "./remote.ts";
+   * declare const remote: FlyteRemote;
+   * const done = await remote.watch("f0123456789abcdef012");
+   * ```
+   */
+  async watch<O extends Record<string, unknown>>(
+    execution: RemoteExecution<O> | string,
+    options: Omit<WaitOptions, "display"> = {},
+  ): Promise<RemoteExecution<O>> {
+    const e = typeof execution === "string"
+      ? await this.fetchExecution<O>(execution)
+      : execution;
+    return await waitForExecution(this.#ctx, this.monitor, e, {
+      nodes: true,
+      taskExecutions: true,
+      ...options,
+      display: true,
+    });
+  }
 
   // --- signals, metrics, backfill, console --------------------------------
   /** Signals of an execution (async iterator). */

@@ -18,6 +18,8 @@ import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
 import { describeType } from "./inputs.ts";
 import { RemoteExecution, type RemoteSignal } from "./models.ts";
+import { withDisplay } from "./display.ts";
+import { renderSignals } from "../display/mod.ts";
 import { type ListOptions, paginate } from "./paging.ts";
 
 /**
@@ -114,13 +116,13 @@ export class Signals {
               value = s.value;
             }
           }
-          return {
+          return withDisplay({
             signalId: s.id?.signalId ?? "",
             executionId: s.id?.executionId ?? id,
             type: s.type,
             value,
             raw: s,
-          };
+          }, () => renderSignals([s]));
         }),
         token: r.token,
       };

@@ -323,6 +323,7 @@ export class Monitor {
     signal?.throwIfAborted();
     const spec = scope.nodes.get(node.specNodeId);
     node.kind = classify(node.raw, spec);
+    node.consoleUrl ||= consoleUrl(this.#ctx.settings.consoleBase, node.id);
     node.interface = this.#interfaceOfNode(spec, scope.closure);
     const what = formatNodeExecutionId(node.id);
     const wantData = (options.nodeData ?? false) && node.kind !== "start";
@@ -499,6 +500,7 @@ export class Monitor {
     node.taskExecutions = raws.map((r) => {
       const t = new RemoteTaskExecution(r);
       t.interface = node.interface;
+      t.consoleUrl = consoleUrl(this.#ctx.settings.consoleBase, t.id);
       return t;
     });
     const single = node.taskExecutions.length === 1 && node.kind === "task" &&
@@ -586,6 +588,7 @@ export class Monitor {
     );
     const fresh = new RemoteTaskExecution(raw);
     fresh.interface = task.interface;
+    fresh.consoleUrl = task.consoleUrl;
     await this.#syncTask(fresh, { nodes: new Map() }, {
       nodeData: true,
       taskExecutions: true,

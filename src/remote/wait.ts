@@ -1,8 +1,13 @@
 /**
  * Waiting for an execution to finish: a light poll (one GetExecution per
- * interval; nodes only when asked), a timeout that is never overshot, an
- * AbortSignal, a progress callback, and a deadline on every call so a dead
- * connection cannot hang the wait.
+ * poll; nodes only when asked or drawn), adaptive intervals (the first polls
+ * come within tens of milliseconds, then back off towards `pollInterval`), a
+ * timeout that is never overshot, an AbortSignal, a progress callback, a
+ * deadline on every call so a dead connection cannot hang the wait, and a
+ * live display (src/display): updated in place in a notebook, a progress
+ * line on stderr in a terminal. An outage (UNAVAILABLE, a lost connection,
+ * a call deadline) is ridden out until the wait's timeout, reconnecting with
+ * backoff, and the live display says "reconnecting" meanwhile.
  *
  * @module
  */
@@ -12,6 +17,8 @@ import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
 import type { RemoteExecution } from "./models.ts";
 import type { Monitor } from "./sync.ts";
+import type { NodeExecution } from "@flyteidl/admin/node_execution_pb.ts";
+import { LiveDisplay, renderProgress } from "../display/mod.ts";
 import { type Reconnecting, retryTransient } from "./retry_wait.ts";
 
 /**
@@ -26,8 +33,10 @@ import { type Reconnecting, retryTransient } from "./retry_wait.ts";
 export interface WaitOptions {
   /** Give up after this many milliseconds with a FlyteTimeoutError. Default: no limit. */
   timeout?: number;
-  /** Milliseconds between polls. Default 2,000. */
+  /** Longest time between polls in milliseconds; the first polls come sooner (from 20 ms, doubling). Default 2,000. */
   pollInterval?: number;
+  /** Draw live progress: in a notebook a display updated in place, in a terminal a line on stderr (only when it is a TTY). Default true; false disables it. */
+  display?: boolean;
   /** Aborts the wait (rejects with the signal's reason). */
   signal?: AbortSignal;
   /** Called after every poll with the refreshed execution. */
@@ -36,25 +45,15 @@ export interface WaitOptions {
   syncNodesEveryPoll?: boolean;
   /** Sync the node tree once the execution is done. Default false. */
   nodes?: boolean;
+  /** With `nodes`: also list every task node's attempts (log links) at the end. Default false. */
+  taskExecutions?: boolean;
   /** Deadline for each call in milliseconds. Default 60,000. */
   callTimeout?: number;
   /**
-   * Called while the backend cannot be reached (each retry of an outage the
-   * wait rides out until its timeout). Default: a "reconnecting" line on
-   * stderr when it is a terminal.
+   * Called on each retry while the backend cannot be reached (the wait rides
+   * out outages until its timeout). The live display shows it either way.
    */
   onReconnecting?: (r: Reconnecting) => void | Promise<void>;
-}
-
-function reconnectingLine(what: string) {
-  return (r: Reconnecting) => {
-    if (!Deno.stderr.isTerminal()) return;
-    console.error(
-      `waiting for ${what}: reconnecting (attempt ${r.attempt}, down ${
-        Math.round(r.downForMs / 100) / 10
-      } s): ${r.error.message}`,
-    );
-  };
 }
 
 /**
@@ -87,46 +86,100 @@ export async function waitForExecution<O extends Record<string, unknown>>(
   const callTimeout = options.callTimeout ?? 60_000;
   const signal = options.signal;
   const what = formatExecutionId(execution.id);
-  for (;;) {
-    signal?.throwIfAborted();
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      throw new FlyteTimeoutError(
-        `execution ${what} still ${execution.phase} after ${options.timeout} ms (wait timeout)`,
-      );
+  const live = new LiveDisplay(
+    options.display === false ? { target: "none" } : {},
+  );
+  let delay = Math.min(FIRST_POLL_MS, poll);
+  let nodes: NodeExecution[] = [];
+  const draw = async (note?: string) => {
+    if (!live.enabled) return;
+    if (!note) {
+      nodes = options.syncNodesEveryPoll
+        ? [...execution.allNodeExecutions()].map((n) => n.raw)
+        : await topLevelNodes(ctx, execution, signal, callTimeout);
     }
-    const timeoutMs = Math.max(1, Math.min(callTimeout, remaining));
-    const retry = {
-      deadline,
-      signal,
-      onRetry: options.onReconnecting ?? reconnectingLine(what),
-    };
-    await retryTransient(async () => {
-      if (options.syncNodesEveryPoll) {
-        await monitor.syncExecution(execution, { nodes: true, signal });
-      } else {
-        execution.raw = await ctx.call(
-          `get execution ${what}`,
-          () =>
-            ctx.services.admin.getExecution({ id: execution.id }, {
-              signal,
-              timeoutMs,
-            }),
+    await live.update(renderProgress(execution.raw, nodes, Date.now(), note));
+  };
+  const retry = {
+    deadline,
+    signal,
+    onRetry: async (r: Reconnecting) => {
+      await draw(
+        `reconnecting (attempt ${r.attempt}, down ${
+          (r.downForMs / 1000).toFixed(1)
+        } s): ${r.error.message}`,
+      );
+      await options.onReconnecting?.(r);
+    },
+  };
+  try {
+    return await loop();
+  } finally {
+    await live.close();
+  }
+  async function loop(): Promise<RemoteExecution<O>> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new FlyteTimeoutError(
+          `execution ${what} still ${execution.phase} after ${options.timeout} ms (wait timeout)`,
         );
       }
-    }, retry);
-    if (execution.isDone) {
-      await retryTransient(() =>
-        monitor.syncExecution(execution, {
-          nodes: options.nodes || options.syncNodesEveryPoll,
-          signal,
-        }), retry);
+      const timeoutMs = Math.max(1, Math.min(callTimeout, remaining));
+      await retryTransient(async () => {
+        if (options.syncNodesEveryPoll) {
+          await monitor.syncExecution(execution, { nodes: true, signal });
+        } else {
+          execution.raw = await ctx.call(
+            `get execution ${what}`,
+            () =>
+              ctx.services.admin.getExecution({ id: execution.id }, {
+                signal,
+                timeoutMs,
+              }),
+          );
+        }
+      }, retry);
+      if (execution.isDone) {
+        await retryTransient(() =>
+          monitor.syncExecution(execution, {
+            nodes: options.nodes || options.syncNodesEveryPoll,
+            taskExecutions: options.taskExecutions,
+            signal,
+          }), retry);
+        await draw();
+        await options.onProgress?.(execution as RemoteExecution);
+        return execution;
+      }
+      await draw();
       await options.onProgress?.(execution as RemoteExecution);
-      return execution;
+      const left = deadline - Date.now();
+      if (left <= 0) continue;
+      await sleep(Math.min(delay, left), signal);
+      delay = Math.min(poll, delay * 2);
     }
-    await options.onProgress?.(execution as RemoteExecution);
-    const left = deadline - Date.now();
-    if (left <= 0) continue;
-    await sleep(Math.min(poll, left), signal);
+  }
+}
+
+/** The first poll interval (ms); later ones double up to `pollInterval`. */
+const FIRST_POLL_MS = 20;
+
+/** The top-level node executions (one page), for the progress display; none when listing fails. */
+async function topLevelNodes(
+  ctx: RemoteContext,
+  execution: RemoteExecution,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<NodeExecution[]> {
+  try {
+    const r = await ctx.services.admin.listNodeExecutions({
+      workflowExecutionId: execution.id,
+      limit: 1000,
+    }, { signal, timeoutMs });
+    return r.nodeExecutions;
+  } catch {
+    // Progress is drawn without nodes; the wait itself reports real errors.
+    return [];
   }
 }

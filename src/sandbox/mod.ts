@@ -7,10 +7,11 @@
  *
  * Layout: `store/` (SQLite schema, list queries), `blobs/` (files + signed
  * URLs), `admin/` (AdminService, SignalService, DataProxyService logic),
- * `server/` (protocol front ends), `compiler/` (workflow compiler),
- * `engine/` (runs executions). Imports point one way:
- * server -> admin -> store, blobs, compiler; the engine only talks to admin
- * through the launcher seam and the services.
+ * `server/` (protocol front ends, and the HTML console pages behind the
+ * links FlyteRemote prints, drawn by src/display), `compiler/` (workflow
+ * compiler), `engine/` (runs executions). Imports point one way:
+ * server -> admin -> store, blobs, compiler; server -> display; the engine
+ * only talks to admin through the launcher seam and the services.
  *
  * @example
  * ```ts

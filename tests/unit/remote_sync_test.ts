@@ -464,10 +464,34 @@ Deno.test("wait polls lightly, reports progress, and syncs nodes only when asked
   const done = await r.wait(e, {
     pollInterval: 5,
     onProgress: (x) => void seen.push(x.phase),
+    display: false, // a progress line in a terminal lists nodes; this test may run in one
   });
   assertEquals(done.phase, "SUCCEEDED");
   assertEquals(seen, ["RUNNING", "SUCCEEDED"]);
   assertEquals(calls.get("listNodeExecutions"), undefined, "no node listing");
+  phaseOf = () => WorkflowExecution_Phase.SUCCEEDED;
+});
+
+Deno.test("wait sees a short execution finish without waiting out the poll interval", async () => {
+  let polls = 0;
+  phaseOf = () =>
+    ++polls <= 4
+      ? WorkflowExecution_Phase.RUNNING
+      : WorkflowExecution_Phase.SUCCEEDED;
+  await using r = await remote();
+  const e = await r.syncExecution(exId("root") as never);
+  polls = 0;
+  const seen: string[] = [];
+  // Five polls, 20, 40, 80 and 160 ms apart (doubling): with a fixed 60 s
+  // interval this wait would hit its 20 s timeout instead.
+  const done = await r.wait(e, {
+    pollInterval: 60_000,
+    timeout: 20_000,
+    display: false,
+    onProgress: (x) => void seen.push(x.phase),
+  });
+  assertEquals(done.phase, "SUCCEEDED");
+  assertEquals(seen, ["RUNNING", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED"]);
   phaseOf = () => WorkflowExecution_Phase.SUCCEEDED;
 });
 

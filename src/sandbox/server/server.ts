@@ -29,6 +29,7 @@ import {
   wantsBinary,
 } from "./rest.ts";
 import { handleBlobRequest } from "./blobs.ts";
+import { handleConsole } from "./console.ts";
 import { SniffedConnection } from "./handover.ts";
 import { reportDecodeFailuresAsInvalid } from "./decode_status.ts";
 import {
@@ -275,6 +276,7 @@ export async function startFrontEnd(options: {
         res.end("OK");
         return;
       }
+      if (await handleConsole(url, verb, res, invoke)) return;
       if (options.blobs && handleBlobRequest.matches(url.pathname)) {
         await handleBlobRequest(options.blobs, req, res, url, verb);
         return;
