@@ -46,7 +46,9 @@ Deno.test("sandbox: health checks, version, and auth metadata UNIMPLEMENTED as w
 
     const t = createGrpcTransport({ baseUrl: sb.endpoint });
     const v = await createClient(AdminService, t).getVersion({});
-    assert(v.controlPlaneVersion?.Version.includes("sandbox"));
+    // As FlyteAdmin answers: a v<semver> version, the build beside it.
+    assert(/^v\d+\.\d+\.\d+$/.test(v.controlPlaneVersion?.Version ?? ""));
+    assert(v.controlPlaneVersion?.Build.includes("flyte-deno-sandbox"));
     const auth = createClient(AuthMetadataService, t);
     const err = await assertRejects(
       () => auth.getPublicClientConfig({}),

@@ -17,6 +17,13 @@ import { attributeService } from "./attributes.ts";
 const STARTED = new Date().toISOString();
 
 /**
+ * The FlyteAdmin release whose API the sandbox serves (the flyteidl it is
+ * generated from), reported as FlyteAdmin reports its own: `v<semver>`.
+ * flytekit reads it to decide what the backend supports.
+ */
+const ADMIN_API_VERSION = "v1.16.5";
+
+/**
  * Builds the AdminService implementation (every AdminService RPC).
  *
  * @example
@@ -38,8 +45,9 @@ export function adminService(
     getVersion() {
       return {
         controlPlaneVersion: {
-          Version: `flyte-deno-sandbox ${VERSION}`,
-          Build: "sandbox",
+          Version: ADMIN_API_VERSION,
+          // Where FlyteAdmin puts its build (a commit): who is answering.
+          Build: `flyte-deno-sandbox-${VERSION}`,
           BuildTime: STARTED,
         },
       };
