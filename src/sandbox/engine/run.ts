@@ -1111,8 +1111,13 @@ export class Run implements RunApi {
         env.PATH = [...s.extraPath, env.PATH ?? ""].filter(Boolean).join(":");
       }
       const localized = localizeFastExecute(argv, scratch);
+      // With fast registration, the code folder plays the image's working
+      // directory: flytekit's `--dest-dir .` (interactive mode, pickled
+      // tasks) unpacks there and then loads what it unpacked from `.`.
+      let cwd = scratch;
       if (localized !== argv) {
-        await Deno.mkdir(`${scratch}/code`, { recursive: true });
+        cwd = `${scratch}/code`;
+        await Deno.mkdir(cwd, { recursive: true });
       }
       const mapped = s.commandMapper(container.image, localized);
       const exe = await resolveCommand(mapped[0], s.extraPath, env.PATH);
@@ -1124,7 +1129,7 @@ export class Run implements RunApi {
       const result = await runProcess({
         argv: [exe, ...mapped.slice(1)],
         env,
-        cwd: scratch,
+        cwd,
         stdoutPath,
         stderrPath,
         timeoutMs: timeout ? durationMs(timeout) : undefined,

@@ -1,0 +1,59 @@
+/**
+ * flytekit's own interactive mode against the sandbox (issue 15, item 2):
+ * `FlyteRemote(..., interactive_mode_enabled=True).execute` of a task and a
+ * workflow defined in the running Python process pickles them, fast-registers
+ * the pickle, and runs `pyflyte-fast-execute --dest-dir . -- pyflyte-execute
+ * ... pkl.gz`: the unpacked code must be the task's working directory.
+ */
+import { startSandbox } from "../../src/sandbox/mod.ts";
+import { assertStringIncludes } from "../helpers/assert.ts";
+import { requireVenvTool, runOk, venvBin } from "../helpers/flytekit.ts";
+
+const SCRIPT = `import sys
+from flytekit import task, workflow
+from flytekit.configuration import Config, ImageConfig
+from flytekit.remote import FlyteRemote
+
+remote = FlyteRemote(
+    Config.for_endpoint(sys.argv[1], insecure=True),
+    default_project="flytesnacks",
+    default_domain="development",
+    interactive_mode_enabled=True,
+)
+
+
+@task
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+@workflow
+def twice(a: int) -> int:
+    return add(a=add(a=a, b=1), b=10)
+
+
+image = ImageConfig.auto_default_image()
+e = remote.execute(add, inputs={"a": 1, "b": 2}, wait=True, image_config=image)
+print("task", e.closure.phase, e.outputs["o0"])
+w = remote.execute(twice, inputs={"a": 5}, wait=True, image_config=image)
+print("workflow", w.closure.phase, w.outputs["o0"])
+`;
+
+Deno.test("flytekit interactive mode: a task and a workflow defined in the Python process run on the sandbox", async () => {
+  await requireVenvTool("python");
+  const dir = await Deno.makeTempDir({ prefix: "fk-interactive-" });
+  const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
+  try {
+    await Deno.writeTextFile(`${dir}/interactive.py`, SCRIPT);
+    const out = await runOk(`${venvBin}/python`, [
+      "interactive.py",
+      sb.endpoint.replace(/^http:\/\//, ""),
+    ], dir);
+    // Phase 4 is SUCCEEDED; 1+2 = 3; (5+1)+10 = 16.
+    assertStringIncludes(out, "task 4 3");
+    assertStringIncludes(out, "workflow 4 16");
+  } finally {
+    await sb.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
