@@ -1,0 +1,372 @@
+/**
+ * Reading remote data: resolving `flyte://`, signed `http(s)://`, local and
+ * object-store URIs to a stream (checked against the length and md5 the
+ * server reports), listing directories, and downloads to a temporary file
+ * renamed into place.
+ *
+ * @module
+ */
+import type { Client } from "@connectrpc/connect";
+import type { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
+import type { Literal } from "@flyteidl/core/literals_pb.ts";
+import {
+  FlyteEntityAlreadyExistsError,
+  FlyteEntityNotExistError,
+  FlyteInvalidInputError,
+  toFlyteError,
+} from "../client/errors.ts";
+import { FlyteIntegrityError, FlyteTransferError, redact } from "./errors.ts";
+import { isLocalPath, localPathOf } from "./local.ts";
+import { Progress, type ProgressCallback } from "./progress.ts";
+import { base64, newMd5 } from "./source.ts";
+import { listFiles, pool } from "./upload.ts";
+
+/** What reads need from their DataTransfer. */
+export interface ReadContext {
+  dataProxy: Client<typeof DataProxyService>;
+  fetch: typeof fetch;
+  /** Read `file://` URIs from this machine's disk when they exist here. */
+  readLocal: boolean;
+  concurrency: number;
+}
+
+/** Content type of the directory listings the embedded sandbox serves. */
+export const LISTING_TYPE = "application/vnd.flyte-deno.listing+json";
+
+/** A file of a directory: its path relative to the directory, URI, size. */
+export interface RemoteEntry {
+  /** `/`-separated path relative to the directory. */
+  path: string;
+  /** The file's URI. */
+  uri: string;
+  /** Size in bytes (-1 when unknown). */
+  size: number;
+}
+
+/** Where a URI's bytes can be read. */
+export type Resolved =
+  | { kind: "local"; path: string; uri: string }
+  | { kind: "http"; url: string; uri: string };
+
+const FLYTE_URL =
+  /^flyte:\/\/v1\/[\w-]+\/[\w-]+\/[\w-]+\/[\w-]+(?:\/\d+)?\/[iod](?:\/[^/]+)?$/;
+
+/** Checks the shape of a flyte:// URI, naming it. */
+export function checkFlyteUrl(uri: string): void {
+  if (!FLYTE_URL.test(uri)) {
+    throw new FlyteInvalidInputError(
+      `[${uri}] is not a flyte:// URI of the form flyte://v1/{project}/{domain}/{execution}/{node}[/{attempt}]/{i|o|d}[/{name}]`,
+    );
+  }
+}
+
+function blobOf(l: Literal): string | undefined {
+  if (l.value.case === "scalar" && l.value.value.value.case === "blob") {
+    return l.value.value.value.value.uri;
+  }
+  if (
+    l.value.case === "scalar" &&
+    l.value.value.value.case === "structuredDataset"
+  ) {
+    return l.value.value.value.value.uri;
+  }
+  return undefined;
+}
+
+/** Resolves a flyte:// URI to the storage URI (or signed URL) it names. */
+export async function fromFlyteUrl(
+  ctx: ReadContext,
+  uri: string,
+): Promise<string> {
+  checkFlyteUrl(uri);
+  let r;
+  try {
+    r = await ctx.dataProxy.getData({ flyteUrl: uri });
+  } catch (e) {
+    throw toFlyteError(e, `get data of [${uri}]`);
+  }
+  if (r.data.case === "preSignedUrls") {
+    const u = r.data.value.signedUrl[0];
+    if (!u) throw new FlyteEntityNotExistError(`no data at [${uri}]`);
+    return u;
+  }
+  const blob = r.data.case === "literal" ? blobOf(r.data.value) : undefined;
+  if (!blob) {
+    throw new FlyteInvalidInputError(
+      `[${uri}] is not a file, directory or dataset (${
+        r.data.case === "literalMap"
+          ? "a map of all values; name one"
+          : "a plain value; read it with getData"
+      })`,
+    );
+  }
+  return blob;
+}
+
+/** Where to read `uri` from (flyte:// resolved; local when readable here). */
+export async function resolve(
+  ctx: ReadContext,
+  uri: string,
+): Promise<Resolved> {
+  if (!uri) throw new FlyteInvalidInputError("the URI is empty");
+  if (uri.startsWith("flyte://")) uri = await fromFlyteUrl(ctx, uri);
+  if (/^https?:\/\//.test(uri)) return { kind: "http", url: uri, uri };
+  if (isLocalPath(uri)) {
+    const path = localPathOf(uri);
+    if (ctx.readLocal && await Deno.stat(path).then(() => true, () => false)) {
+      return { kind: "local", path, uri };
+    }
+    if (!uri.startsWith("file://") && !uri.startsWith("/")) {
+      throw new FlyteInvalidInputError(
+        `[${uri}] does not exist on this machine`,
+      );
+    }
+  }
+  let loc;
+  try {
+    loc = await ctx.dataProxy.createDownloadLocation({ nativeUrl: uri });
+  } catch (e) {
+    const err = toFlyteError(e, `create download location for [${uri}]`);
+    if (isLocalPath(uri) && err instanceof FlyteInvalidInputError) {
+      throw new FlyteInvalidInputError(
+        `[${uri}] does not exist on this machine, and the server cannot serve it: ${err.message}`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  return { kind: "http", url: loc.signedUrl, uri };
+}
+
+async function get(ctx: ReadContext, url: string, what: string) {
+  let res: Response;
+  try {
+    res = await ctx.fetch(url);
+  } catch (e) {
+    throw new FlyteTransferError(
+      `download of [${what}] from [${redact(url)}] failed: ${
+        (e as Error).message
+      }`,
+      { cause: e, target: what },
+    );
+  }
+  if (!res.ok || !res.body) {
+    const body = (await res.text().catch(() => "")).slice(0, 500);
+    const msg = `download of [${what}] from [${
+      redact(url)
+    }] failed: HTTP ${res.status} ${body}`.trim();
+    if (res.status === 404) throw new FlyteEntityNotExistError(msg);
+    throw new FlyteTransferError(msg, { status: res.status, target: what });
+  }
+  return res;
+}
+
+/**
+ * A stream of the file at `uri`; errors (at its end) with
+ * FlyteIntegrityError when the bytes do not match the length or md5 the
+ * server reported.
+ */
+export async function openRead(
+  ctx: ReadContext,
+  uri: string,
+  onBytes?: (n: number) => void,
+): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
+  const r = await resolve(ctx, uri);
+  if (r.kind === "local") {
+    const st = await Deno.stat(r.path);
+    if (st.isDirectory) {
+      throw new FlyteInvalidInputError(
+        `[${uri}] is a directory, not a file: list it with files()/ls`,
+      );
+    }
+    const f = await Deno.open(r.path);
+    return { stream: count(f.readable, onBytes), size: st.size };
+  }
+  const res = await get(ctx, r.url, uri);
+  if (res.headers.get("content-type") === LISTING_TYPE) {
+    await res.body?.cancel();
+    throw new FlyteInvalidInputError(
+      `[${uri}] is a directory, not a file: list it with files()/ls`,
+    );
+  }
+  const encoded = !!res.headers.get("content-encoding");
+  const len = encoded ? -1 : Number(res.headers.get("content-length") ?? -1);
+  const md5 = res.headers.get("content-md5") ?? "";
+  const h = md5 ? (await newMd5())() : undefined;
+  let n = 0;
+  const check = new TransformStream<Uint8Array, Uint8Array>({
+    transform(c, ctl) {
+      n += c.length;
+      h?.update(c);
+      onBytes?.(c.length);
+      ctl.enqueue(c);
+    },
+    flush() {
+      if (len >= 0 && n !== len) {
+        throw new FlyteIntegrityError(
+          `download of [${uri}]: got ${n} bytes, the server announced ${len}`,
+          { target: uri },
+        );
+      }
+      if (h) {
+        const got = base64(new Uint8Array(h.digest()));
+        if (got !== md5) {
+          throw new FlyteIntegrityError(
+            `download of [${uri}]: md5 [${got}] differs from the server's [${md5}]`,
+            { target: uri },
+          );
+        }
+      }
+    },
+  });
+  return { stream: res.body!.pipeThrough(check), size: len };
+}
+
+function count(
+  s: ReadableStream<Uint8Array>,
+  onBytes?: (n: number) => void,
+): ReadableStream<Uint8Array> {
+  if (!onBytes) return s;
+  return s.pipeThrough(
+    new TransformStream({
+      transform(c, ctl) {
+        onBytes(c.length);
+        ctl.enqueue(c);
+      },
+    }),
+  );
+}
+
+/** Lists the files under a directory URI (recursively). */
+export async function list(
+  ctx: ReadContext,
+  uri: string,
+): Promise<RemoteEntry[]> {
+  const r = await resolve(ctx, uri);
+  const base = r.uri.replace(/\/+$/, "");
+  if (r.kind === "local") {
+    const st = await Deno.stat(r.path);
+    if (!st.isDirectory) {
+      throw new FlyteInvalidInputError(`[${uri}] is a file, not a directory`);
+    }
+    const rels = await listFiles(r.path);
+    return await Promise.all(rels.map(async (rel) => ({
+      path: rel,
+      uri: `${base}/${rel}`,
+      size: (await Deno.stat(`${r.path}/${rel}`)).size,
+    })));
+  }
+  const res = await get(ctx, r.url, uri);
+  if (res.headers.get("content-type") !== LISTING_TYPE) {
+    await res.body?.cancel();
+    throw new FlyteInvalidInputError(
+      `[${uri}] cannot be listed: the backend serves it as a file (or offers no listing)`,
+    );
+  }
+  const body = await res.json() as { files: { name: string; size: number }[] };
+  return body.files.map((f) => ({
+    path: f.name,
+    uri: `${base}/${f.name}`,
+    size: f.size,
+  }));
+}
+
+/** Options of a download. */
+export interface DownloadOptions {
+  /** Replace an existing target [false: an existing target is an error]. */
+  overwrite?: boolean;
+  /** Progress reports. */
+  onProgress?: ProgressCallback;
+}
+
+function parentOf(path: string): string {
+  const i = path.replace(/\/+$/, "").lastIndexOf("/");
+  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}
+
+async function streamToFile(
+  s: ReadableStream<Uint8Array>,
+  path: string,
+): Promise<void> {
+  const f = await Deno.open(path, { write: true, createNew: true });
+  await s.pipeTo(f.writable);
+}
+
+/**
+ * Downloads a file or directory to `localPath` through a temporary
+ * sibling renamed into place: a failure leaves nothing behind.
+ */
+export async function downloadTo(
+  ctx: ReadContext,
+  uri: string,
+  localPath: string,
+  o: DownloadOptions = {},
+): Promise<string> {
+  if (!localPath) {
+    throw new FlyteInvalidInputError(
+      `download of [${uri}]: the local path is empty`,
+    );
+  }
+  if (!o.overwrite && await exists(localPath)) {
+    throw new FlyteEntityAlreadyExistsError(
+      `download of [${uri}]: [${localPath}] already exists (pass overwrite: true to replace it)`,
+    );
+  }
+  await Deno.mkdir(parentOf(localPath), { recursive: true });
+  const tmp = `${localPath}.${crypto.randomUUID().slice(0, 8)}.part`;
+  const progress = new Progress("download", o.onProgress);
+  try {
+    if (await isDirectory(ctx, uri)) {
+      const entries = await list(ctx, uri);
+      progress.expect(
+        entries.reduce((n, e) => n + Math.max(0, e.size), 0),
+        entries.length,
+      );
+      await Deno.mkdir(tmp);
+      const dirs = new Set(entries.map((e) => parentOf(`${tmp}/${e.path}`)));
+      for (const d of dirs) await Deno.mkdir(d, { recursive: true });
+      await pool(entries, ctx.concurrency, async (e) => {
+        const { stream } = await openRead(ctx, e.uri, (n) => progress.add(n));
+        await streamToFile(stream, `${tmp}/${e.path}`);
+        progress.file();
+      });
+    } else {
+      const { stream, size } = await openRead(ctx, uri, (n) => progress.add(n));
+      progress.expect(Math.max(0, size), 1);
+      await streamToFile(stream, tmp);
+      progress.file();
+    }
+    if (o.overwrite) {
+      await Deno.remove(localPath, { recursive: true }).catch(() => {});
+    }
+    await Deno.rename(tmp, localPath);
+    progress.finish();
+    return localPath;
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    if (
+      e instanceof Error && "code" in e &&
+      typeof (e as { code: unknown }).code === "number"
+    ) throw e;
+    throw new FlyteTransferError(
+      `download of [${uri}] to [${localPath}] failed: ${(e as Error).message}`,
+      { cause: e, target: uri },
+    );
+  }
+}
+
+/** Whether `uri` names a directory (local, or a listing the server serves). */
+export async function isDirectory(
+  ctx: ReadContext,
+  uri: string,
+): Promise<boolean> {
+  const r = await resolve(ctx, uri);
+  if (r.kind === "local") return (await Deno.stat(r.path)).isDirectory;
+  const res = await get(ctx, r.url, uri);
+  await res.body?.cancel();
+  return res.headers.get("content-type") === LISTING_TYPE;
+}
