@@ -138,7 +138,8 @@ export async function resolve(
   return { kind: "http", url: loc.signedUrl, uri };
 }
 
-async function get(ctx: ReadContext, url: string, what: string) {
+async function get(ctx: ReadContext, url: string, uri: string) {
+  const what = redact(uri);
   let res: Response;
   try {
     res = await ctx.fetch(url);
@@ -172,11 +173,12 @@ export async function openRead(
   onBytes?: (n: number) => void,
 ): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
   const r = await resolve(ctx, uri);
+  const name = redact(uri);
   if (r.kind === "local") {
     const st = await Deno.stat(r.path);
     if (st.isDirectory) {
       throw new FlyteInvalidInputError(
-        `[${uri}] is a directory, not a file: list it with files()/ls`,
+        `[${name}] is a directory, not a file: list it with files()/ls`,
       );
     }
     const f = await Deno.open(r.path);
@@ -186,7 +188,7 @@ export async function openRead(
   if (res.headers.get("content-type") === LISTING_TYPE) {
     await res.body?.cancel();
     throw new FlyteInvalidInputError(
-      `[${uri}] is a directory, not a file: list it with files()/ls`,
+      `[${name}] is a directory, not a file: list it with files()/ls`,
     );
   }
   const encoded = !!res.headers.get("content-encoding");
@@ -204,16 +206,16 @@ export async function openRead(
     flush() {
       if (len >= 0 && n !== len) {
         throw new FlyteIntegrityError(
-          `download of [${uri}]: got ${n} bytes, the server announced ${len}`,
-          { target: uri },
+          `download of [${name}]: got ${n} bytes, the server announced ${len}`,
+          { target: name },
         );
       }
       if (h) {
         const got = base64(new Uint8Array(h.digest()));
         if (got !== md5) {
           throw new FlyteIntegrityError(
-            `download of [${uri}]: md5 [${got}] differs from the server's [${md5}]`,
-            { target: uri },
+            `download of [${name}]: md5 [${got}] differs from the server's [${md5}]`,
+            { target: name },
           );
         }
       }
@@ -306,14 +308,15 @@ export async function downloadTo(
   localPath: string,
   o: DownloadOptions = {},
 ): Promise<string> {
+  const name = redact(uri);
   if (!localPath) {
     throw new FlyteInvalidInputError(
-      `download of [${uri}]: the local path is empty`,
+      `download of [${name}]: the local path is empty`,
     );
   }
   if (!o.overwrite && await exists(localPath)) {
     throw new FlyteEntityAlreadyExistsError(
-      `download of [${uri}]: [${localPath}] already exists (pass overwrite: true to replace it)`,
+      `download of [${name}]: [${localPath}] already exists (pass overwrite: true to replace it)`,
     );
   }
   await Deno.mkdir(parentOf(localPath), { recursive: true });
@@ -353,8 +356,8 @@ export async function downloadTo(
       typeof (e as { code: unknown }).code === "number"
     ) throw e;
     throw new FlyteTransferError(
-      `download of [${uri}] to [${localPath}] failed: ${(e as Error).message}`,
-      { cause: e, target: uri },
+      `download of [${name}] to [${localPath}] failed: ${(e as Error).message}`,
+      { cause: e, target: name },
     );
   }
 }

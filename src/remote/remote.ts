@@ -519,12 +519,13 @@ export class FlyteRemote {
    * const cfg = await remote.upload({ lr: 0.1 }, { name: "config.json" });
    * ```
    */
-  upload(localPath: string, options?: RemoteUploadOptions): Promise<Uploaded>;
   /** Uploads an in-memory value as a file named `options.name`. */
   upload(
     value: InlineValue,
     options: RemoteUploadOptions & { name: string },
   ): Promise<FlyteFile>;
+  /** Uploads a local file or directory (a path or `file://` URL). */
+  upload(localPath: string, options?: RemoteUploadOptions): Promise<Uploaded>;
   /** Uploads a Blob/File, bytes or a stream (a File keeps its name). */
   upload(
     value: Exclude<InlineValue, string>,
