@@ -36,8 +36,8 @@ export interface FlyteFSEntry {
   name: string;
   /** The entry's URI. */
   uri: string;
-  /** A file, a directory, or (flyte:// maps) a plain value. */
-  type: "file" | "directory" | "value";
+  /** A file, a directory, or (flyte:// maps) a dataset or plain value. */
+  type: "file" | "directory" | "dataset" | "value";
   /** Size in bytes (-1 unknown or not a file). */
   size: number;
 }
@@ -167,10 +167,14 @@ export class FlyteFS {
               l.value.value.value.case === "blob"
             ? l.value.value.value.value
             : undefined;
+          const dataset = l.value.case === "scalar" &&
+            l.value.value.value.case === "structuredDataset";
           return {
             name,
             uri: `${uri}/${name}`,
-            type: !blob
+            type: dataset
+              ? "dataset"
+              : !blob
               ? "value"
               : blob.metadata?.type?.dimensionality === 1
               ? "directory"
