@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { once } from "node:events";
 
 /** What a PUT answered. */
 export interface PutResult {
@@ -17,7 +16,8 @@ export interface PutResult {
 
 /**
  * Sends `body` (exactly `length` bytes) to `url`; the function type lets
- * tests and callers replace the HTTP client.
+ * tests and callers replace the HTTP client. A chunk must be consumed
+ * before the next is pulled (bodies may reuse their buffer).
  *
  * @example
  * ```ts
@@ -34,8 +34,9 @@ export type PutFn = (
 ) => Promise<PutResult>;
 
 /**
- * PUTs a streamed body with a Content-Length, honouring backpressure: at
- * most a few chunks are in memory. A body that throws aborts the request
+ * PUTs a streamed body with a Content-Length, one chunk at a time: a
+ * chunk is written out before the next is pulled, so the body may reuse
+ * its buffer. A body that throws aborts the request
  * and rejects with that error.
  *
  * @example
@@ -75,9 +76,13 @@ export const putStream: PutFn = async (url, headers, length, body, signal) => {
     });
     req.on("error", (e) => done(() => reject(e)));
     (async () => {
+      // Each chunk is handed over before the next is asked for, so a body
+      // may reuse one buffer (memory stays flat).
       for await (const chunk of body) {
         if (settled) return;
-        if (!req.write(chunk)) await once(req, "drain");
+        await new Promise<void>((ok, ko) =>
+          req.write(chunk, (e) => e ? ko(e) : ok())
+        );
       }
       req.end();
     })().catch((e) => {

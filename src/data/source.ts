@@ -44,14 +44,23 @@ export interface Source {
 
 const CHUNK = 1 << 20;
 
-/** Reads a file in chunks (1 MiB), failing with the path named. */
+/**
+ * Reads a file in chunks of up to 1 MiB into one reused buffer: each chunk
+ * is valid until the next is pulled (hashing and the PUT consume it first).
+ */
 async function* readChunks(path: string): AsyncGenerator<Uint8Array> {
   using f = await Deno.open(path);
   const buf = new Uint8Array(CHUNK);
   while (true) {
-    const n = await f.read(buf);
-    if (n === null) return;
-    yield buf.slice(0, n);
+    let n = 0;
+    while (n < CHUNK) {
+      const r = await f.read(buf.subarray(n));
+      if (r === null) break;
+      n += r;
+    }
+    if (n === 0) return;
+    yield buf.subarray(0, n);
+    if (n < CHUNK) return;
   }
 }
 

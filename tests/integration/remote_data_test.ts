@@ -246,9 +246,15 @@ Deno.test("data: upload is content-addressed with md5; signed PUT rejects other 
     const other = new TextEncoder().encode("something else, 16");
     const lying = new DataTransfer(remote.services, fetch, {
       put: (url, headers, _length, _body, signal) =>
-        putStream(url, headers, other.length, (async function* () {
-          yield other;
-        })(), signal),
+        putStream(
+          url,
+          headers,
+          other.length,
+          (async function* () {
+            yield other;
+          })(),
+          signal,
+        ),
     });
     const err = await assertRejects(
       () =>
