@@ -162,48 +162,59 @@ async function get(ctx: ReadContext, url: string, uri: string) {
   return res;
 }
 
+/** A directory was opened as a file. */
+export class NotAFileError extends FlyteInvalidInputError {}
+
+/** Counts and hashes bytes as they arrive; `finish` checks them. */
+export interface Checker {
+  /** Takes the next chunk. */
+  update(c: Uint8Array): void;
+  /** Throws FlyteIntegrityError unless length and md5 match. */
+  finish(): void;
+}
+
 /**
- * A stream of the file at `uri`; errors (at its end) with
- * FlyteIntegrityError when the bytes do not match the length or md5 the
- * server reported.
+ * The raw body of the file at `uri` with the checker of the length and md5
+ * the server reported (a no-op for local files).
  */
-export async function openRead(
+export async function openRaw(
   ctx: ReadContext,
   uri: string,
   onBytes?: (n: number) => void,
-): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
+): Promise<{ body: ReadableStream<Uint8Array>; size: number; check: Checker }> {
   const r = await resolve(ctx, uri);
   const name = redact(uri);
+  const isDir = () =>
+    new NotAFileError(
+      `[${name}] is a directory, not a file: list it with files()/ls`,
+    );
   if (r.kind === "local") {
     const st = await Deno.stat(r.path);
-    if (st.isDirectory) {
-      throw new FlyteInvalidInputError(
-        `[${name}] is a directory, not a file: list it with files()/ls`,
-      );
-    }
+    if (st.isDirectory) throw isDir();
     const f = await Deno.open(r.path);
-    return { stream: count(f.readable, onBytes), size: st.size };
+    const check = {
+      update: (c: Uint8Array) => onBytes?.(c.length),
+      finish: () => {},
+    };
+    return { body: f.readable, size: st.size, check };
   }
   const res = await get(ctx, r.url, uri);
   if (res.headers.get("content-type") === LISTING_TYPE) {
     await res.body?.cancel();
-    throw new FlyteInvalidInputError(
-      `[${name}] is a directory, not a file: list it with files()/ls`,
-    );
+    throw isDir();
   }
   const encoded = !!res.headers.get("content-encoding");
   const len = encoded ? -1 : Number(res.headers.get("content-length") ?? -1);
   const md5 = res.headers.get("content-md5") ?? "";
   const h = md5 ? (await newMd5())() : undefined;
   let n = 0;
-  const check = new TransformStream<Uint8Array, Uint8Array>({
-    transform(c, ctl) {
+  const check: Checker = {
+    update(c) {
       n += c.length;
       h?.update(c);
       onBytes?.(c.length);
-      ctl.enqueue(c);
     },
-    flush() {
+    finish() {
       if (len >= 0 && n !== len) {
         throw new FlyteIntegrityError(
           `download of [${name}]: got ${n} bytes, the server announced ${len}`,
@@ -220,23 +231,68 @@ export async function openRead(
         }
       }
     },
-  });
-  return { stream: res.body!.pipeThrough(check), size: len };
+  };
+  return { body: res.body!, size: len, check };
 }
 
-function count(
-  s: ReadableStream<Uint8Array>,
+/**
+ * A stream of the file at `uri`; errors (at its end) with
+ * FlyteIntegrityError when the bytes do not match the length or md5 the
+ * server reported.
+ */
+export async function openRead(
+  ctx: ReadContext,
+  uri: string,
   onBytes?: (n: number) => void,
-): ReadableStream<Uint8Array> {
-  if (!onBytes) return s;
-  return s.pipeThrough(
-    new TransformStream({
+): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
+  const { body, size, check } = await openRaw(ctx, uri, onBytes);
+  const stream = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
       transform(c, ctl) {
-        onBytes(c.length);
+        check.update(c);
         ctl.enqueue(c);
       },
+      flush: () => check.finish(),
     }),
   );
+  return { stream, size };
+}
+
+/**
+ * Writes a checked body to a new file through one reused buffer (a BYOB
+ * read when the body is a byte stream), so memory stays flat.
+ */
+async function writeChecked(
+  body: ReadableStream<Uint8Array>,
+  check: Checker,
+  path: string,
+  size: number,
+): Promise<void> {
+  using f = await Deno.open(path, { write: true, createNew: true });
+  const put = async (c: Uint8Array) => {
+    check.update(c);
+    let off = 0;
+    while (off < c.length) off += await f.write(c.subarray(off));
+  };
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    // not a byte stream
+  }
+  if (byob) {
+    // One buffer per file, no larger than the file (small files are many).
+    let buf = new ArrayBuffer(size >= 0 && size < 1 << 20 ? size + 1 : 1 << 20);
+    while (true) {
+      const { value, done } = await byob.read(new Uint8Array(buf));
+      if (done || !value) break;
+      await put(value);
+      buf = value.buffer as ArrayBuffer;
+    }
+  } else {
+    for await (const c of body) await put(c);
+  }
+  check.finish();
 }
 
 /** Lists the files under a directory URI (recursively). */
@@ -290,14 +346,6 @@ async function exists(path: string): Promise<boolean> {
   return await Deno.lstat(path).then(() => true, () => false);
 }
 
-async function streamToFile(
-  s: ReadableStream<Uint8Array>,
-  path: string,
-): Promise<void> {
-  const f = await Deno.open(path, { write: true, createNew: true });
-  await s.pipeTo(f.writable);
-}
-
 /**
  * Downloads a file or directory to `localPath` through a temporary
  * sibling renamed into place: a failure leaves nothing behind.
@@ -323,7 +371,17 @@ export async function downloadTo(
   const tmp = `${localPath}.${crypto.randomUUID().slice(0, 8)}.part`;
   const progress = new Progress("download", o.onProgress);
   try {
-    if (await isDirectory(ctx, uri)) {
+    let raw;
+    try {
+      raw = await openRaw(ctx, uri, (n) => progress.add(n));
+    } catch (e) {
+      if (!(e instanceof NotAFileError)) throw e;
+    }
+    if (raw) {
+      progress.expect(Math.max(0, raw.size), 1);
+      await writeChecked(raw.body, raw.check, tmp, raw.size);
+      progress.file();
+    } else {
       const entries = await list(ctx, uri);
       progress.expect(
         entries.reduce((n, e) => n + Math.max(0, e.size), 0),
@@ -333,15 +391,10 @@ export async function downloadTo(
       const dirs = new Set(entries.map((e) => parentOf(`${tmp}/${e.path}`)));
       for (const d of dirs) await Deno.mkdir(d, { recursive: true });
       await pool(entries, ctx.concurrency, async (e) => {
-        const { stream } = await openRead(ctx, e.uri, (n) => progress.add(n));
-        await streamToFile(stream, `${tmp}/${e.path}`);
+        const r = await openRaw(ctx, e.uri, (n) => progress.add(n));
+        await writeChecked(r.body, r.check, `${tmp}/${e.path}`, r.size);
         progress.file();
       });
-    } else {
-      const { stream, size } = await openRead(ctx, uri, (n) => progress.add(n));
-      progress.expect(Math.max(0, size), 1);
-      await streamToFile(stream, tmp);
-      progress.file();
     }
     if (o.overwrite) {
       await Deno.remove(localPath, { recursive: true }).catch(() => {});
@@ -360,16 +413,4 @@ export async function downloadTo(
       { cause: e, target: name },
     );
   }
-}
-
-/** Whether `uri` names a directory (local, or a listing the server serves). */
-export async function isDirectory(
-  ctx: ReadContext,
-  uri: string,
-): Promise<boolean> {
-  const r = await resolve(ctx, uri);
-  if (r.kind === "local") return (await Deno.stat(r.path)).isDirectory;
-  const res = await get(ctx, r.url, uri);
-  await res.body?.cancel();
-  return res.headers.get("content-type") === LISTING_TYPE;
 }

@@ -48,19 +48,23 @@ const CHUNK = 4 << 20;
  * Reads a file in chunks of up to 4 MiB into one reused buffer: each chunk
  * is valid until the next is pulled (hashing and the PUT consume it first).
  */
-async function* readChunks(path: string): AsyncGenerator<Uint8Array> {
+async function* readChunks(
+  path: string,
+  size: number,
+): AsyncGenerator<Uint8Array> {
   using f = await Deno.open(path);
-  const buf = new Uint8Array(CHUNK);
+  // No larger than the file (directories hold many small ones).
+  const buf = new Uint8Array(Math.min(CHUNK, Math.max(size + 1, 1)));
   while (true) {
     let n = 0;
-    while (n < CHUNK) {
+    while (n < buf.length) {
       const r = await f.read(buf.subarray(n));
       if (r === null) break;
       n += r;
     }
     if (n === 0) return;
     yield buf.subarray(0, n);
-    if (n < CHUNK) return;
+    if (n < buf.length) return;
   }
 }
 
@@ -100,7 +104,7 @@ export async function fileSource(
   const h = (await newMd5())();
   let size = 0;
   try {
-    for await (const c of readChunks(path)) {
+    for await (const c of readChunks(path, st.size)) {
       h.update(c);
       size += c.length;
     }
@@ -123,7 +127,7 @@ export async function fileSource(
     // md5); a change shows in the size or the modification time.
     async *open() {
       let n = 0;
-      for await (const c of readChunks(path)) {
+      for await (const c of readChunks(path, size)) {
         n += c.length;
         if (n > size) throw changed();
         yield c;
