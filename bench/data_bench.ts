@@ -155,7 +155,7 @@ async function main() {
       [`upload ${gib}, src/data (md5 pass + PUT)`, ours.ms, ours.growth],
       [`upload ${gib}, curl -T (no md5 pass)`, curlUp.ms, curlUp.rss],
       [
-        "download ${gib}, src/data (md5 + length checked)",
+        `download ${gib}, src/data (md5 + length checked)`,
         oursDown.ms,
         oursDown.growth,
       ],

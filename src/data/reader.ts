@@ -160,9 +160,11 @@ export class FlyteData {
   }
 
   /**
-   * The first `n` rows of a CSV or JSON-lines file or dataset (a
-   * directory: its first file), read from the start of the data only. CSV
-   * rows are objects keyed by the header, with string values.
+   * The first `n` rows of a CSV, JSON-lines or Parquet file or dataset (a
+   * directory: its first file). CSV and JSON lines are read from the start
+   * of the data only and CSV rows are objects keyed by the header, with
+   * string values; Parquet (hyparquet) reads the footer and the row groups
+   * holding those rows, through HTTP Range requests.
    *
    * @example
    * ```ts
@@ -186,9 +188,23 @@ export class FlyteData {
       name = first.path;
     }
     const kind = formatOf(this.format, name);
+    if (kind === "parquet") {
+      const { cachedAsyncBuffer, parquetReadObjects } = await import(
+        "hyparquet"
+      );
+      const file = cachedAsyncBuffer(await (await this.#tp).openRanges(target));
+      try {
+        return await parquetReadObjects({ file, rowStart: 0, rowEnd: n });
+      } catch (e) {
+        throw new FlyteInvalidInputError(
+          `[${target}] cannot be read as Parquet: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+    }
     if (!kind) {
       throw new FlyteInvalidInputError(
-        `[${this.uri}]: first rows can be read from CSV or JSON lines, not format [${
+        `[${this.uri}]: first rows can be read from CSV, JSON lines or Parquet, not format [${
           this.format || name.split(".").pop()
         }]`,
       );
@@ -235,9 +251,13 @@ export class FlyteData {
   }
 }
 
-function formatOf(format: string, name: string): "csv" | "jsonl" | undefined {
+function formatOf(
+  format: string,
+  name: string,
+): "csv" | "jsonl" | "parquet" | undefined {
   const f = (format || name.split(".").pop() || "").toLowerCase();
   if (f === "csv") return "csv";
+  if (f === "parquet" || f === "pq") return "parquet";
   if (f === "jsonl" || f === "ndjson" || f === "jsonlines") return "jsonl";
   return undefined;
 }

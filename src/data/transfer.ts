@@ -37,7 +37,9 @@ import {
   type DownloadOptions,
   downloadTo,
   list,
+  openRanges,
   openRead,
+  type RangeReader,
   type ReadContext,
   type RemoteEntry,
 } from "./download.ts";
@@ -312,6 +314,22 @@ export class DataTransfer {
    */
   async open(uri: string): Promise<ReadableStream<Uint8Array>> {
     return (await openRead(this.#read, uri)).stream;
+  }
+
+  /**
+   * Random access to the file at `uri` (HTTP Range requests through a
+   * signed URL, offsets for a local file), e.g. for a Parquet footer.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const r = await data.openRanges("flyte://v1/p/d/f123/n0/o/df");
+   * const tail = await r.slice(r.byteLength - 8);
+   * ```
+   */
+  async openRanges(uri: string): Promise<RangeReader> {
+    return await openRanges(this.#read, uri);
   }
 
   /**

@@ -2,8 +2,9 @@
  * HTTP handling of the blob store's signed URLs: PUT (upload; the body is
  * streamed to a temporary file while its md5 is computed, and kept only
  * when it matches the signed md5 and a sent Content-MD5), GET and HEAD
- * (streamed from disk with Content-Length and, when known, Content-MD5; a
- * directory answers with a JSON listing of its files).
+ * (streamed from disk with Content-Length and, when known, Content-MD5;
+ * single `Range: bytes=` requests answered with 206; a directory answers
+ * with a JSON listing of its files).
  *
  * @module
  */
@@ -41,6 +42,26 @@ function listDir(root: string, rel = ""): { name: string; size: number }[] {
     else if (st.isFile()) out.push({ name: r, size: st.size });
   }
   return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** One `bytes=` range (inclusive ends), "bad" when unsatisfiable, else undefined. */
+function rangeOf(
+  header: string | string[] | undefined,
+  size: number,
+): [number, number] | "bad" | undefined {
+  if (typeof header !== "string") return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === "" && m[2] === "")) return undefined;
+  let start: number;
+  let end: number;
+  if (m[1] === "") {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  return start > end || start >= size ? "bad" : [start, end];
 }
 
 async function put(
@@ -143,9 +164,31 @@ export async function handleBlobRequest(
       else res.end(body);
       return;
     }
+    const range = rangeOf(req.headers["range"], st.size);
+    if (range === "bad") {
+      res.writeHead(416, { "content-range": `bytes */${st.size}` });
+      res.end();
+      return;
+    }
+    if (range) {
+      const [start, end] = range;
+      res.writeHead(206, {
+        "content-type": "application/octet-stream",
+        "content-length": String(end - start + 1),
+        "content-range": `bytes ${start}-${end}/${st.size}`,
+        "accept-ranges": "bytes",
+      });
+      if (verb === "HEAD") return void res.end();
+      await pipeline(
+        fs.createReadStream(abs, { start, end }),
+        res as NodeJS.WritableStream,
+      ).catch(() => {});
+      return;
+    }
     const headers: Record<string, string> = {
       "content-type": "application/octet-stream",
       "content-length": String(st.size),
+      "accept-ranges": "bytes",
     };
     const sum = st.size <= MD5_ON_GET ? blobs.md5Of(key) : blobs.knownMd5(key);
     if (sum) headers["content-md5"] = sum;
