@@ -6,7 +6,15 @@
  * @module
  */
 
-/** What a PUT answered. */
+/**
+ * What a PUT answered.
+ *
+ * @example
+ * ```ts
+ * import type { PutResult } from "./http.ts";
+ * const ok = (r: PutResult) => r.status >= 200 && r.status < 300;
+ * ```
+ */
 export interface PutResult {
   /** HTTP status. */
   status: number;

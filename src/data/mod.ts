@@ -38,6 +38,7 @@ export {
   base32,
   type DataServices,
   DataTransfer,
+  type RemoteUploadOptions,
   type TransferOptions,
   type Uploaded,
   type UploadOptions,
@@ -64,4 +65,5 @@ export { FlyteFS, type FlyteFSEntry } from "./fs.ts";
 export { FlyteIntegrityError, FlyteTransferError } from "./errors.ts";
 export type { ProgressCallback, TransferProgress } from "./progress.ts";
 export type { DownloadOptions, RemoteEntry } from "./download.ts";
+export type { RangeReader } from "./ranges.ts";
 export type { PutFn, PutResult } from "./http.ts";

@@ -37,12 +37,11 @@ import {
   type DownloadOptions,
   downloadTo,
   list,
-  openRanges,
   openRead,
-  type RangeReader,
   type ReadContext,
   type RemoteEntry,
 } from "./download.ts";
+import { openRanges, type RangeReader } from "./ranges.ts";
 
 /**
  * The one service client data transfers need (a src/client `Connection`
@@ -95,6 +94,20 @@ export interface ValueUploadOptions extends UploadOptions {
   /** Blob format of the FlyteFile / FlyteDirectory made. */
   format?: string;
 }
+
+/**
+ * Options of `FlyteRemote.upload` / `uploadDirectory`: a value upload
+ * whose project and domain default to the remote's.
+ *
+ * @example
+ * ```ts
+ * import type { RemoteUploadOptions } from "./transfer.ts";
+ * const o: RemoteUploadOptions = { name: "rows.json", onProgress: (p) => console.log(p.bytes) };
+ * ```
+ */
+export type RemoteUploadOptions =
+  & Partial<Pick<UploadOptions, "project" | "domain">>
+  & Omit<ValueUploadOptions, "project" | "domain">;
 
 /**
  * How a DataTransfer moves bytes.

@@ -39,38 +39,15 @@ import type {
 } from "./models.ts";
 import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
-import type { DataTransfer, Uploaded } from "../data/transfer.ts";
+import type {
+  DataTransfer,
+  RemoteUploadOptions,
+  Uploaded,
+} from "../data/transfer.ts";
 import type { FlyteDirectory, FlyteFile } from "../types/values.ts";
 import type { InlineDirectory, InlineValue } from "../data/inline.ts";
-import type { ProgressCallback } from "../data/progress.ts";
 import type { DownloadOptions } from "../data/download.ts";
 import { type DataSource, FlyteData } from "../data/reader.ts";
-
-/**
- * Options of {@link FlyteRemote.upload}: where (the remote's project and
- * domain by default), the remote file name and format of an in-memory
- * value, progress reports.
- *
- * @example
- * ```ts
- * import type { RemoteUploadOptions } from "./remote.ts";
- * const o: RemoteUploadOptions = { name: "rows.json", onProgress: (p) => console.log(p.bytes) };
- * ```
- */
-export interface RemoteUploadOptions {
-  /** Project of the upload area [the remote's default]. */
-  project?: string;
-  /** Domain of the upload area [the remote's default]. */
-  domain?: string;
-  /** Remote file name of an in-memory value. */
-  name?: string;
-  /** Blob format of the FlyteFile made. */
-  format?: string;
-  /** Aborts the transfer. */
-  signal?: AbortSignal;
-  /** Progress reports (bytes, files, rate). */
-  onProgress?: ProgressCallback;
-}
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
  * @example
