@@ -35,7 +35,10 @@ async function child(args: string[]) {
   const t0 = performance.now();
   let result: unknown;
   if (what === "upload") result = (await t.upload(a, scope)).uri;
-  else if (what === "download") await t.download(a, b, { overwrite: true });
+  else if (what === "md5") {
+    const { fileSource } = await import("../src/data/source.ts");
+    await fileSource(a, "x");
+  } else if (what === "download") await t.download(a, b, { overwrite: true });
   else if (what === "dir") {
     const up = await t.upload(a, scope);
     const mid = performance.now();
@@ -119,6 +122,7 @@ async function main() {
       loc.signedUrl,
     ]);
     const ours = await run(["upload", sb.endpoint, big]);
+    const md5Pass = await run(["md5", sb.endpoint, big]);
     const uri = ours.result as string;
     const get = await remote.services.dataProxy.createDownloadLocation({
       nativeUrl: uri,
@@ -154,6 +158,7 @@ async function main() {
     const rows = [
       [`upload ${gib}, src/data (md5 pass + PUT)`, ours.ms, ours.growth],
       [`upload ${gib}, curl -T (no md5 pass)`, curlUp.ms, curlUp.rss],
+      [`(md5 pass alone, src/data)`, md5Pass.ms, md5Pass.growth],
       [
         `download ${gib}, src/data (md5 + length checked)`,
         oursDown.ms,
