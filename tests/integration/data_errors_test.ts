@@ -245,3 +245,49 @@ Deno.test("data errors: bad flyte:// URIs, unserialisable values and missing nam
     );
   });
 });
+
+Deno.test("data errors: an upload aborted half-way leaves nothing in the store", async () => {
+  await withDataRemote(async (remote, dir) => {
+    const path = `${dir}/half.bin`;
+    await Deno.writeFile(path, new Uint8Array(12 << 20).fill(9));
+    const ac = new AbortController();
+    const t = new DataTransfer(remote.services, fetch, {
+      put: (url, headers, length, body, signal) =>
+        putStream(
+          url,
+          headers,
+          length,
+          (async function* () {
+            for await (const c of body) {
+              yield c;
+              ac.abort(new Error("stopped by the test"));
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          })(),
+          signal,
+        ),
+    });
+    const e = await assertRejects(
+      () => t.upload(path, { ...scope, signal: ac.signal }),
+      FlyteTransferError,
+      `upload of [${path}]`,
+    );
+    assert(e instanceof FlyteTransferError);
+    await new Promise((r) => setTimeout(r, 200));
+    const stored: string[] = [];
+    const walk = async (d: string) => {
+      for await (const x of Deno.readDir(d)) {
+        if (x.isDirectory) await walk(`${d}/${x.name}`);
+        else stored.push(x.name);
+      }
+    };
+    await walk(`${dir}/data/blobs`);
+    assertEquals(
+      stored.filter((n) => n.includes("half") || n.endsWith(".tmp")),
+      [],
+    );
+    // The same upload, not interrupted, goes through.
+    const up = await remote.upload(path);
+    assertEquals(up.bytes, 12 << 20);
+  });
+});
