@@ -146,11 +146,16 @@ export async function resolve(
   return { kind: "http", url: loc.signedUrl, uri };
 }
 
-async function get(ctx: ReadContext, url: string, uri: string) {
+async function get(
+  ctx: ReadContext,
+  url: string,
+  uri: string,
+  signal?: AbortSignal,
+) {
   const what = redact(uri);
   let res: Response;
   try {
-    res = await ctx.fetch(url);
+    res = await ctx.fetch(url, signal ? { signal } : undefined);
   } catch (e) {
     throw new FlyteTransferError(
       `download of [${what}] from [${redact(url)}] failed: ${
@@ -189,6 +194,7 @@ export async function openRaw(
   ctx: ReadContext,
   uri: string,
   onBytes?: (n: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ body: ReadableStream<Uint8Array>; size: number; check: Checker }> {
   const r = await resolve(ctx, uri);
   const name = redact(uri);
@@ -206,7 +212,7 @@ export async function openRaw(
     };
     return { body: f.readable, size: st.size, check };
   }
-  const res = await get(ctx, r.url, uri);
+  const res = await get(ctx, r.url, uri, signal);
   if (res.headers.get("content-type") === LISTING_TYPE) {
     await res.body?.cancel();
     throw isDir();
@@ -275,9 +281,11 @@ async function writeChecked(
   check: Checker,
   path: string,
   size: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   using f = await Deno.open(path, { write: true, createNew: true });
   const put = async (c: Uint8Array) => {
+    signal?.throwIfAborted();
     check.update(c);
     let off = 0;
     while (off < c.length) off += await f.write(c.subarray(off));
@@ -351,6 +359,8 @@ export interface DownloadOptions {
   overwrite?: boolean;
   /** Progress reports. */
   onProgress?: ProgressCallback;
+  /** Aborts the download (nothing is left behind). */
+  signal?: AbortSignal;
 }
 
 function parentOf(path: string): string {
@@ -389,13 +399,13 @@ export async function downloadTo(
   try {
     let raw;
     try {
-      raw = await openRaw(ctx, uri, (n) => progress.add(n));
+      raw = await openRaw(ctx, uri, (n) => progress.add(n), o.signal);
     } catch (e) {
       if (!(e instanceof NotAFileError)) throw e;
     }
     if (raw) {
       progress.expect(Math.max(0, raw.size), 1);
-      await writeChecked(raw.body, raw.check, tmp, raw.size);
+      await writeChecked(raw.body, raw.check, tmp, raw.size, o.signal);
       progress.file();
     } else {
       const entries = await list(ctx, uri);
@@ -407,8 +417,15 @@ export async function downloadTo(
       const dirs = new Set(entries.map((e) => parentOf(`${tmp}/${e.path}`)));
       for (const d of dirs) await Deno.mkdir(d, { recursive: true });
       await pool(entries, ctx.concurrency, async (e) => {
-        const r = await openRaw(ctx, e.uri, (n) => progress.add(n));
-        await writeChecked(r.body, r.check, `${tmp}/${e.path}`, r.size);
+        o.signal?.throwIfAborted();
+        const r = await openRaw(ctx, e.uri, (n) => progress.add(n), o.signal);
+        await writeChecked(
+          r.body,
+          r.check,
+          `${tmp}/${e.path}`,
+          r.size,
+          o.signal,
+        );
         progress.file();
       });
     }

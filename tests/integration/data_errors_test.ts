@@ -291,3 +291,29 @@ Deno.test("data errors: an upload aborted half-way leaves nothing in the store",
     assertEquals(up.bytes, 12 << 20);
   });
 });
+
+Deno.test("data errors: a download aborted half-way leaves no file", async () => {
+  await withDataRemote(async (remote, dir) => {
+    const f = await remote.upload(new Uint8Array(8 << 20).fill(4), {
+      name: "eight.bin",
+    });
+    for (const readLocal of [true, false]) {
+      const t = new DataTransfer(remote.services, fetch, { readLocal });
+      const ac = new AbortController();
+      const target = `${dir}/eight-${readLocal}.bin`;
+      await assertRejects(
+        () =>
+          t.download(f.uri, target, {
+            signal: ac.signal,
+            onProgress: (p) => {
+              if (p.bytes > 0) ac.abort(new Error("stopped by the test"));
+            },
+          }),
+        FlyteTransferError,
+        "stopped by the test",
+      );
+      await assertRejects(() => Deno.stat(target), Deno.errors.NotFound);
+      assertEquals(await leftovers(dir), []);
+    }
+  });
+});
