@@ -33,7 +33,11 @@ export interface SendOptions {
   onProgress?: ProgressCallback;
 }
 
-/** Runs `fn` over `items`, at most `n` at once, keeping order of results. */
+/**
+ * Runs `fn` over `items`, at most `n` at once, keeping order of results.
+ * After a failure no new item starts, and the first error is thrown once
+ * every running item has settled (so callers can clean up safely).
+ */
 export async function pool<T, R>(
   items: T[],
   n: number,
@@ -41,21 +45,21 @@ export async function pool<T, R>(
 ): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
-  let failed = false;
+  let error: { e: unknown } | undefined;
   const worker = async () => {
-    while (!failed && next < items.length) {
+    while (!error && next < items.length) {
       const i = next++;
       try {
         out[i] = await fn(items[i], i);
       } catch (e) {
-        failed = true;
-        throw e;
+        error ??= { e };
       }
     }
   };
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker),
   );
+  if (error) throw error.e;
   return out;
 }
 

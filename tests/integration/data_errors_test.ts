@@ -317,3 +317,29 @@ Deno.test("data errors: a download aborted half-way leaves no file", async () =>
     }
   });
 });
+
+Deno.test("data errors: one bad file fails a directory download, leaving no partial directory", async () => {
+  await withDataRemote(async (remote, dir) => {
+    const entries: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) entries[`sub${i % 3}/f${i}.txt`] = `f${i}`;
+    const d = await remote.uploadDirectory(entries);
+    const corrupting: typeof fetch = async (url, init) => {
+      const res = await fetch(url, init);
+      if (!String(url).includes("/f7.txt")) return res;
+      const body = new Uint8Array(await res.arrayBuffer());
+      body[0] ^= 0xff;
+      return new Response(body, { headers: res.headers });
+    };
+    const t = new DataTransfer(remote.services, corrupting, {
+      readLocal: false,
+      concurrency: 4,
+    });
+    await assertRejects(
+      () => t.download(d.uri, `${dir}/tree`),
+      FlyteIntegrityError,
+      "f7.txt",
+    );
+    await assertRejects(() => Deno.stat(`${dir}/tree`), Deno.errors.NotFound);
+    assertEquals(await leftovers(dir), []);
+  });
+});
