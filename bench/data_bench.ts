@@ -95,6 +95,13 @@ async function writeBig(path: string, size: number) {
 async function main() {
   const dir = await Deno.makeTempDir({ prefix: "data-bench-" });
   const sb = await spawnSandboxProcess(`${dir}/data`);
+  const sandboxKb = (field: string) =>
+    Number(
+      new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+        Deno.readTextFileSync(`/proc/${sb.child.pid}/status`),
+      )?.[1] ?? 0,
+    ) * 1024;
+  const sandboxStart = sandboxKb("VmRSS");
   const mbps = (bytes: number, ms: number) =>
     (bytes / 2 ** 20 / (ms / 1000)).toFixed(0);
   const mb = (n: number) => (n / 2 ** 20).toFixed(0);
@@ -202,6 +209,11 @@ async function main() {
       } % of curl's throughput; download: ${
         (100 * curlDown.ms / oursDown.ms).toFixed(0)
       } %`,
+    );
+    console.log(
+      `sandbox process: peak RSS ${mb(sandboxKb("VmHWM"))} MB (started at ${
+        mb(sandboxStart)
+      } MB)`,
     );
   } finally {
     sb.child.kill("SIGTERM");
