@@ -114,11 +114,11 @@ async function main() {
 
     const { FlyteRemote } = await import("../src/remote/mod.ts");
     const remote = await FlyteRemote.forSandbox({ endpoint: sb.endpoint });
-    // curl: its own upload location (same content, other name), PUT then GET.
+    // curl: the signed URL of the same key src/data uploads to, PUT then GET.
     const loc = await remote.services.dataProxy.createUploadLocation({
       ...scope,
       contentMd5: md5,
-      filename: "curl.bin",
+      filename: "big.bin", // the key src/data uploads to: the same URL
     });
     const md5b64 = btoa(String.fromCharCode(...md5));
     const curlUp = await curl([
