@@ -330,11 +330,29 @@ export async function list(
       size: (await Deno.stat(`${r.path}/${rel}`)).size,
     })));
   }
-  const res = await get(ctx, r.url, uri);
+  let res: Response;
+  try {
+    res = await get(ctx, r.url, uri);
+  } catch (e) {
+    // Object stores answer a GET of a prefix with 404/403: no listing there.
+    if (
+      e instanceof FlyteEntityNotExistError || e instanceof FlyteTransferError
+    ) {
+      throw new FlyteEntityNotExistError(
+        `[${
+          redact(uri)
+        }] cannot be listed through a signed URL (the backend offers no directory listing, or nothing is there): ${
+          (e as Error).message
+        }`,
+        { cause: e },
+      );
+    }
+    throw e;
+  }
   if (res.headers.get("content-type") !== LISTING_TYPE) {
     await res.body?.cancel();
     throw new FlyteInvalidInputError(
-      `[${uri}] cannot be listed: the backend serves it as a file (or offers no listing)`,
+      `[${redact(uri)}] cannot be listed: the backend serves it as a file`,
     );
   }
   const body = await res.json() as { files: { name: string; size: number }[] };

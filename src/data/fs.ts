@@ -217,11 +217,9 @@ export class FlyteFS {
       entries = await this.#t.list(uri);
     } catch (e) {
       if (!(e instanceof FlyteInvalidInputError)) throw e;
-      // a file
-      const s = await this.#t.open(uri);
-      let size = 0;
-      for await (const c of s) size += c.length;
-      return { name, uri, type: "file", size };
+      // A file: its size from one byte-range request (or a local stat).
+      const r = await this.#t.openRanges(uri);
+      return { name, uri, type: "file", size: r.byteLength };
     }
     return {
       name,

@@ -76,6 +76,17 @@ for (const readLocal of [true, false]) {
         [...Deno.readDirSync(`${dir}/back`)].map((e) => e.name).sort(),
         ["b", "mid.txt"],
       );
+      // A missing directory cannot be listed, and says so.
+      await assertRejects(
+        () => fs.ls(`${up.uri}/nope`),
+        FlyteEntityNotExistError,
+        `${up.uri.replace(/^file:\/\//, "")}/nope`,
+      );
+      await assertRejects(
+        () => fs.stat(`${up.uri}/nope`),
+        FlyteEntityNotExistError,
+        "nope",
+      );
       // A missing file: NotExist when read, false for exists.
       await assertRejects(
         () => fs.read(`${up.uri}/missing.txt`),
