@@ -21,7 +21,16 @@ import { Progress, type ProgressCallback } from "./progress.ts";
 import { base64, newMd5 } from "./source.ts";
 import { listFiles, pool } from "./upload.ts";
 
-/** What reads need from their DataTransfer. */
+/**
+ * What reads need from their DataTransfer.
+ *
+ * @example
+ * ```ts
+ * import type { ReadContext } from "./download.ts";
+ * declare const ctx: ReadContext;
+ * console.log(ctx.readLocal);
+ * ```
+ */
 export interface ReadContext {
   dataProxy: Client<typeof DataProxyService>;
   fetch: typeof fetch;
@@ -30,7 +39,16 @@ export interface ReadContext {
   concurrency: number;
 }
 
-/** Content type of the directory listings the embedded sandbox serves. */
+/**
+ * Content type of the directory listings the embedded sandbox serves.
+ *
+ * @example
+ * ```ts
+ * import { LISTING_TYPE } from "./download.ts";
+ * declare const res: Response;
+ * const isDir = res.headers.get("content-type") === LISTING_TYPE;
+ * ```
+ */
 export const LISTING_TYPE = "application/vnd.flyte-deno.listing+json";
 
 /**
@@ -51,7 +69,15 @@ export interface RemoteEntry {
   size: number;
 }
 
-/** Where a URI's bytes can be read. */
+/**
+ * Where a URI's bytes can be read.
+ *
+ * @example
+ * ```ts
+ * import type { Resolved } from "./download.ts";
+ * const r: Resolved = { kind: "http", url: "https://x/y", uri: "s3://b/y" };
+ * ```
+ */
 export type Resolved =
   | { kind: "local"; path: string; uri: string }
   | { kind: "http"; url: string; uri: string };
@@ -59,7 +85,15 @@ export type Resolved =
 const FLYTE_URL =
   /^flyte:\/\/v1\/[\w-]+\/[\w-]+\/[\w-]+\/[\w-]+(?:\/\d+)?\/[iod](?:\/[^/]+)?$/;
 
-/** Checks the shape of a flyte:// URI, naming it. */
+/**
+ * Checks the shape of a flyte:// URI, naming it.
+ *
+ * @example
+ * ```ts
+ * import { checkFlyteUrl } from "./download.ts";
+ * checkFlyteUrl("flyte://v1/p/d/f123/n0/o/out"); // passes
+ * ```
+ */
 export function checkFlyteUrl(uri: string): void {
   if (!FLYTE_URL.test(uri)) {
     throw new FlyteInvalidInputError(
@@ -81,7 +115,16 @@ function blobOf(l: Literal): string | undefined {
   return undefined;
 }
 
-/** Resolves a flyte:// URI to the storage URI (or signed URL) it names. */
+/**
+ * Resolves a flyte:// URI to the storage URI (or signed URL) it names.
+ *
+ * @example
+ * ```ts
+ * import { fromFlyteUrl } from "./download.ts";
+ * declare const ctx: import("./download.ts").ReadContext;
+ * const uri = await fromFlyteUrl(ctx, "flyte://v1/p/d/f123/n0/o/report");
+ * ```
+ */
 export async function fromFlyteUrl(
   ctx: ReadContext,
   uri: string,
@@ -111,7 +154,16 @@ export async function fromFlyteUrl(
   return blob;
 }
 
-/** Where to read `uri` from (flyte:// resolved; local when readable here). */
+/**
+ * Where to read `uri` from (flyte:// resolved; local when readable here).
+ *
+ * @example
+ * ```ts
+ * import { resolve } from "./download.ts";
+ * declare const ctx: import("./download.ts").ReadContext;
+ * const r = await resolve(ctx, "s3://bucket/a.csv");
+ * ```
+ */
 export async function resolve(
   ctx: ReadContext,
   uri: string,
@@ -175,10 +227,28 @@ async function get(
   return res;
 }
 
-/** A directory was opened as a file. */
+/**
+ * A directory was opened as a file.
+ *
+ * @example
+ * ```ts
+ * import { NotAFileError } from "./download.ts";
+ * throw new NotAFileError("[s3://b/dir] is a directory, not a file");
+ * ```
+ */
 export class NotAFileError extends FlyteInvalidInputError {}
 
-/** Counts and hashes bytes as they arrive; `finish` checks them. */
+/**
+ * Counts and hashes bytes as they arrive; `finish` checks them.
+ *
+ * @example
+ * ```ts
+ * import type { Checker } from "./download.ts";
+ * declare const check: Checker;
+ * check.update(new Uint8Array(1));
+ * check.finish();
+ * ```
+ */
 export interface Checker {
   /** Takes the next chunk. */
   update(c: Uint8Array): void;
@@ -189,6 +259,13 @@ export interface Checker {
 /**
  * The raw body of the file at `uri` with the checker of the length and md5
  * the server reported (a no-op for local files).
+ *
+ * @example
+ * ```ts
+ * import { openRaw } from "./download.ts";
+ * declare const ctx: import("./download.ts").ReadContext;
+ * const { body, check } = await openRaw(ctx, "s3://bucket/a.csv");
+ * ```
  */
 export async function openRaw(
   ctx: ReadContext,
@@ -253,6 +330,13 @@ export async function openRaw(
  * A stream of the file at `uri`; errors (at its end) with
  * FlyteIntegrityError when the bytes do not match the length or md5 the
  * server reported.
+ *
+ * @example
+ * ```ts
+ * import { openRead } from "./download.ts";
+ * declare const ctx: import("./download.ts").ReadContext;
+ * const { stream } = await openRead(ctx, "s3://bucket/a.csv");
+ * ```
  */
 export async function openRead(
   ctx: ReadContext,
@@ -311,7 +395,16 @@ async function writeChecked(
   check.finish();
 }
 
-/** Lists the files under a directory URI (recursively). */
+/**
+ * Lists the files under a directory URI (recursively).
+ *
+ * @example
+ * ```ts
+ * import { list } from "./download.ts";
+ * declare const ctx: import("./download.ts").ReadContext;
+ * for (const e of await list(ctx, "file:///tmp/d")) console.log(e.path);
+ * ```
+ */
 export async function list(
   ctx: ReadContext,
   uri: string,
@@ -393,6 +486,13 @@ async function exists(path: string): Promise<boolean> {
 /**
  * Downloads a file or directory to `localPath` through a temporary
  * sibling renamed into place: a failure leaves nothing behind.
+ *
+ * @example
+ * ```ts
+ * import { downloadTo } from "./download.ts";
+ * declare const ctx: import("./download.ts").ReadContext;
+ * await downloadTo(ctx, "s3://bucket/a.csv", "./a.csv", { overwrite: true });
+ * ```
  */
 export async function downloadTo(
   ctx: ReadContext,

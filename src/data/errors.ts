@@ -70,7 +70,15 @@ export class FlyteIntegrityError extends FlyteError {
   }
 }
 
-/** Strips the query (signature) of a signed URL for messages. */
+/**
+ * Strips the query (signature) of a signed URL for messages.
+ *
+ * @example
+ * ```ts
+ * import { redact } from "./errors.ts";
+ * redact("https://h/k?signature=s"); // "https://h/k"
+ * ```
+ */
 export function redact(url: string): string {
   try {
     const u = new URL(url);

@@ -138,7 +138,15 @@ export function directoryOf(
   return new InlineDirectory(entries);
 }
 
-/** Checks a remote file name (relative, no empty, `.` or `..` parts). */
+/**
+ * Checks a remote file name (relative, no empty, `.` or `..` parts).
+ *
+ * @example
+ * ```ts
+ * import { checkName } from "./inline.ts";
+ * checkName("sub/a.csv", "value"); // passes; "../a" throws
+ * ```
+ */
 export function checkName(name: unknown, what: string): asserts name is string {
   if (typeof name !== "string" || name === "") {
     throw new FlyteInvalidInputError(
@@ -236,6 +244,12 @@ function unserialisable(v: unknown, at: string, seen: Set<object>): string {
 /**
  * The upload source of an in-memory value; unserialisable values are a
  * FlyteInvalidInputError naming the value and the offending part.
+ *
+ * @example
+ * ```ts
+ * import { inlineSource } from "./inline.ts";
+ * const src = await inlineSource({ a: 1 }, "a.json");
+ * ```
  */
 export async function inlineSource(
   value: unknown,

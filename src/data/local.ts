@@ -19,7 +19,7 @@ import { isInlineDirectoryInput, isInlineFileInput } from "./inline.ts";
  *
  * @example
  * ```ts
- * import { isLocalPath } from "./transfer.ts";
+ * import { isLocalPath } from "./local.ts";
  * isLocalPath("./a.csv"); // true
  * isLocalPath("s3://bucket/a.csv"); // false
  * ```
@@ -34,7 +34,7 @@ export function isLocalPath(uri: string): boolean {
  *
  * @example
  * ```ts
- * import { localPathOf } from "./transfer.ts";
+ * import { localPathOf } from "./local.ts";
  * localPathOf("file:///tmp/a%20b.txt"); // "/tmp/a b.txt"
  * ```
  */
@@ -53,7 +53,7 @@ export function localPathOf(uri: string): string {
  *
  * @example
  * ```ts
- * import { localPathIn } from "./inputs.ts";
+ * import { localPathIn } from "./local.ts";
  * localPathIn("./a.csv"); // "./a.csv"
  * localPathIn("s3://b/a.csv"); // undefined
  * ```

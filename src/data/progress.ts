@@ -45,7 +45,18 @@ export interface TransferProgress {
  */
 export type ProgressCallback = (p: TransferProgress) => void;
 
-/** Counts bytes and files and reports to a callback, throttled. */
+/**
+ * Counts bytes and files and reports to a callback, throttled.
+ *
+ * @example
+ * ```ts
+ * import { Progress } from "./progress.ts";
+ * const p = new Progress("upload", (r) => console.log(r.bytes), { bytes: 10, files: 1 });
+ * p.add(10);
+ * p.file();
+ * p.finish();
+ * ```
+ */
 export class Progress {
   readonly #cb?: ProgressCallback;
   readonly #start = performance.now();

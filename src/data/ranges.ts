@@ -18,7 +18,7 @@ import {
  *
  * @example
  * ```ts
- * import type { RangeReader } from "./download.ts";
+ * import type { RangeReader } from "./ranges.ts";
  * declare const r: RangeReader;
  * const footer = await r.slice(r.byteLength - 8);
  * ```
@@ -36,6 +36,14 @@ export interface RangeReader {
  * A RangeReader of the file at `uri`: local files are read at offsets,
  * signed URLs with HTTP Range requests; a server that ignores Range has the
  * whole file read once into memory.
+ *
+ * @example
+ * ```ts
+ * import { openRanges } from "./ranges.ts";
+ * declare const ctx: import("./download.ts").ReadContext;
+ * const r = await openRanges(ctx, "s3://bucket/df.parquet");
+ * const footer = await r.slice(r.byteLength - 8);
+ * ```
  */
 export async function openRanges(
   ctx: ReadContext,

@@ -11,7 +11,15 @@ import { FlyteIntegrityError } from "./errors.ts";
 
 type Hash = { update(d: Uint8Array | string): Hash; digest(): Uint8Array };
 let hasher: Promise<() => Hash> | undefined;
-/** An md5 hasher factory (node:crypto, loaded on first use). */
+/**
+ * An md5 hasher factory (node:crypto, loaded on first use).
+ *
+ * @example
+ * ```ts
+ * import { newMd5 } from "./source.ts";
+ * const md5 = (await newMd5())().update("abc").digest();
+ * ```
+ */
 export function newMd5(): Promise<() => Hash> {
   hasher ??= import("node:crypto").then((c) => () =>
     c.createHash("md5") as unknown as Hash
@@ -19,14 +27,30 @@ export function newMd5(): Promise<() => Hash> {
   return hasher;
 }
 
-/** Base64 of bytes. */
+/**
+ * Base64 of bytes.
+ *
+ * @example
+ * ```ts
+ * import { base64 } from "./source.ts";
+ * base64(new Uint8Array([1, 2])); // "AQI="
+ * ```
+ */
 export function base64(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s);
 }
 
-/** Something to upload, hashed and sized. */
+/**
+ * Something to upload, hashed and sized.
+ *
+ * @example
+ * ```ts
+ * import type { Source } from "./source.ts";
+ * const show = (s: Source) => console.log(s.label, s.size);
+ * ```
+ */
 export interface Source {
   /** What error messages call it (a path or `value "name"`). */
   label: string;
@@ -84,6 +108,12 @@ function unreadable(path: string, e: unknown): FlyteInvalidInputError {
  * A local file: stat and md5 now (streamed); `open` streams it again and
  * fails with FlyteIntegrityError if its size or mtime changed (a change
  * that keeps both is caught by the server's md5 check).
+ *
+ * @example
+ * ```ts
+ * import { fileSource } from "./source.ts";
+ * const src = await fileSource("./data.csv", "data.csv");
+ * ```
  */
 export async function fileSource(
   path: string,
@@ -141,12 +171,15 @@ export async function fileSource(
   };
 }
 
-/** Whether two byte arrays are equal. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** Bytes in memory. */
+/**
+ * Bytes in memory.
+ *
+ * @example
+ * ```ts
+ * import { bytesSource } from "./source.ts";
+ * const src = await bytesSource(new Uint8Array([1]), "one.bin");
+ * ```
+ */
 export async function bytesSource(
   data: Uint8Array,
   name: string,
@@ -165,7 +198,15 @@ export async function bytesSource(
   };
 }
 
-/** A Blob (or File): hashed and sent as streams, never read whole. */
+/**
+ * A Blob (or File): hashed and sent as streams, never read whole.
+ *
+ * @example
+ * ```ts
+ * import { blobSource } from "./source.ts";
+ * const src = await blobSource(new Blob(["hi"]), "hi.txt");
+ * ```
+ */
 export async function blobSource(blob: Blob, name: string): Promise<Source> {
   const h = (await newMd5())();
   for await (const c of blob.stream()) h.update(c);
@@ -179,7 +220,16 @@ export async function blobSource(blob: Blob, name: string): Promise<Source> {
   };
 }
 
-/** A stream or async iterable of bytes, spooled to a temporary file. */
+/**
+ * A stream or async iterable of bytes, spooled to a temporary file.
+ *
+ * @example
+ * ```ts
+ * import { streamSource } from "./source.ts";
+ * const src = await streamSource(ReadableStream.from([new Uint8Array([1])]), "s.bin");
+ * await src.cleanup();
+ * ```
+ */
 export async function streamSource(
   stream: AsyncIterable<unknown>,
   name: string,
@@ -215,7 +265,15 @@ export async function streamSource(
   }
 }
 
-/** A short description of a value's kind for messages. */
+/**
+ * A short description of a value's kind for messages.
+ *
+ * @example
+ * ```ts
+ * import { describe } from "./source.ts";
+ * describe(new Map()); // "Map"
+ * ```
+ */
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (typeof v !== "object") return typeof v;

@@ -16,7 +16,16 @@ import { Progress, type ProgressCallback } from "./progress.ts";
 import { base64, fileSource, newMd5, type Source } from "./source.ts";
 import { checkName, InlineDirectory, inlineSource } from "./inline.ts";
 
-/** What uploads need from their DataTransfer. */
+/**
+ * What uploads need from their DataTransfer.
+ *
+ * @example
+ * ```ts
+ * import type { UploadContext } from "./upload.ts";
+ * declare const ctx: UploadContext;
+ * console.log(ctx.concurrency);
+ * ```
+ */
 export interface UploadContext {
   dataProxy: Client<typeof DataProxyService>;
   put: PutFn;
@@ -25,7 +34,15 @@ export interface UploadContext {
   concurrency: number;
 }
 
-/** Where and how to upload. */
+/**
+ * Where and how to upload.
+ *
+ * @example
+ * ```ts
+ * import type { SendOptions } from "./upload.ts";
+ * const o: SendOptions = { project: "p", domain: "d" };
+ * ```
+ */
 export interface SendOptions {
   project: string;
   domain: string;
@@ -37,6 +54,12 @@ export interface SendOptions {
  * Runs `fn` over `items`, at most `n` at once, keeping order of results.
  * After a failure no new item starts, and the first error is thrown once
  * every running item has settled (so callers can clean up safely).
+ *
+ * @example
+ * ```ts
+ * import { pool } from "./upload.ts";
+ * const doubled = await pool([1, 2, 3], 2, async (x) => x * 2); // [2, 4, 6]
+ * ```
  */
 export async function pool<T, R>(
   items: T[],
@@ -63,7 +86,18 @@ export async function pool<T, R>(
   return out;
 }
 
-/** Sends one source; returns its native URL (once per location). */
+/**
+ * Sends one source; returns its native URL (once per location).
+ *
+ * @example
+ * ```ts
+ * import { send } from "./upload.ts";
+ * import { bytesSource } from "./source.ts";
+ * import { Progress } from "./progress.ts";
+ * declare const ctx: import("./upload.ts").UploadContext;
+ * const { uri } = await send(ctx, await bytesSource(new Uint8Array(1), "a.bin"), { project: "p", domain: "d" }, new Progress("upload"));
+ * ```
+ */
 export async function send(
   ctx: UploadContext,
   src: Source,
@@ -132,7 +166,18 @@ export async function send(
   return { uri: loc.nativeUrl, reused: false };
 }
 
-/** Sends several sources under one folder named by their names and md5s. */
+/**
+ * Sends several sources under one folder named by their names and md5s.
+ *
+ * @example
+ * ```ts
+ * import { sendAll } from "./upload.ts";
+ * import { Progress } from "./progress.ts";
+ * declare const ctx: import("./upload.ts").UploadContext;
+ * declare const sources: import("./source.ts").Source[];
+ * const { uri } = await sendAll(ctx, sources, { project: "p", domain: "d" }, new Progress("upload"), "my dir");
+ * ```
+ */
 export async function sendAll(
   ctx: UploadContext,
   sources: Source[],
@@ -180,7 +225,15 @@ export async function sendAll(
   };
 }
 
-/** Files of a directory, recursively, as sorted relative `/`-paths. */
+/**
+ * Files of a directory, recursively, as sorted relative `/`-paths.
+ *
+ * @example
+ * ```ts
+ * import { listFiles } from "./upload.ts";
+ * const rels = await listFiles("/tmp/inputs"); // ["a.txt", "sub/b.csv"]
+ * ```
+ */
 export async function listFiles(root: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
   for await (const e of Deno.readDir(rel ? `${root}/${rel}` : root)) {
@@ -196,7 +249,16 @@ export async function listFiles(root: string, rel = ""): Promise<string[]> {
   return out.sort();
 }
 
-/** Uploads a local directory, hashing and sending a few files at a time. */
+/**
+ * Uploads a local directory, hashing and sending a few files at a time.
+ *
+ * @example
+ * ```ts
+ * import { sendDirectory } from "./upload.ts";
+ * declare const ctx: import("./upload.ts").UploadContext;
+ * const { uri, files } = await sendDirectory(ctx, "/tmp/inputs", { project: "p", domain: "d" });
+ * ```
+ */
 export async function sendDirectory(
   ctx: UploadContext,
   dir: string,
@@ -222,7 +284,16 @@ export async function sendDirectory(
   return { ...r, files: sources.length };
 }
 
-/** Uploads one in-memory value as a file; returns it as a FlyteFile. */
+/**
+ * Uploads one in-memory value as a file; returns it as a FlyteFile.
+ *
+ * @example
+ * ```ts
+ * import { sendValue } from "./upload.ts";
+ * declare const ctx: import("./upload.ts").UploadContext;
+ * const f = await sendValue(ctx, { a: 1 }, { project: "p", domain: "d", name: "a.json" });
+ * ```
+ */
 export async function sendValue(
   ctx: UploadContext,
   value: unknown,
@@ -243,7 +314,16 @@ export async function sendValue(
   }
 }
 
-/** Uploads named values as one directory; returns it as a FlyteDirectory. */
+/**
+ * Uploads named values as one directory; returns it as a FlyteDirectory.
+ *
+ * @example
+ * ```ts
+ * import { sendEntries } from "./upload.ts";
+ * declare const ctx: import("./upload.ts").UploadContext;
+ * const d = await sendEntries(ctx, { "a.txt": "alpha" }, { project: "p", domain: "d" });
+ * ```
+ */
 export async function sendEntries(
   ctx: UploadContext,
   dir: InlineDirectory | Record<string, unknown>,
