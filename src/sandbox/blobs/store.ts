@@ -195,7 +195,16 @@ export class BlobStore {
     return md5;
   }
 
-  /** The md5 recorded when `key` was last committed, if it is unchanged. */
+  /**
+   * The md5 recorded when `key` was last committed, if it is unchanged.
+   *
+   * @example
+   * ```ts
+   * import { BlobStore } from "./store.ts";
+   * const blobs = BlobStore.open(Deno.makeTempDirSync());
+   * console.log(blobs.knownMd5("a/b.txt")); // undefined
+   * ```
+   */
   knownMd5(key: string): string | undefined {
     const abs = this.pathOf(key);
     const known = this.#md5s.get(abs);
@@ -218,6 +227,15 @@ export class BlobStore {
   /**
    * A temporary file beside `key`'s place (parents created), for a
    * streamed write finished by {@link BlobStore.commit}.
+   *
+   * @example
+   * ```ts
+   * import { BlobStore, md5Base64 } from "./store.ts";
+   * const blobs = BlobStore.open(Deno.makeTempDirSync());
+   * const tmp = blobs.tempFor("a/b.txt");
+   * Deno.writeTextFileSync(tmp, "hi");
+   * blobs.commit(tmp, "a/b.txt", md5Base64(new TextEncoder().encode("hi")));
+   * ```
    */
   tempFor(key: string): string {
     const abs = this.pathOf(key);
@@ -225,7 +243,18 @@ export class BlobStore {
     return `${abs}.${randomBytes(6).toString("hex")}.tmp`;
   }
 
-  /** Renames a temporary file into `key`'s place, recording its md5. */
+  /**
+   * Renames a temporary file into `key`'s place, recording its md5.
+   *
+   * @example
+   * ```ts
+   * import { BlobStore } from "./store.ts";
+   * const blobs = BlobStore.open(Deno.makeTempDirSync());
+   * const tmp = blobs.tempFor("k");
+   * Deno.writeTextFileSync(tmp, "");
+   * blobs.commit(tmp, "k", "1B2M2Y8AsgTpgAmY7PhCfg==");
+   * ```
+   */
   commit(tmp: string, key: string, md5: string): void {
     const abs = this.pathOf(key);
     fs.renameSync(tmp, abs);
