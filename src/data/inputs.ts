@@ -14,6 +14,11 @@ import { FlyteInvalidInputError } from "../client/errors.ts";
 import { FlyteDirectory, FlyteFile } from "../types/values.ts";
 import type { DataTransfer, UploadOptions } from "./transfer.ts";
 import { isLiteralObject, localPathIn } from "./local.ts";
+import {
+  InlineFile,
+  isInlineDirectoryInput,
+  isInlineFileInput,
+} from "./inline.ts";
 
 /**
  * Uploads every local file/directory among `inputs` (typed by `expected`)
@@ -47,6 +52,41 @@ export async function uploadLocalInputs(
     }
     return p;
   };
+  const inline = new Map<unknown, Promise<FlyteFile | FlyteDirectory>>();
+  const uploadInline = (
+    v: unknown,
+    dir: boolean,
+    where: string,
+    format: string,
+  ) => {
+    let p = inline.get(v);
+    if (!p) {
+      const name = v instanceof InlineFile
+        ? v.name
+        : v instanceof File && v.name
+        ? v.name
+        : where.replace(/[^\w.-]+/g, "_");
+      p = dir
+        ? data.uploadDirectory(v as Record<string, never>, {
+          ...options,
+          format,
+        })
+        : data.uploadValue(v as never, {
+          ...options,
+          name,
+          format: v instanceof InlineFile && v.format ? v.format : format,
+        });
+      inline.set(v, p);
+    }
+    return p.catch((e) => {
+      if (e instanceof FlyteInvalidInputError) {
+        throw new FlyteInvalidInputError(`input ${where}: ${e.message}`, {
+          cause: e,
+        });
+      }
+      throw e;
+    });
+  };
   const walk = async (
     v: unknown,
     t: LiteralType | undefined,
@@ -55,6 +95,11 @@ export async function uploadLocalInputs(
     if (!t || v === undefined || v === null || isLiteralObject(v)) return v;
     switch (t.type.case) {
       case "blob": {
+        const multipart = t.type.value.dimensionality ===
+          BlobType_BlobDimensionality.MULTIPART;
+        if (multipart ? isInlineDirectoryInput(v) : isInlineFileInput(v)) {
+          return await uploadInline(v, multipart, where, t.type.value.format);
+        }
         const path = localPathIn(v);
         if (path === undefined) return v;
         const wantDir = t.type.value.dimensionality ===

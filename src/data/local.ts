@@ -4,9 +4,13 @@
  *
  * @module
  */
-import type { LiteralType } from "@flyteidl/core/types_pb.ts";
+import {
+  BlobType_BlobDimensionality,
+  type LiteralType,
+} from "@flyteidl/core/types_pb.ts";
 import { FlyteInvalidInputError } from "../client/errors.ts";
 import { FlyteDirectory, FlyteFile } from "../types/values.ts";
+import { isInlineDirectoryInput, isInlineFileInput } from "./inline.ts";
 
 /**
  * Whether `uri` names something on this machine that `execute` should
@@ -15,7 +19,7 @@ import { FlyteDirectory, FlyteFile } from "../types/values.ts";
  *
  * @example
  * ```ts
- * import { isLocalPath } from "./transfer.ts";
+ * import { isLocalPath } from "./local.ts";
  * isLocalPath("./a.csv"); // true
  * isLocalPath("s3://bucket/a.csv"); // false
  * ```
@@ -30,7 +34,7 @@ export function isLocalPath(uri: string): boolean {
  *
  * @example
  * ```ts
- * import { localPathOf } from "./transfer.ts";
+ * import { localPathOf } from "./local.ts";
  * localPathOf("file:///tmp/a%20b.txt"); // "/tmp/a b.txt"
  * ```
  */
@@ -49,7 +53,7 @@ export function localPathOf(uri: string): string {
  *
  * @example
  * ```ts
- * import { localPathIn } from "./inputs.ts";
+ * import { localPathIn } from "./local.ts";
  * localPathIn("./a.csv"); // "./a.csv"
  * localPathIn("s3://b/a.csv"); // undefined
  * ```
@@ -70,13 +74,20 @@ export function isLiteralObject(v: unknown): boolean {
     typeof (v as { $typeName?: unknown }).$typeName === "string";
 }
 
+/** Whether `v`, given for a blob type of dimensionality `multipart`, must be uploaded. */
+function needsUpload(v: unknown, multipart: boolean): boolean {
+  return localPathIn(v) !== undefined ||
+    (multipart ? isInlineDirectoryInput(v) : isInlineFileInput(v));
+}
+
 /**
  * Whether any input (by the types of `expected`) names a local file or
- * directory; cheap, so callers load the upload code only when needed.
+ * directory, or is an in-memory value for a file/directory input; cheap,
+ * so callers load the upload code only when needed.
  *
  * @example
  * ```ts
- * import { hasLocalBlobs } from "./inputs.ts";
+ * import { hasLocalBlobs } from "./local.ts";
  * hasLocalBlobs({ n: 1 }, []); // false
  * ```
  */
@@ -84,24 +95,81 @@ export function hasLocalBlobs(
   inputs: Record<string, unknown>,
   expected: { name: string; type: LiteralType }[],
 ): boolean {
-  const walk = (v: unknown, t: LiteralType | undefined): boolean => {
-    if (!t || v === undefined || v === null || isLiteralObject(v)) return false;
+  let found = false;
+  mapBlobs(inputs, expected, (v) => {
+    found = true;
+    return v;
+  });
+  return found;
+}
+
+/**
+ * A copy of `inputs` where each in-memory file/directory value is replaced
+ * by a FlyteFile/FlyteDirectory placeholder, so the inputs can be
+ * type-checked before anything is uploaded.
+ *
+ * @example
+ * ```ts
+ * import { withPlaceholders } from "./local.ts";
+ * withPlaceholders({ n: 1 }, []); // { n: 1 }
+ * ```
+ */
+export function withPlaceholders(
+  inputs: Record<string, unknown>,
+  expected: { name: string; type: LiteralType }[],
+): Record<string, unknown> {
+  return mapBlobs(
+    inputs,
+    expected,
+    (v, multipart) =>
+      localPathIn(v) !== undefined
+        ? v
+        : multipart
+        ? new FlyteDirectory("inline://directory")
+        : new FlyteFile("inline://file"),
+  );
+}
+
+function mapBlobs(
+  inputs: Record<string, unknown>,
+  expected: { name: string; type: LiteralType }[],
+  fn: (v: unknown, multipart: boolean) => unknown,
+): Record<string, unknown> {
+  const walk = (v: unknown, t: LiteralType | undefined): unknown => {
+    if (!t || v === undefined || v === null || isLiteralObject(v)) return v;
     switch (t.type.case) {
-      case "blob":
-        return localPathIn(v) !== undefined;
-      case "collectionType":
-        return Array.isArray(v) &&
-          v.some((x) => walk(x, t.type.value as LiteralType));
-      case "mapValueType":
-        return typeof v === "object" &&
-          Object.values(v as object).some((x) =>
-            walk(x, t.type.value as LiteralType)
-          );
-      case "unionType":
-        return t.type.value.variants.some((u) => walk(v, u));
+      case "blob": {
+        const multipart = t.type.value.dimensionality ===
+          BlobType_BlobDimensionality.MULTIPART;
+        return needsUpload(v, multipart) ? fn(v, multipart) : v;
+      }
+      case "collectionType": {
+        const inner = t.type.value;
+        return Array.isArray(v) ? v.map((x) => walk(x, inner)) : v;
+      }
+      case "mapValueType": {
+        const inner = t.type.value;
+        if (typeof v !== "object" || v instanceof Map) return v;
+        return Object.fromEntries(
+          Object.entries(v as object).map(([k, x]) => [k, walk(x, inner)]),
+        );
+      }
+      case "unionType": {
+        for (const u of t.type.value.variants) {
+          if (u.type.case === "blob") {
+            const r = walk(v, u);
+            if (r !== v) return r;
+          }
+        }
+        return v;
+      }
       default:
-        return false;
+        return v;
     }
   };
-  return expected.some((e) => walk(inputs[e.name], e.type));
+  const out: Record<string, unknown> = { ...inputs };
+  for (const e of expected) {
+    if (e.name in inputs) out[e.name] = walk(inputs[e.name], e.type);
+  }
+  return out;
 }

@@ -1,9 +1,10 @@
 /**
  * Data transfers through FlyteAdmin's DataProxyService: uploads of local
- * files and directories (CreateUploadLocation, then an HTTP PUT to the
- * signed URL with the headers the server returned), downloads of `file://`,
- * signed `http(s)://`, `flyte://` and object-store URIs (GetData,
- * CreateDownloadLocation, CreateDownloadLink).
+ * files and directories and of in-memory values (CreateUploadLocation,
+ * then a streamed HTTP PUT with its Content-Length and md5 to the signed
+ * URL), reads and downloads of `file://`, signed `http(s)://`, `flyte://`
+ * and object-store URIs (GetData, CreateDownloadLocation,
+ * CreateDownloadLink).
  *
  * @module
  */
@@ -15,11 +16,32 @@ import type { Literal, LiteralMap } from "@flyteidl/core/literals_pb.ts";
 import type { NodeExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
 import {
   FlyteEntityNotExistError,
-  FlyteError,
   FlyteInvalidInputError,
   toFlyteError,
 } from "../client/errors.ts";
-import { isLocalPath, localPathOf } from "./local.ts";
+import { FlyteDirectory, FlyteFile } from "../types/values.ts";
+import { localPathOf } from "./local.ts";
+import { type PutFn, putStream } from "./http.ts";
+import { Progress, type ProgressCallback } from "./progress.ts";
+import { fileSource } from "./source.ts";
+import type { InlineDirectory, InlineValue } from "./inline.ts";
+import {
+  send,
+  sendDirectory,
+  sendEntries,
+  sendValue,
+  type UploadContext,
+} from "./upload.ts";
+import {
+  checkFlyteUrl,
+  type DownloadOptions,
+  downloadTo,
+  list,
+  openRead,
+  type ReadContext,
+  type RemoteEntry,
+} from "./download.ts";
+import { openRanges, type RangeReader } from "./ranges.ts";
 
 /**
  * The one service client data transfers need (a src/client `Connection`
@@ -37,7 +59,8 @@ export interface DataServices {
 }
 
 /**
- * Where an upload goes: the project and domain whose upload area receives it.
+ * Where an upload goes: the project and domain whose upload area receives
+ * it; progress reports.
  *
  * @example
  * ```ts
@@ -52,6 +75,56 @@ export interface UploadOptions {
   domain: string;
   /** Aborts the transfer. */
   signal?: AbortSignal;
+  /** Progress reports (bytes, files, rate). */
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * An in-memory upload: where, and the remote file name (and format).
+ *
+ * @example
+ * ```ts
+ * import type { ValueUploadOptions } from "./transfer.ts";
+ * const o: ValueUploadOptions = { project: "p", domain: "d", name: "rows.json" };
+ * ```
+ */
+export interface ValueUploadOptions extends UploadOptions {
+  /** Remote file name (a relative path); required except for a File. */
+  name?: string;
+  /** Blob format of the FlyteFile / FlyteDirectory made. */
+  format?: string;
+}
+
+/**
+ * Options of `FlyteRemote.upload` / `uploadDirectory`: a value upload
+ * whose project and domain default to the remote's.
+ *
+ * @example
+ * ```ts
+ * import type { RemoteUploadOptions } from "./transfer.ts";
+ * const o: RemoteUploadOptions = { name: "rows.json", onProgress: (p) => console.log(p.bytes) };
+ * ```
+ */
+export type RemoteUploadOptions =
+  & Partial<Pick<UploadOptions, "project" | "domain">>
+  & Omit<ValueUploadOptions, "project" | "domain">;
+
+/**
+ * How a DataTransfer moves bytes.
+ *
+ * @example
+ * ```ts
+ * import type { TransferOptions } from "./transfer.ts";
+ * const o: TransferOptions = { concurrency: 8 };
+ * ```
+ */
+export interface TransferOptions {
+  /** Files of a directory moved at once [4]. */
+  concurrency?: number;
+  /** The PUT client [node:http / node:https with a Content-Length]. */
+  put?: PutFn;
+  /** Read `file://` URIs from this disk when they exist here [true]. */
+  readLocal?: boolean;
 }
 
 /**
@@ -72,6 +145,8 @@ export interface Uploaded {
   files: number;
   /** Bytes sent. */
   bytes: number;
+  /** The value to pass as an input (a FlyteFile or a FlyteDirectory). */
+  value: FlyteFile | FlyteDirectory;
 }
 
 /**
@@ -88,88 +163,14 @@ export function base32(bytes: Uint8Array): string {
   return rfc4648Base32.stringify(bytes);
 }
 
-async function statOrThrow(path: string, what: string) {
-  try {
-    return await Deno.stat(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new FlyteInvalidInputError(`${what} [${path}] does not exist`, {
-        cause: e,
-      });
-    }
-    throw new FlyteInvalidInputError(
-      `${what} [${path}] cannot be read: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
-}
-
-// node:crypto costs tens of ms to load in a fresh process; only transfers need it.
-type Hash = { update(d: Uint8Array | string): Hash; digest(): Uint8Array };
-let hasher: Promise<() => Hash> | undefined;
-function newMd5(): Promise<() => Hash> {
-  hasher ??= import("node:crypto").then((c) => () =>
-    c.createHash("md5") as unknown as Hash
-  );
-  return hasher;
-}
-
-async function md5(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array((await newMd5())().update(data).digest());
-}
-
-/** The md5 of a file, read in chunks (the file is never whole in memory). */
-async function md5File(path: string): Promise<Uint8Array> {
-  const h = (await newMd5())();
-  using file = await Deno.open(path);
-  for await (const chunk of file.readable) h.update(chunk);
-  return new Uint8Array(h.digest());
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function base64(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-}
-
-/** Files of a directory, recursively, as sorted relative `/`-paths. */
-async function listFiles(root: string, rel = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(rel ? `${root}/${rel}` : root)) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory) out.push(...await listFiles(root, r));
-    else if (e.isFile) out.push(r);
-    else if (e.isSymlink) {
-      const s = await Deno.stat(`${root}/${r}`);
-      if (s.isDirectory) out.push(...await listFiles(root, r));
-      else out.push(r);
-    }
-  }
-  return out.sort();
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return url;
-  }
-}
+const shared = new WeakMap<DataServices, DataTransfer>();
 
 /**
  * Uploads and downloads through one connection's DataProxyService.
- * `remote.data` on FlyteRemote; usable alone with any object holding a
- * DataProxyService client.
- *
- * A file is read into memory to send it (signed-URL stores such as S3 want
- * a Content-Length, which Deno's fetch does not send with a streamed body),
- * so an upload costs the size of its largest file in memory; a directory's
- * files are hashed as streams and sent one at a time.
+ * Uploads stream files (never whole in memory) with their Content-Length
+ * and md5; downloads stream to a temporary file renamed into place; a
+ * directory moves a few files at a time. Each instance remembers what it
+ * sent, so the same content to the same place is sent once.
  *
  * @example
  * ```ts
@@ -182,147 +183,180 @@ function redact(url: string): string {
  */
 export class DataTransfer {
   readonly #services: DataServices;
-  readonly #fetch: typeof fetch;
+  readonly #up: UploadContext;
+  readonly #read: ReadContext;
 
-  /** Wraps the services; `fetchImpl` replaces the global fetch for the signed-URL requests. */
-  constructor(services: DataServices, fetchImpl: typeof fetch = fetch) {
+  /** Wraps the services; `fetchImpl` replaces the global fetch for downloads. */
+  constructor(
+    services: DataServices,
+    fetchImpl: typeof fetch = fetch,
+    options: TransferOptions = {},
+  ) {
     this.#services = services;
-    this.#fetch = fetchImpl;
+    const concurrency = Math.max(1, options.concurrency ?? 4);
+    this.#up = {
+      dataProxy: services.dataProxy,
+      put: options.put ?? putStream,
+      sent: new Map(),
+      concurrency,
+    };
+    this.#read = {
+      dataProxy: services.dataProxy,
+      fetch: fetchImpl,
+      readLocal: options.readLocal ?? true,
+      concurrency,
+    };
+  }
+
+  /**
+   * The DataTransfer shared by everything using `services` (so uploads
+   * made by `execute` and by `remote.upload` are remembered together).
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const services: import("./transfer.ts").DataServices;
+   * DataTransfer.for(services) === DataTransfer.for(services); // true
+   * ```
+   */
+  static for(services: DataServices): DataTransfer {
+    let t = shared.get(services);
+    if (!t) shared.set(services, t = new DataTransfer(services));
+    return t;
   }
 
   /**
    * Uploads a local file or directory (a path or `file://` URL) to the
-   * project/domain upload area; returns the remote URI to pass as a
-   * FlyteFile / FlyteDirectory. Files are content-addressed by md5, as
-   * flytekit's `upload_file` does; a directory's files share one folder
-   * named by a hash over their relative paths and md5s.
+   * project/domain upload area; returns the remote URI and the
+   * FlyteFile / FlyteDirectory to pass as an input. Files are
+   * content-addressed by md5; a directory's files share one folder named
+   * by a hash over their relative paths and md5s.
    *
    * @example
    * ```ts
    * import { DataTransfer } from "./transfer.ts";
    * declare const data: DataTransfer;
-   * const { uri } = await data.upload("/tmp/inputs", { project: "p", domain: "d" });
+   * const { value } = await data.upload("/tmp/inputs", { project: "p", domain: "d" });
    * ```
    */
   async upload(localPath: string, options: UploadOptions): Promise<Uploaded> {
-    if (!options.project || !options.domain) {
-      throw new FlyteInvalidInputError(
-        `upload of [${localPath}]: project and domain are required`,
-      );
-    }
+    checkScope(localPath, options);
     const path = localPathOf(localPath);
-    const st = await statOrThrow(path, "local path");
-    if (st.isDirectory) return await this.#uploadDirectory(path, options);
-    const data = await Deno.readFile(path);
-    const name = path.split("/").filter(Boolean).pop() ?? "file";
-    const uri = await this.#put(path, data, await md5(data), options, {
-      filename: name,
-    });
-    return { uri, directory: false, files: 1, bytes: data.length };
-  }
-
-  async #uploadDirectory(dir: string, options: UploadOptions) {
-    const files = await listFiles(dir);
-    if (files.length === 0) {
+    const st = await Deno.stat(path).catch((e) => {
       throw new FlyteInvalidInputError(
-        `local directory [${dir}] is empty: nothing to upload`,
+        e instanceof Deno.errors.NotFound
+          ? `local path [${path}] does not exist`
+          : `local path [${path}] cannot be read: ${(e as Error).message}`,
+        { cause: e },
       );
+    });
+    if (st.isDirectory) {
+      const r = await sendDirectory(this.#up, path, options);
+      return { ...r, directory: true, value: new FlyteDirectory(r.uri) };
     }
-    // Hash every file first (streamed), then send them one at a time, so
-    // memory holds at most one file, never the whole directory.
-    const contents: { rel: string; md5: Uint8Array }[] = [];
-    for (const rel of files) {
-      contents.push({ rel, md5: await md5File(`${dir}/${rel}`) });
-    }
-    const manifest = (await newMd5())();
-    for (const c of contents) {
-      manifest.update(c.rel).update("\0").update(c.md5);
-    }
-    const root = base32(new Uint8Array(manifest.digest()));
-    let prefix = "";
-    let bytes = 0;
-    for (const c of contents) {
-      const data = await Deno.readFile(`${dir}/${c.rel}`);
-      if (!equalBytes(await md5(data), c.md5)) {
-        throw new FlyteError(
-          `upload of [${dir}]: [${c.rel}] changed while it was being uploaded`,
-        );
-      }
-      const uri = await this.#put(`${dir}/${c.rel}`, data, c.md5, options, {
-        filename: c.rel,
-        filenameRoot: root,
-      });
-      if (!uri.endsWith(`/${c.rel}`)) {
-        throw new FlyteError(
-          `upload of [${dir}/${c.rel}]: the server placed it at [${uri}], not under one directory prefix`,
-        );
-      }
-      const p = uri.slice(0, uri.length - c.rel.length);
-      if (prefix && p !== prefix) {
-        throw new FlyteError(
-          `upload of [${dir}]: the server placed its files under different prefixes ([${prefix}], [${p}])`,
-        );
-      }
-      prefix = p;
-      bytes += data.length;
-    }
+    const name = path.split("/").filter(Boolean).pop() ?? "file";
+    const src = await fileSource(path, name);
+    const progress = new Progress("upload", options.onProgress, {
+      bytes: src.size,
+      files: 1,
+    });
+    const { uri } = await send(this.#up, src, options, progress);
+    progress.finish();
     return {
-      uri: prefix.replace(/\/$/, ""),
-      directory: true,
-      files: contents.length,
-      bytes,
+      uri,
+      directory: false,
+      files: 1,
+      bytes: src.size,
+      value: new FlyteFile(uri),
     };
   }
 
-  async #put(
-    path: string,
-    data: Uint8Array,
-    digest: Uint8Array,
-    options: UploadOptions,
-    naming: { filename: string; filenameRoot?: string },
-  ): Promise<string> {
-    let loc;
-    try {
-      loc = await this.#services.dataProxy.createUploadLocation({
-        project: options.project,
-        domain: options.domain,
-        contentMd5: digest,
-        filename: naming.filename,
-        filenameRoot: naming.filenameRoot ?? "",
-      }, { signal: options.signal });
-    } catch (e) {
-      throw toFlyteError(e, `create upload location for [${path}]`);
-    }
-    const headers = new Headers(loc.headers);
-    if (!headers.has("Content-MD5")) {
-      headers.set("Content-MD5", base64(digest));
-    }
-    let res: Response;
-    try {
-      res = await this.#fetch(loc.signedUrl, {
-        method: "PUT",
-        headers,
-        body: data as Uint8Array<ArrayBuffer>,
-        signal: options.signal,
-      });
-    } catch (e) {
-      throw new FlyteError(
-        `upload of [${path}] to [${redact(loc.signedUrl)}] failed: ${
-          (e as Error).message
-        }`,
-        { cause: e },
-      );
-    }
-    if (!res.ok) {
-      const body = (await res.text().catch(() => "")).slice(0, 500);
-      throw new FlyteError(
-        `upload of [${path}] to [${
-          redact(loc.signedUrl)
-        }] failed: HTTP ${res.status} ${body}`.trim(),
-      );
-    }
-    await res.body?.cancel();
-    return loc.nativeUrl;
+  /**
+   * Uploads an in-memory value (bytes, text, a JSON-serialisable object,
+   * a Blob/File, a ReadableStream or async iterable of bytes) as a file
+   * named `options.name`; returns the FlyteFile to pass as an input.
+   * Streams are spooled to a temporary file while hashed.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const f = await data.uploadValue({ a: 1 }, { project: "p", domain: "d", name: "a.json" });
+   * ```
+   */
+  async uploadValue(
+    value: InlineValue,
+    options: ValueUploadOptions,
+  ): Promise<FlyteFile> {
+    checkScope(options.name ?? "value", options);
+    const name = options.name ??
+      (value instanceof File && value.name ? value.name : undefined);
+    return await sendValue(this.#up, value, { ...options, name: name! });
+  }
+
+  /**
+   * Uploads named values (relative paths, `/` for subfolders) as one
+   * directory; returns the FlyteDirectory to pass as an input.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const d = await data.uploadDirectory({ "a.txt": "alpha", "sub/b.json": { b: 1 } }, { project: "p", domain: "d" });
+   * ```
+   */
+  async uploadDirectory(
+    entries: InlineDirectory | Record<string, InlineValue>,
+    options: ValueUploadOptions,
+  ): Promise<FlyteDirectory> {
+    checkScope("directory of values", options);
+    return await sendEntries(this.#up, entries, options);
+  }
+
+  /**
+   * A stream of the file at `uri` (`flyte://`, signed URL, `file://`,
+   * object store); it errors with FlyteIntegrityError if the bytes do not
+   * match the length or md5 the server reported.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const s = await data.open("flyte://v1/p/d/f123/n0/o/report");
+   * ```
+   */
+  async open(uri: string): Promise<ReadableStream<Uint8Array>> {
+    return (await openRead(this.#read, uri)).stream;
+  }
+
+  /**
+   * Random access to the file at `uri` (HTTP Range requests through a
+   * signed URL, offsets for a local file), e.g. for a Parquet footer.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const r = await data.openRanges("flyte://v1/p/d/f123/n0/o/df");
+   * const tail = await r.slice(r.byteLength - 8);
+   * ```
+   */
+  async openRanges(uri: string): Promise<RangeReader> {
+    return await openRanges(this.#read, uri);
+  }
+
+  /**
+   * The files under a directory URI, recursively (relative path, URI, size).
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * for (const f of await data.list("flyte://v1/p/d/f123/n0/o/images")) console.log(f.path);
+   * ```
+   */
+  async list(uri: string): Promise<RemoteEntry[]> {
+    return await list(this.#read, uri);
   }
 
   /**
@@ -349,6 +383,7 @@ export class DataTransfer {
         `getData: [${flyteUrl}] is not a flyte:// URL`,
       );
     }
+    checkFlyteUrl(flyteUrl);
     let r;
     try {
       r = await this.#services.dataProxy.getData({ flyteUrl });
@@ -396,16 +431,13 @@ export class DataTransfer {
   }
 
   /**
-   * Downloads `uri` to `localPath` (parent directories created) and
-   * returns `localPath`:
-   * - `file://` URLs and plain paths are copied when this machine can read
-   *   them (files and directories), else (`file://` URLs and absolute paths)
-   *   fetched through a signed URL the server makes;
-   * - `http(s)://` (signed URLs) are fetched;
-   * - `flyte://` URLs are resolved with GetData: a file or directory
-   *   literal is downloaded from its URI, a deck from its signed URL;
-   * - other stores (`s3://`, `gs://`, ...) go through CreateDownloadLocation
-   *   (single files only: a signed URL cannot list a directory).
+   * Downloads `uri` (a file or a directory, recursively) to `localPath`
+   * (parent directories created) and returns `localPath`. The data is
+   * streamed to a temporary sibling renamed into place, so a failure leaves
+   * nothing behind; an existing target is refused unless `overwrite`.
+   * `file://` URIs readable here are copied; `http(s)://` fetched;
+   * `flyte://` resolved with GetData; other stores go through
+   * CreateDownloadLocation.
    *
    * @example
    * ```ts
@@ -414,136 +446,20 @@ export class DataTransfer {
    * await data.download("flyte://v1/flytesnacks/development/f123/n0/o/report", "./report.html");
    * ```
    */
-  async download(uri: string, localPath: string): Promise<string> {
+  async download(
+    uri: string,
+    localPath: string,
+    options: DownloadOptions = {},
+  ): Promise<string> {
     if (!uri) throw new FlyteInvalidInputError("download: the URI is empty");
-    if (!localPath) {
-      throw new FlyteInvalidInputError(
-        `download of [${uri}]: the local path is empty`,
-      );
-    }
-    await Deno.mkdir(parentOf(localPath), { recursive: true });
-    if (uri.startsWith("flyte://")) {
-      const d = await this.getData(uri);
-      if (d.kind === "signedUrls") {
-        if (!d.value[0]) {
-          throw new FlyteEntityNotExistError(`no data at [${uri}]`);
-        }
-        await this.#fetchTo(d.value[0], localPath, uri);
-        return localPath;
-      }
-      const blob = d.kind === "literal" ? blobOf(d.value) : undefined;
-      if (!blob) {
-        throw new FlyteInvalidInputError(
-          `download of [${uri}]: it is not a file or directory (${
-            d.kind === "literalMap"
-              ? "a map of all values; name one"
-              : "a plain value; read it with getData"
-          })`,
-        );
-      }
-      return await this.download(blob, localPath);
-    }
-    if (/^https?:\/\//.test(uri)) {
-      await this.#fetchTo(uri, localPath, uri);
-      return localPath;
-    }
-    if (isLocalPath(uri)) {
-      const src = localPathOf(uri);
-      const st = await Deno.stat(src).catch(() => undefined);
-      if (st?.isDirectory) {
-        await copyDir(src, localPath);
-        return localPath;
-      }
-      if (st?.isFile) {
-        await Deno.copyFile(src, localPath);
-        return localPath;
-      }
-      if (!uri.startsWith("file://") && !uri.startsWith("/")) {
-        throw new FlyteInvalidInputError(
-          `download: [${uri}] does not exist on this machine`,
-        );
-      }
-      // A file:// URL or an absolute path (what the embedded sandbox's tasks
-      // write) of a store on another machine: ask the server to sign it.
-    }
-    let loc;
-    try {
-      loc = await this.#services.dataProxy.createDownloadLocation({
-        nativeUrl: uri,
-      });
-    } catch (e) {
-      const err = toFlyteError(e, `create download location for [${uri}]`);
-      if (isLocalPath(uri) && err instanceof FlyteInvalidInputError) {
-        throw new FlyteInvalidInputError(
-          `download: [${uri}] does not exist on this machine, and the server cannot serve it: ${err.message}`,
-          { cause: err },
-        );
-      }
-      throw err;
-    }
-    await this.#fetchTo(loc.signedUrl, localPath, uri);
-    return localPath;
-  }
-
-  async #fetchTo(url: string, localPath: string, what: string) {
-    let res: Response;
-    try {
-      res = await this.#fetch(url);
-    } catch (e) {
-      throw new FlyteError(
-        `download of [${what}] from [${redact(url)}] failed: ${
-          (e as Error).message
-        }`,
-        { cause: e },
-      );
-    }
-    if (!res.ok || !res.body) {
-      const body = (await res.text().catch(() => "")).slice(0, 500);
-      const Err = res.status === 404 ? FlyteEntityNotExistError : FlyteError;
-      throw new Err(
-        `download of [${what}] from [${
-          redact(url)
-        }] failed: HTTP ${res.status} ${body}`.trim(),
-      );
-    }
-    // Written beside the target, then renamed: no half-written file on failure.
-    const tmp = `${localPath}.${crypto.randomUUID().slice(0, 8)}.part`;
-    try {
-      const f = await Deno.open(tmp, {
-        write: true,
-        create: true,
-        truncate: true,
-      });
-      await res.body.pipeTo(f.writable);
-      await Deno.rename(tmp, localPath);
-    } catch (e) {
-      await Deno.remove(tmp).catch(() => {});
-      throw new FlyteError(
-        `download of [${what}] to [${localPath}] failed: ${
-          (e as Error).message
-        }`,
-        { cause: e },
-      );
-    }
+    return await downloadTo(this.#read, uri, localPath, options);
   }
 }
 
-function parentOf(path: string): string {
-  const i = path.replace(/\/+$/, "").lastIndexOf("/");
-  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
-}
-
-function blobOf(l: Literal): string | undefined {
-  if (l.value.case === "scalar" && l.value.value.value.case === "blob") {
-    return l.value.value.value.value.uri;
-  }
-  return undefined;
-}
-
-async function copyDir(src: string, dst: string) {
-  for (const rel of await listFiles(src)) {
-    const to = `${dst}/${rel}`;
-    await Deno.mkdir(parentOf(to), { recursive: true });
-    await Deno.copyFile(`${src}/${rel}`, to);
+function checkScope(what: string, o: UploadOptions) {
+  if (!o?.project || !o?.domain) {
+    throw new FlyteInvalidInputError(
+      `upload of [${what}]: project and domain are required`,
+    );
   }
 }

@@ -37,7 +37,7 @@ import {
 } from "./ids.ts";
 import { checkInputs, type InterfaceInput } from "./inputs.ts";
 import { differenceFrom } from "./existing_execution.ts";
-import { hasLocalBlobs } from "../data/local.ts";
+import { hasLocalBlobs, withPlaceholders } from "../data/local.ts";
 import {
   RemoteExecution,
   RemoteLaunchPlan,
@@ -235,15 +235,21 @@ export class Executions {
     const project = options.project || launch.project;
     const domain = options.domain || launch.domain;
     // Checked before anything is uploaded (a local path passes as a URI).
-    let literals = checkInputs(inputs, expected, label, fixed);
-    if (hasLocalBlobs(inputs, expected)) {
+    const local = hasLocalBlobs(inputs, expected);
+    let literals = checkInputs(
+      local ? withPlaceholders(inputs, expected) : inputs,
+      expected,
+      label,
+      fixed,
+    );
+    if (local) {
       // Local files/directories for file/directory inputs: upload them
       // first and pass their remote URIs, as flytekit does.
       const { DataTransfer, uploadLocalInputs } = await import(
         "../data/mod.ts"
       );
       inputs = await uploadLocalInputs(
-        new DataTransfer(this.#ctx.services),
+        DataTransfer.for(this.#ctx.services),
         inputs,
         expected,
         { project, domain, signal: options.signal },

@@ -39,8 +39,15 @@ import type {
 } from "./models.ts";
 import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
-import type { DataTransfer, Uploaded } from "../data/transfer.ts";
+import type {
+  DataTransfer,
+  RemoteUploadOptions,
+  Uploaded,
+} from "../data/transfer.ts";
 import type { FlyteDirectory, FlyteFile } from "../types/values.ts";
+import type { InlineDirectory, InlineValue } from "../data/inline.ts";
+import type { DownloadOptions } from "../data/download.ts";
+import { type DataSource, FlyteData } from "../data/reader.ts";
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
  * @example
@@ -506,15 +513,23 @@ export class FlyteRemote {
   #transfer(): Promise<DataTransfer> {
     // Loaded on first use: hashing and transfer code are not needed to connect.
     this.#data ??= import("../data/transfer.ts").then((m) =>
-      new m.DataTransfer(this.services)
+      m.DataTransfer.for(this.services)
     );
     return this.#data;
   }
 
   /**
-   * Uploads a local file or directory through the data proxy to the
-   * project/domain upload area [the remote's defaults]; returns the remote
-   * URI (and what was sent). `execute` does this by itself for local paths
+   * Uploads through the data proxy to the project/domain upload area [the
+   * remote's defaults]:
+   * - with `name`, or for a non-string value: the value itself (bytes,
+   *   text, a JSON-serialisable object, a Blob/File, a ReadableStream or
+   *   async iterable of bytes) as a file; returns a FlyteFile to pass as an
+   *   input;
+   * - otherwise a string is a local file or directory path; returns the
+   *   remote URI and what was sent (`value` is the FlyteFile/FlyteDirectory).
+   *
+   * Same content to the same name goes to the same place and is sent once.
+   * `execute` does this by itself for local paths and in-memory values
    * given to file/directory inputs.
    *
    * @example
@@ -522,23 +537,59 @@ export class FlyteRemote {
    * import { FlyteRemote } from "./remote.ts";
    * const remote = await FlyteRemote.forSandbox();
    * const { uri } = await remote.upload("./data.csv");
+   * const cfg = await remote.upload({ lr: 0.1 }, { name: "config.json" });
    * ```
    */
+  /** Uploads an in-memory value as a file named `options.name`. */
+  upload(
+    value: InlineValue,
+    options: RemoteUploadOptions & { name: string },
+  ): Promise<FlyteFile>;
+  /** Uploads a local file or directory (a path or `file://` URL). */
+  upload(localPath: string, options?: RemoteUploadOptions): Promise<Uploaded>;
+  /** Uploads a Blob/File, bytes or a stream (a File keeps its name). */
+  upload(
+    value: Exclude<InlineValue, string>,
+    options?: RemoteUploadOptions,
+  ): Promise<FlyteFile>;
   async upload(
-    localPath: string,
-    options: { project?: string; domain?: string; signal?: AbortSignal } = {},
-  ): Promise<Uploaded> {
+    value: InlineValue,
+    options: RemoteUploadOptions = {},
+  ): Promise<Uploaded | FlyteFile> {
     const scope = this.#ctx.scope(options.project, options.domain);
-    return await (await this.#transfer()).upload(localPath, {
+    const o = { ...options, ...scope };
+    if (typeof value === "string" && options.name === undefined) {
+      return await (await this.#transfer()).upload(value, o);
+    }
+    return await (await this.#transfer()).uploadValue(value, o);
+  }
+
+  /**
+   * Uploads named values (relative paths, `/` for subfolders) as one
+   * directory; returns the FlyteDirectory to pass as an input.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const d = await remote.uploadDirectory({ "a.csv": "x\n1\n", "meta/info.json": { n: 1 } });
+   * ```
+   */
+  async uploadDirectory(
+    entries: InlineDirectory | Record<string, InlineValue>,
+    options: RemoteUploadOptions = {},
+  ): Promise<FlyteDirectory> {
+    const scope = this.#ctx.scope(options.project, options.domain);
+    return await (await this.#transfer()).uploadDirectory(entries, {
+      ...options,
       ...scope,
-      signal: options.signal,
     });
   }
 
   /**
-   * Downloads a FlyteFile, a FlyteDirectory (e.g. from `exec.outputs`) or a
-   * URI (`file://`, signed `http(s)://`, `flyte://v1/...`, `s3://`...) to
-   * `localPath`; returns `localPath`. See src/data for each scheme.
+   * A reader of a file, directory or dataset (an output value or a URI):
+   * `.text()`, `.json()`, `.bytes()`, `.stream()`, `.files()`, `.head(n)`,
+   * `.download(path)`. See src/data/reader.ts.
    *
    * @example
    * ```ts
@@ -546,12 +597,32 @@ export class FlyteRemote {
    * import type { FlyteFile } from "../types/mod.ts";
    * const remote = await FlyteRemote.forSandbox();
    * const exec = await remote.fetchExecution<{ report: FlyteFile }>("f0123456789abcdef012");
-   * await remote.download(exec.outputs.report, "./report.html");
+   * console.log(await remote.data(exec.outputs.report).text());
+   * ```
+   */
+  data(source: DataSource): FlyteData {
+    return new FlyteData(this.#transfer(), source);
+  }
+
+  /**
+   * Downloads a FlyteFile, a FlyteDirectory (e.g. from `exec.outputs`) or a
+   * URI (`file://`, signed `http(s)://`, `flyte://v1/...`, `s3://`...) to
+   * `localPath`, streamed; returns `localPath`. An existing target is
+   * refused unless `overwrite`. See src/data for each scheme.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * import type { FlyteFile } from "../types/mod.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const exec = await remote.fetchExecution<{ report: FlyteFile }>("f0123456789abcdef012");
+   * await remote.download(exec.outputs.report, "./report.html", { overwrite: true });
    * ```
    */
   async download(
     source: FlyteFile | FlyteDirectory | string,
     localPath: string,
+    options?: DownloadOptions,
   ): Promise<string> {
     const uri = typeof source === "string" ? source : source?.uri;
     if (typeof uri !== "string") {
@@ -559,7 +630,7 @@ export class FlyteRemote {
         "download: expected a FlyteFile, a FlyteDirectory or a URI",
       );
     }
-    return await (await this.#transfer()).download(uri, localPath);
+    return await (await this.#transfer()).download(uri, localPath, options);
   }
 
   /**

@@ -19,6 +19,7 @@ import {
 import { startSandbox } from "../../src/sandbox/mod.ts";
 import { FlyteRemote } from "../../src/remote/mod.ts";
 import { DataTransfer } from "../../src/data/mod.ts";
+import { putStream } from "../../src/data/http.ts";
 import {
   FlyteEntityNotExistError,
   FlyteInvalidInputError,
@@ -242,11 +243,19 @@ Deno.test("data: upload is content-addressed with md5; signed PUT rejects other 
 
     // The server's signed URL carries the md5: a different body is refused,
     // and the error names the local path.
-    const lying = new DataTransfer(remote.services, (url, init) =>
-      fetch(url, {
-        ...init,
-        body: new TextEncoder().encode("something else"),
-      }));
+    const other = new TextEncoder().encode("something else, 16");
+    const lying = new DataTransfer(remote.services, fetch, {
+      put: (url, headers, _length, _body, signal) =>
+        putStream(
+          url,
+          headers,
+          other.length,
+          (async function* () {
+            yield other;
+          })(),
+          signal,
+        ),
+    });
     const err = await assertRejects(
       () =>
         lying.upload(`${dir}/in/hello.txt`, {
@@ -293,10 +302,13 @@ Deno.test("data: a directory upload refuses a file that changes while the direct
     await localInputs(dir);
     // Files go out in sorted order: a.txt first, then b.csv. Change b.csv
     // once a.txt has been sent, after the directory's manifest was hashed.
-    const meddling = new DataTransfer(remote.services, async (url, init) => {
-      const res = await fetch(url, init);
-      await Deno.writeTextFile(`${dir}/in/d/b.csv`, "x,y\n9,9\n");
-      return res;
+    const meddling = new DataTransfer(remote.services, fetch, {
+      concurrency: 1,
+      put: async (url, headers, length, body, signal) => {
+        const res = await putStream(url, headers, length, body, signal);
+        await Deno.writeTextFile(`${dir}/in/d/b.csv`, "x,y\n9,9\n");
+        return res;
+      },
     });
     await assertRejects(
       () =>
@@ -305,7 +317,7 @@ Deno.test("data: a directory upload refuses a file that changes while the direct
           domain: "development",
         }),
       Error,
-      "[b.csv] changed while it was being uploaded",
+      `[${dir}/in/d/b.csv] changed while it was being uploaded`,
     );
     // Unchanged, it goes through, and its files sit under one prefix.
     const up = await remote.upload(`${dir}/in/d`);
