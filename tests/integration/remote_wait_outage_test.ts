@@ -12,7 +12,7 @@ import { deferGoawayEvents } from "../helpers/grpc.ts";
 
 deferGoawayEvents();
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
 
 Deno.test("wait: across a SIGKILL and restart of the sandbox the client gets the outputs, no duplicate execution", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wait-outage-" });
-  const port = await freePort();
+  const port = freePort();
   let sb = await spawnSandboxProcess(dir, "inherit", port);
   const remote = await FlyteRemote.forSandbox({ endpoint: sb.endpoint });
   try {
