@@ -471,9 +471,7 @@ class Compiler {
               : { case: "parallelism", value: t.parallelism },
             successCriteria: t.minSuccesses !== undefined
               ? { case: "minSuccesses", value: t.minSuccesses }
-              : t.minSuccessRatio !== undefined
-              ? { case: "minSuccessRatio", value: t.minSuccessRatio }
-              : { case: undefined },
+              : { case: "minSuccessRatio", value: t.minSuccessRatio ?? 1 },
             isOriginalSubNodeInterface: false,
           },
         };

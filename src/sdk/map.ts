@@ -51,10 +51,10 @@ export type MappedInputs<I extends InterfaceTypes> = {
  * ```
  */
 export interface MappedTask<I extends InterfaceTypes, O extends OutputsDecl> {
-  /** Adds an array node. */
+  /** Adds an array node (items that may fail, with minSuccessRatio < 1, are null in the list). */
   (
     inputs: MappedInputs<I>,
-  ): Ref<(O extends AnyFlyteType ? Infer<O> | null : unknown)[]>;
+  ): Ref<(O extends AnyFlyteType ? Infer<O> : unknown)[]>;
   /** The task mapped. */
   readonly task: Task<I, O>;
   /** The options. */
