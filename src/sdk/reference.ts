@@ -11,9 +11,8 @@ import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
 import { type AnyFlyteType, typeFromLiteralType } from "../types/mod.ts";
 import type { InterfaceTypes } from "./contract.ts";
 import { DefinitionError } from "./errors.ts";
-import { currentScope } from "./graph.ts";
-import { addNode, resultOf } from "./nodes.ts";
-import type { CallResult } from "./task.ts";
+import { currentScope, type Ref } from "./graph.ts";
+import { addNode, type NodeHandle, resultOf } from "./nodes.ts";
 
 /**
  * What `reference()` takes: a fetched RemoteTask / RemoteWorkflow /
@@ -51,6 +50,22 @@ export interface ReferenceSource {
 }
 
 /**
+ * What calling a reference returns: a reference (single output `o0`) or
+ * an object of references (named outputs), untyped.
+ *
+ * @example
+ * ```ts
+ * import type { ReferenceResult } from "./reference.ts";
+ * const single = (r: ReferenceResult) => r.gt(1);
+ * console.log(single.length);
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export type ReferenceResult = Ref<any> & NodeHandle & {
+  readonly [output: string]: any;
+};
+
+/**
  * A callable stand-in for a registered entity.
  *
  * @example
@@ -61,8 +76,13 @@ export interface ReferenceSource {
  * ```
  */
 export interface Reference {
-  /** Adds a node (only inside a workflow body). */
-  (inputs?: Record<string, unknown>): CallResult<InterfaceTypes>;
+  /**
+   * Adds a node (only inside a workflow body). The result is untyped (the
+   * interface is known only at run time): the single output `o0` as a
+   * reference, or named outputs as properties; types are checked when the
+   * result is bound.
+   */
+  (inputs?: Record<string, unknown>): ReferenceResult;
   /** Always `"reference"`. */
   readonly kind: "reference";
   /** What it refers to. */
