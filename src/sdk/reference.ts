@@ -60,10 +60,12 @@ export interface ReferenceSource {
  * console.log(single.length);
  * ```
  */
-// deno-lint-ignore no-explicit-any
-export type ReferenceResult = Ref<any> & NodeHandle & {
-  readonly [output: string]: any;
-};
+export type ReferenceResult =
+  // deno-lint-ignore no-explicit-any
+  & Ref<any>
+  & NodeHandle
+  // deno-lint-ignore no-explicit-any
+  & { readonly [output: string]: any };
 
 /**
  * A callable stand-in for a registered entity.
