@@ -128,15 +128,26 @@ export function typedInterface(
   }).interface!;
 }
 
-const NAMES: [keyof ResourceSpec, Resources_ResourceName][] = [
+/** flytekit's order in node overrides (convert_resources_to_resource_model). */
+const OVERRIDE_ORDER: [keyof ResourceSpec, Resources_ResourceName][] = [
   ["cpu", Resources_ResourceName.CPU],
   ["mem", Resources_ResourceName.MEMORY],
   ["gpu", Resources_ResourceName.GPU],
   ["ephemeralStorage", Resources_ResourceName.EPHEMERAL_STORAGE],
 ];
 
+/** flytekit's order in task containers (core/utils.py _get_container_definition). */
+const CONTAINER_ORDER: [keyof ResourceSpec, Resources_ResourceName][] = [
+  ["ephemeralStorage", Resources_ResourceName.EPHEMERAL_STORAGE],
+  ["cpu", Resources_ResourceName.CPU],
+  ["gpu", Resources_ResourceName.GPU],
+  ["mem", Resources_ResourceName.MEMORY],
+];
+
 /**
- * Resource entries in flytekit's order (cpu, memory, gpu, ephemeral storage).
+ * Resource entries in flytekit's order: a task container's (ephemeral
+ * storage, cpu, gpu, memory) or, with `forOverride`, a node override's (cpu,
+ * memory, gpu, ephemeral storage).
  *
  * @example
  * ```ts
@@ -146,16 +157,18 @@ const NAMES: [keyof ResourceSpec, Resources_ResourceName][] = [
  */
 export function resourceEntries(
   spec: ResourceSpec | undefined,
+  forOverride = false,
 ): Pick<Resources_ResourceEntry, "name" | "value">[] {
   if (!spec) return [];
-  return NAMES.filter(([k]) => spec[k] !== undefined).map(([k, name]) => ({
+  const order = forOverride ? OVERRIDE_ORDER : CONTAINER_ORDER;
+  return order.filter(([k]) => spec[k] !== undefined).map(([k, name]) => ({
     name,
     value: String(spec[k]),
   }));
 }
 
 /**
- * A Resources init for requests/limits.
+ * A Resources init for requests/limits (`forOverride`: a node override's order).
  *
  * @example
  * ```ts
@@ -163,10 +176,16 @@ export function resourceEntries(
  * console.log(resourcesOf({ limits: { mem: "1Gi" } }).limits.length); // 1
  * ```
  */
-export function resourcesOf(r: ResourcesOption | undefined) {
+export function resourcesOf(
+  r: ResourcesOption | undefined,
+  forOverride = false,
+): {
+  requests: Pick<Resources_ResourceEntry, "name" | "value">[];
+  limits: Pick<Resources_ResourceEntry, "name" | "value">[];
+} {
   return {
-    requests: resourceEntries(r?.requests),
-    limits: resourceEntries(r?.limits),
+    requests: resourceEntries(r?.requests, forOverride),
+    limits: resourceEntries(r?.limits, forOverride),
   };
 }
 

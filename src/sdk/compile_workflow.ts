@@ -362,7 +362,7 @@ class Compiler {
           value: {
             reference: { case: "referenceId", value: this.taskId(t.task) },
             overrides: n.overrides.resources
-              ? { resources: resourcesOf(n.overrides.resources) }
+              ? { resources: resourcesOf(n.overrides.resources, true) }
               : {},
           },
         };

@@ -3,11 +3,13 @@ writes the same workflows with src/sdk, and tests/unit/sdk_flytekit_test.ts
 compares what both compile to."""
 
 from datetime import datetime, timedelta
-from typing import List
+from typing import List, NamedTuple
 
 from flytekit import (
     CronSchedule,
     LaunchPlan,
+    Resources,
+    Secret,
     approve,
     conditional,
     sleep,
@@ -135,3 +137,28 @@ nightly = LaunchPlan.get_or_create(
     schedule=CronSchedule(schedule="0 3 * * *", kickoff_time_input_arg="kickoff"),
     default_inputs={"n": 5},
 )
+
+
+@task(
+    retries=2,
+    cache=True,
+    cache_version="1.0",
+    cache_serialize=True,
+    cache_ignore_input_vars=["b"],
+    timeout=timedelta(minutes=5),
+    interruptible=True,
+    requests=Resources(cpu="1", mem="1Gi"),
+    limits=Resources(mem="2Gi", ephemeral_storage="10Gi"),
+    environment={"MODE": "fast"},
+    secret_requests=[Secret(group="db", key="password", mount_requirement=Secret.MountType.ENV_VAR)],
+    deprecated="use add_one",
+)
+def tuned(a: int, b: List[str]) -> NamedTuple("TunedOut", [("total", int), ("label", str)]):
+    return len(b) + a, "x"
+
+
+@workflow
+def tuned_wf(a: int) -> NamedTuple("WfOut", [("total", int), ("label", str)]):
+    first = add_one(x=a)
+    out = tuned(a=first, b=[to_text(x=first), "const"])
+    return out.total, out.label

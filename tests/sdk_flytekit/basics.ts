@@ -143,3 +143,34 @@ export const nightly = launchPlan(report_wf, {
   schedule: { cron: "0 3 * * *", kickoffTimeInput: "kickoff" },
   defaultInputs: { n: 5 },
 });
+
+export const tuned = task(
+  {
+    inputs: { a: t.int, b: t.list(t.string) },
+    outputs: { total: t.int, label: t.string },
+    retries: 2,
+    cache: true,
+    cacheVersion: "1.0",
+    cacheSerialize: true,
+    cacheIgnoreInputVars: ["b"],
+    timeout: "5m",
+    interruptible: true,
+    resources: {
+      requests: { cpu: "1", mem: "1Gi" },
+      limits: { mem: "2Gi", ephemeralStorage: "10Gi" },
+    },
+    environment: { MODE: "fast" },
+    secretRequests: [{ group: "db", key: "password", mount: "env" }],
+    deprecated: "use add_one",
+  },
+  ({ a, b }) => ({ total: b.length + a, label: "x" }),
+);
+
+export const tuned_wf = workflow(
+  { inputs: { a: t.int }, outputs: { total: t.int, label: t.string } },
+  ({ a }) => {
+    const first = add_one({ x: a });
+    const out = tuned({ a: first, b: [to_text({ x: first }), "const"] });
+    return { total: out.total, label: out.label };
+  },
+);

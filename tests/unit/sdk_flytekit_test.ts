@@ -28,6 +28,7 @@ const WORKFLOWS = [
   "gates_wf",
   "failing_wf",
   "report_wf",
+  "tuned_wf",
 ] as const;
 
 interface Flytekit {
@@ -52,10 +53,18 @@ async function flytekit(): Promise<Flytekit> {
   return cached;
 }
 
-/** Map tasks' names carry a hash of flytekit's own making. */
+/**
+ * Map tasks' names carry a hash of flytekit's own making; and flytekit lists
+ * a node's data dependencies as `list(set(nodes))` (flytekit/core/promise.py),
+ * in an order that depends on object hashes, so upstream lists are compared
+ * as sets (ours are in binding order, then explicit ordering).
+ */
 function unhash(json: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(json).replace(
+    JSON.stringify(
+      json,
+      (k, v) => k === "upstreamNodeIds" && Array.isArray(v) ? [...v].sort() : v,
+    ).replace(
       /(map_[A-Za-z0-9_]+?)_[0-9a-f]{32}-arraynode/g,
       "$1-arraynode",
     ),
