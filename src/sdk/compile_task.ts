@@ -16,6 +16,7 @@ import {
 } from "@flyteidl/core/tasks_pb.ts";
 import type { TypedInterface } from "@flyteidl/core/interface_pb.ts";
 import { Secret_MountType } from "@flyteidl/core/security_pb.ts";
+import type { JsonObject } from "@bufbuild/protobuf";
 import { VERSION } from "../version.ts";
 import {
   type InterfaceTypes,
@@ -195,6 +196,66 @@ const MOUNT = {
   file: Secret_MountType.FILE,
 };
 
+type PodTemplate = NonNullable<TaskOptions["podTemplate"]>;
+
+function primaryName(p: PodTemplate): string {
+  return p.primaryContainerName ?? "primary";
+}
+
+/** Kubernetes resource names, as flytekit writes them into pod specs. */
+const K8S_NAMES: Record<keyof ResourceSpec, string> = {
+  cpu: "cpu",
+  mem: "memory",
+  gpu: "gpu",
+  ephemeralStorage: "ephemeral-storage",
+};
+
+function k8sResources(spec: ResourceSpec | undefined): JsonObject {
+  return Object.fromEntries(
+    CONTAINER_ORDER.filter(([k]) => spec?.[k] !== undefined).map((
+      [k],
+    ) => [K8S_NAMES[k], String(spec![k])]),
+  );
+}
+
+/**
+ * A k8s_pod target as flytekit builds one: the pod spec with the primary
+ * container (added when missing) running the runtime's command, with the
+ * task's image, resources and environment.
+ */
+function podTarget(
+  p: PodTemplate,
+  image: string,
+  args: string[],
+  resources: ResourcesOption | undefined,
+  env: { key: string; value: string }[],
+) {
+  const spec = structuredClone(p.podSpec) as JsonObject;
+  const containers =
+    (Array.isArray(spec.containers) ? spec.containers : []) as JsonObject[];
+  const name = primaryName(p);
+  let primary = containers.find((c) => c.name === name);
+  if (!primary) {
+    primary = { name };
+    containers.unshift(primary);
+  }
+  primary.command = [];
+  primary.image = image;
+  primary.args = args;
+  const limits = k8sResources(resources?.limits);
+  const requests = k8sResources(resources?.requests);
+  if (Object.keys(limits).length + Object.keys(requests).length > 0) {
+    primary.resources = { limits, requests };
+  }
+  const own = Array.isArray(primary.env) ? primary.env as JsonObject[] : [];
+  primary.env = [...env.map((e) => ({ name: e.key, value: e.value })), ...own];
+  spec.containers = containers;
+  return {
+    metadata: { labels: p.labels ?? {}, annotations: p.annotations ?? {} },
+    podSpec: spec,
+  };
+}
+
 /**
  * The identifier of a task, workflow or launch plan.
  *
@@ -254,6 +315,7 @@ export function taskTemplate(
     key,
     value,
   }));
+  const image = options.image ?? o.image ?? DEFAULT_IMAGE;
   const args = runtimeArgs(def.name, [
     ...(extra.args ?? []),
     ...(options.extraArgs ?? []),
@@ -284,15 +346,18 @@ export function taskTemplate(
       metadata: {},
     },
     interface: typedInterface(inputs, outputs),
-    target: {
-      case: "container",
-      value: {
-        image: options.image ?? o.image ?? DEFAULT_IMAGE,
-        args,
-        resources: resourcesOf(o.resources),
-        env,
+    target: o.podTemplate
+      ? {
+        case: "k8sPod",
+        value: podTarget(o.podTemplate, image, args, o.resources, env),
+      }
+      : {
+        case: "container",
+        value: { image, args, resources: resourcesOf(o.resources), env },
       },
-    },
+    config: o.podTemplate
+      ? { primary_container_name: primaryName(o.podTemplate) }
+      : {},
     securityContext: o.secretRequests?.length
       ? {
         secrets: o.secretRequests.map((s) => ({

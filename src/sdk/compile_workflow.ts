@@ -472,7 +472,9 @@ class Compiler {
             successCriteria: t.minSuccesses !== undefined
               ? { case: "minSuccesses", value: t.minSuccesses }
               : { case: "minSuccessRatio", value: t.minSuccessRatio ?? 1 },
-            isOriginalSubNodeInterface: false,
+            // A mapped reference keeps its own (item) interface; local tasks
+            // get a list-typed map task template, as flytekit makes them.
+            isOriginalSubNodeInterface: t.task.kind === "reference",
           },
         };
         break;

@@ -2,6 +2,7 @@
 writes the same workflows with src/sdk, and tests/unit/sdk_flytekit_test.ts
 compares what both compile to."""
 
+import os
 from datetime import datetime, timedelta
 from typing import List, NamedTuple
 
@@ -17,7 +18,9 @@ from flytekit import (
     wait_for_input,
     workflow,
 )
+from flytekit import PodTemplate
 from flytekit.core.array_node_map_task import map_task
+from kubernetes.client import V1Container, V1EnvVar, V1PodSpec
 
 
 @task
@@ -162,3 +165,26 @@ def tuned_wf(a: int) -> NamedTuple("WfOut", [("total", int), ("label", str)]):
     first = add_one(x=a)
     out = tuned(a=first, b=[to_text(x=first), "const"])
     return out.total, out.label
+
+
+@task(
+    pod_template=PodTemplate(
+        primary_container_name="main",
+        labels={"team": "a"},
+        pod_spec=V1PodSpec(
+            containers=[
+                V1Container(name="main", env=[V1EnvVar(name="GREETING", value="Howdy")]),
+                V1Container(name="sidecar", image="busybox", command=["sleep", "3600"]),
+            ]
+        ),
+    ),
+    requests=Resources(cpu="1"),
+    environment={"A": "b"},
+)
+def pod_greet(name: str) -> str:
+    return f"{os.environ['GREETING']}, {name}!"
+
+
+@workflow
+def pod_wf(name: str) -> str:
+    return pod_greet(name=name)

@@ -174,3 +174,28 @@ export const tuned_wf = workflow(
     return { total: out.total, label: out.label };
   },
 );
+
+export const pod_greet = task(
+  {
+    inputs: { name: t.string },
+    outputs: t.string,
+    podTemplate: {
+      primaryContainerName: "main",
+      labels: { team: "a" },
+      podSpec: {
+        containers: [
+          { name: "main", env: [{ name: "GREETING", value: "Howdy" }] },
+          { name: "sidecar", image: "busybox", command: ["sleep", "3600"] },
+        ],
+      },
+    },
+    resources: { requests: { cpu: "1" } },
+    environment: { A: "b" },
+  },
+  ({ name }) => `${Deno.env.get("GREETING")}, ${name}!`,
+);
+
+export const pod_wf = workflow(
+  { inputs: { name: t.string }, outputs: t.string },
+  ({ name }) => pod_greet({ name }),
+);

@@ -4,7 +4,8 @@
  * (tests/sdk_flytekit/basics.py through flytekit's get_serializable, what
  * `pyflyte package` uses). Workflow templates and launch plan specs must be
  * equal; task templates equal after normalising what must differ (task type,
- * container image and args, runtime metadata) and map tasks' name hashes.
+ * the image and args of the container or of a pod's primary container,
+ * runtime metadata) and map tasks' name hashes.
  * Every compiled workflow also passes the sandbox's compiler.
  */
 import { fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
@@ -29,6 +30,7 @@ const WORKFLOWS = [
   "failing_wf",
   "report_wf",
   "tuned_wf",
+  "pod_wf",
 ] as const;
 
 interface Flytekit {
@@ -78,6 +80,18 @@ function normaliseTask(json: JsonValue): unknown {
   if (tpl.target.case === "container") {
     tpl.target.value.image = "<image>";
     tpl.target.value.args = [];
+  }
+  if (tpl.target.case === "k8sPod") {
+    const primary = tpl.config.primary_container_name;
+    const containers = tpl.target.value.podSpec?.containers as
+      | { name: string; image?: string; args?: string[] }[]
+      | undefined;
+    for (const c of containers ?? []) {
+      if (c.name === primary) {
+        c.image = "<image>";
+        c.args = [];
+      }
+    }
   }
   return unhash(toJson(TaskTemplateSchema, tpl));
 }
