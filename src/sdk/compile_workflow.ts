@@ -12,7 +12,7 @@ import {
   IdentifierSchema,
   ResourceType,
 } from "@flyteidl/core/identifier_pb.ts";
-import type { BindingData, Literal } from "@flyteidl/core/literals_pb.ts";
+import type { BindingData } from "@flyteidl/core/literals_pb.ts";
 import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
 import {
   ComparisonExpression_Operator,
@@ -47,6 +47,7 @@ import type { TaskOptions } from "./task.ts";
 import type { AnyWorkflow } from "./workflow.ts";
 import type { AnyLaunchPlan } from "./launch_plan.ts";
 import { arrayTaskName } from "./map.ts";
+import { bindingData, branchVar } from "./compile_bindings.ts";
 
 type NodeInit = MessageInitShape<typeof NodeSchema>;
 
@@ -102,82 +103,6 @@ const OPS: Record<string, ComparisonExpression_Operator> = {
   LT: ComparisonExpression_Operator.LT,
   LTE: ComparisonExpression_Operator.LTE,
 };
-
-/** A Literal as binding data (scalars, and collections/maps of them). */
-export function literalBinding(
-  l: Literal,
-): MessageInitShape<
-  typeof import("@flyteidl/core/literals_pb.ts").BindingDataSchema
-> {
-  const v = l.value;
-  switch (v.case) {
-    case "scalar":
-      return { value: { case: "scalar", value: v.value } };
-    case "collection":
-      return {
-        value: {
-          case: "collection",
-          value: { bindings: v.value.literals.map(literalBinding) },
-        },
-      };
-    case "map":
-      return {
-        value: {
-          case: "map",
-          value: {
-            bindings: Object.fromEntries(
-              Object.entries(v.value.literals).map((
-                [k, x],
-              ) => [k, literalBinding(x)]),
-            ),
-          },
-        },
-      };
-    default:
-      throw new Error(`a constant of kind ${v.case} cannot be bound`);
-  }
-}
-
-function bindingData(
-  b: BindingTree,
-): MessageInitShape<
-  typeof import("@flyteidl/core/literals_pb.ts").BindingDataSchema
-> {
-  switch (b.kind) {
-    case "ref":
-      return {
-        value: {
-          case: "promise",
-          value: { nodeId: b.ref.node?.id ?? "", var: b.ref.variable },
-        },
-      };
-    case "literal":
-      return literalBinding(b.literal);
-    case "list":
-      return {
-        value: {
-          case: "collection",
-          value: { bindings: b.items.map(bindingData) },
-        },
-      };
-    case "map":
-      return {
-        value: {
-          case: "map",
-          value: {
-            bindings: Object.fromEntries(
-              Object.entries(b.entries).map(([k, x]) => [k, bindingData(x)]),
-            ),
-          },
-        },
-      };
-  }
-}
-
-/** `.x` for workflow input x, `n0.o0` for a node output (flytekit's branch variables). */
-function branchVar(o: { ref: import("./graph.ts").Ref }): string {
-  return `${o.ref.node?.id ?? ""}.${o.ref.variable}`;
-}
 
 class Compiler {
   readonly tasks = new Map<string, TaskTemplate>();
