@@ -8,6 +8,7 @@ from typing import List, NamedTuple
 
 from flytekit import (
     CronSchedule,
+    Cache,
     LaunchPlan,
     Resources,
     Secret,
@@ -188,3 +189,14 @@ def pod_greet(name: str) -> str:
 @workflow
 def pod_wf(name: str) -> str:
     return pod_greet(name=name)
+
+
+@workflow
+def overrides_wf(x: int) -> int:
+    a = double(x=x).with_overrides(
+        limits=Resources(mem="2Gi", cpu="2"),
+        requests=Resources(cpu="1"),
+        timeout=timedelta(minutes=10),
+        interruptible=True,
+    )
+    return double(x=a).with_overrides(cache=Cache(version="3", serialize=True))

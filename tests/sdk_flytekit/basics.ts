@@ -199,3 +199,17 @@ export const pod_wf = workflow(
   { inputs: { name: t.string }, outputs: t.string },
   ({ name }) => pod_greet({ name }),
 );
+
+export const overrides_wf = workflow(
+  { inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => {
+    const a = double({ x }).withOverrides({
+      resources: { limits: { mem: "2Gi", cpu: "2" }, requests: { cpu: "1" } },
+      timeout: "10m",
+      interruptible: true,
+    });
+    return double({ x: a }).withOverrides({
+      cache: { version: "3", serialize: true },
+    });
+  },
+);

@@ -31,6 +31,7 @@ const WORKFLOWS = [
   "report_wf",
   "tuned_wf",
   "pod_wf",
+  "overrides_wf",
 ] as const;
 
 interface Flytekit {
