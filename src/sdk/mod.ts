@@ -83,7 +83,9 @@ export {
   type ElseBuilder,
 } from "./conditional.ts";
 export {
+  flytekitMapArgs,
   map,
+  MAP_FLAG,
   type MapOptions,
   type MappedInputs,
   type MappedTask,

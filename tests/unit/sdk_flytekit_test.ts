@@ -12,11 +12,16 @@ import { fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
 import { TaskTemplateSchema } from "@flyteidl/core/tasks_pb.ts";
 import { WorkflowTemplateSchema } from "@flyteidl/core/workflow_pb.ts";
 import { LaunchPlanSpecSchema } from "@flyteidl/admin/launch_plan_pb.ts";
-import { assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
 import { requireVenvTool, runOk, venvBin } from "../helpers/flytekit.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { compileChecked, SCOPE } from "../helpers/sdk.ts";
-import { compileLaunchPlan } from "../../src/sdk/mod.ts";
+import {
+  compileLaunchPlan,
+  flytekitMapArgs,
+  MAP_FLAG,
+  RUNTIME_COMMAND,
+} from "../../src/sdk/mod.ts";
 import * as basics from "../sdk_flytekit/basics.ts";
 
 const WORKFLOWS = [
@@ -168,4 +173,25 @@ Deno.test("sdk vs flytekit: the cron launch plan (kickoff input, defaults) equal
       fromJson(LaunchPlanSpecSchema, fk.launchPlans["basics.nightly"]),
     ),
   );
+});
+
+Deno.test("sdk vs flytekit: a flytekit task's args become its map task's as flytekit writes them", async () => {
+  const fk = await flytekit();
+  const container = (name: string) =>
+    (fk.tasks[name] as { container: { args: string[] } }).container.args;
+  const mapName = Object.keys(fk.tasks).find((k) => k.includes("map_double"))!;
+  assertEquals(flytekitMapArgs(container("basics.double")), container(mapName));
+  assertEquals(flytekitMapArgs(["deno", "run", "x.ts"]), undefined);
+});
+
+Deno.test("sdk: a mapped TypeScript task runs the runtime with the array-item flag", () => {
+  const { defs } = compileChecked(basics.map_wf);
+  const mapped = defs.tasks.find((x) => x.id!.name.includes("map_double"))!;
+  assert(mapped.target.case === "container");
+  assertEquals(mapped.target.value.args.slice(0, 3), [
+    RUNTIME_COMMAND,
+    "--task",
+    "basics.double",
+  ]);
+  assertEquals(mapped.target.value.args.at(-1), MAP_FLAG);
 });
