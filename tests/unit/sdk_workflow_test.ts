@@ -1,7 +1,12 @@
 // deno-lint-ignore-file no-explicit-any
-import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertThrows,
+} from "../helpers/assert.ts";
 import { compileChecked } from "../helpers/sdk.ts";
-import { t } from "../../src/types/mod.ts";
+import { t, TypeTransformError } from "../../src/types/mod.ts";
 import { DefinitionError, task, workflow } from "../../src/sdk/mod.ts";
 
 const add = task(
@@ -203,4 +208,25 @@ Deno.test("workflow: definition errors name the place", () => {
     e7.message.startsWith("workflow wf8: node n0 (add) input b: "),
     e7.message,
   );
+});
+
+Deno.test("workflow calls: inputs with defaults may be left out, others may not (types)", async () => {
+  const wf = workflow(
+    {
+      name: "flows.defaults",
+      inputs: { a: t.int, b: t.int },
+      outputs: t.int,
+      defaults: { b: 5 },
+    },
+    ({ a, b }) => add({ a, b }),
+  );
+  assertEquals(await wf({ a: 1 }), 6);
+  const typeChecks = () => {
+    // @ts-expect-error a has no default
+    wf({ b: 1 });
+    // @ts-expect-error an input of the wrong type
+    wf({ a: "1" });
+  };
+  assert(typeof typeChecks === "function");
+  await assertRejects(() => wf({} as never), TypeTransformError);
 });
