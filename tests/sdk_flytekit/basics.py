@@ -200,3 +200,21 @@ def overrides_wf(x: int) -> int:
         interruptible=True,
     )
     return double(x=a).with_overrides(cache=Cache(version="3", serialize=True))
+
+
+from flytekit import Email, FixedRate, Labels, Annotations, WorkflowExecutionPhase  # noqa: E402
+from flytekit.models.common import RawOutputDataConfig  # noqa: E402
+from flytekit.models.security import Identity, SecurityContext  # noqa: E402
+
+tuned_lp = LaunchPlan.get_or_create(
+    report_wf,
+    name="basics.tuned_lp",
+    schedule=FixedRate(duration=timedelta(hours=2), kickoff_time_input_arg="kickoff"),
+    fixed_inputs={"n": 7},
+    notifications=[Email(phases=[WorkflowExecutionPhase.FAILED], recipients_email=["a@example.com"])],
+    labels=Labels({"team": "data"}),
+    annotations=Annotations({"note": "x"}),
+    raw_output_data_config=RawOutputDataConfig(output_location_prefix="s3://bucket/raw"),
+    max_parallelism=4,
+    security_context=SecurityContext(run_as=Identity(k8s_service_account="runner")),
+)

@@ -213,3 +213,15 @@ export const overrides_wf = workflow(
     });
   },
 );
+
+export const tuned_lp = launchPlan(report_wf, {
+  name: "basics.tuned_lp",
+  schedule: { rate: { value: 2, unit: "hour" }, kickoffTimeInput: "kickoff" },
+  fixedInputs: { n: 7 },
+  notifications: [{ phases: ["FAILED"], email: ["a@example.com"] }],
+  labels: { team: "data" },
+  annotations: { note: "x" },
+  rawOutputDataPrefix: "s3://bucket/raw",
+  maxParallelism: 4,
+  securityContext: { serviceAccount: "runner" },
+});
