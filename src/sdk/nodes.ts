@@ -98,7 +98,15 @@ export function bindCall(
     const type = callee.inputs[k];
     const v = given[k];
     if (v === undefined) {
-      if (callee.optional?.has(k) || isOptional(type)) continue;
+      if (callee.optional?.has(k)) continue;
+      if (isOptional(type)) {
+        // flytekit binds an omitted optional input to none explicitly.
+        out.push({
+          var: k,
+          binding: bindValue(scope, null, type, `${label} input ${k}`),
+        });
+        continue;
+      }
       throw new DefinitionError(
         scope.where,
         `${label} input ${k} (${type.name}) is missing`,

@@ -4,7 +4,7 @@ compares what both compile to."""
 
 import os
 from datetime import datetime, timedelta
-from typing import List, NamedTuple
+from typing import List, NamedTuple, Optional
 
 from flytekit import (
     CronSchedule,
@@ -218,3 +218,13 @@ tuned_lp = LaunchPlan.get_or_create(
     max_parallelism=4,
     security_context=SecurityContext(run_as=Identity(k8s_service_account="runner")),
 )
+
+
+@task
+def maybe_add(a: int, b: Optional[int] = None) -> int:
+    return a + (b or 0)
+
+
+@workflow
+def optional_wf(a: int, c: Optional[int] = None) -> int:
+    return maybe_add(a=maybe_add(a=a), b=c)

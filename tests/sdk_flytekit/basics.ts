@@ -225,3 +225,13 @@ export const tuned_lp = launchPlan(report_wf, {
   maxParallelism: 4,
   securityContext: { serviceAccount: "runner" },
 });
+
+export const maybe_add = task(
+  { inputs: { a: t.int, b: t.optional(t.int) }, outputs: t.int },
+  ({ a, b }) => a + (b ?? 0),
+);
+
+export const optional_wf = workflow(
+  { inputs: { a: t.int, c: t.optional(t.int) }, outputs: t.int },
+  ({ a, c }) => maybe_add({ a: maybe_add({ a }), b: c }),
+);

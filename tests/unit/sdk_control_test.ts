@@ -349,3 +349,8 @@ Deno.test("conditionals: upstream of the branch and of its cases, as flytekit se
     compileWorkflow(b.cond_wf, SCOPE).workflow,
   );
 });
+
+Deno.test("local runs: optional inputs default to null", async () => {
+  assertEquals(await b.optional_wf({ a: 2 }), 2);
+  assertEquals(await b.optional_wf({ a: 2, c: 3 }), 5);
+});

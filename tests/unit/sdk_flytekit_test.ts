@@ -37,6 +37,7 @@ const WORKFLOWS = [
   "tuned_wf",
   "pod_wf",
   "overrides_wf",
+  "optional_wf",
 ] as const;
 
 interface Flytekit {
