@@ -4,7 +4,7 @@ compares what both compile to."""
 
 import os
 from datetime import datetime, timedelta
-from typing import List, NamedTuple, Optional
+from typing import Dict, List, NamedTuple, Optional
 
 from flytekit import (
     CronSchedule,
@@ -228,3 +228,13 @@ def maybe_add(a: int, b: Optional[int] = None) -> int:
 @workflow
 def optional_wf(a: int, c: Optional[int] = None) -> int:
     return maybe_add(a=maybe_add(a=a), b=c)
+
+
+@task
+def sum_values(m: Dict[str, int]) -> int:
+    return sum(m.values())
+
+
+@workflow
+def dict_wf(x: int) -> int:
+    return sum_values(m={"a": add_one(x=x), "b": 2, "c": x})

@@ -235,3 +235,13 @@ export const optional_wf = workflow(
   { inputs: { a: t.int, c: t.optional(t.int) }, outputs: t.int },
   ({ a, c }) => maybe_add({ a: maybe_add({ a }), b: c }),
 );
+
+export const sum_values = task(
+  { inputs: { m: t.map(t.int) }, outputs: t.int },
+  ({ m }) => Object.values(m).reduce((a, b) => a + b, 0),
+);
+
+export const dict_wf = workflow(
+  { inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => sum_values({ m: { a: add_one({ x }), b: 2, c: x } }),
+);

@@ -354,3 +354,7 @@ Deno.test("local runs: optional inputs default to null", async () => {
   assertEquals(await b.optional_wf({ a: 2 }), 2);
   assertEquals(await b.optional_wf({ a: 2, c: 3 }), 5);
 });
+
+Deno.test("local runs: a map of references and constants", async () => {
+  assertEquals(await b.dict_wf({ x: 3 }), 4 + 2 + 3);
+});

@@ -38,6 +38,7 @@ const WORKFLOWS = [
   "pod_wf",
   "overrides_wf",
   "optional_wf",
+  "dict_wf",
 ] as const;
 
 interface Flytekit {
