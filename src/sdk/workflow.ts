@@ -385,9 +385,13 @@ export function workflow<
     );
   }
   const outputBindings = bindOutputs(scope, outputs, singleOutput, result);
+  // Without declared outputs the body may return nothing, or a node handle
+  // (a call without outputs, e.g. for ordering); anything else is a mistake.
+  const handleOnly = nodeOf(result) !== undefined &&
+    !((result as unknown) instanceof Ref) &&
+    Object.keys(result as object).length === 0;
   if (
-    result !== undefined && Object.keys(outputs).length === 0 &&
-    nodeOf(result) === undefined
+    result !== undefined && Object.keys(outputs).length === 0 && !handleOnly
   ) {
     throw new DefinitionError(
       scope.where,

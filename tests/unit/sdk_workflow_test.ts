@@ -230,3 +230,57 @@ Deno.test("workflow calls: inputs with defaults may be left out, others may not 
   assert(typeof typeChecks === "function");
   await assertRejects(() => wf({} as never), TypeTransformError);
 });
+
+Deno.test("definition errors: references leaking into local runs, undeclared outputs, bad defaults", async () => {
+  let leaked: unknown;
+  workflow({ name: "wf.leak", inputs: { x: t.int } }, ({ x }) => {
+    leaked = x;
+  });
+  await assertRejects(
+    () => add({ a: leaked as never, b: 1 }),
+    DefinitionError,
+    "task flows.add: called outside a workflow with a workflow reference",
+  );
+  const e1 = assertThrows(
+    () =>
+      workflow(
+        { name: "wf.extra", inputs: { x: t.int } },
+        ({ x }) => add({ a: x, b: 1 }) as any,
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    e1.message,
+    "workflow wf.extra: the body returns a value but the workflow declares no outputs",
+  );
+  const e2 = assertThrows(
+    () =>
+      workflow(
+        {
+          name: "wf.baddefault",
+          inputs: { x: t.int },
+          defaults: { y: 1 } as any,
+        },
+        ({ x }) => {
+          show({ n: x });
+        },
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    e2.message,
+    "workflow wf.baddefault: defaults name y, which is not an input",
+  );
+  const e3 = assertThrows(
+    () =>
+      workflow(
+        { name: "wf.extraout", inputs: { x: t.int }, outputs: { a: t.int } },
+        ({ x }) => ({ a: x, b: x }) as any,
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    e3.message,
+    "workflow wf.extraout: the body returns b, which is not a declared output",
+  );
+});
