@@ -12,6 +12,7 @@ from flytekit import (
     LaunchPlan,
     Resources,
     Secret,
+    WorkflowFailurePolicy,
     approve,
     conditional,
     sleep,
@@ -120,7 +121,7 @@ def fails(x: int) -> int:
     return x
 
 
-@workflow(on_failure=cleanup)
+@workflow(on_failure=cleanup, failure_policy=WorkflowFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE)
 def failing_wf(x: int) -> int:
     return fails(x=x)
 

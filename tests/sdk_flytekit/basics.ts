@@ -124,7 +124,12 @@ export const fails = task(
 );
 
 export const failing_wf = workflow(
-  { inputs: { x: t.int }, outputs: t.int, onFailure: cleanup },
+  {
+    inputs: { x: t.int },
+    outputs: t.int,
+    onFailure: cleanup,
+    failurePolicy: "failAfterExecutableNodesComplete",
+  },
   ({ x }) => fails({ x }),
 );
 
