@@ -284,3 +284,62 @@ Deno.test("definition errors: references leaking into local runs, undeclared out
     "workflow wf.extraout: the body returns b, which is not a declared output",
   );
 });
+
+Deno.test("reference: registered entities as nodes; not callable outside a workflow", async () => {
+  const { compileWorkflow, map, reference } = await import(
+    "../../src/sdk/mod.ts"
+  );
+  const { SCOPE } = await import("../helpers/sdk.ts");
+  const remoteTask = reference({
+    kind: "task",
+    id: {
+      project: "flytesnacks",
+      domain: "development",
+      name: "py.inc",
+      version: "v7",
+    },
+    interface: compileWorkflow(
+      workflow(
+        { name: "ref.shape", inputs: { x: t.int }, outputs: t.int },
+        ({ x }) => add({ a: x, b: 1 }),
+      ),
+      SCOPE,
+    ).workflow.interface,
+  });
+  assertEquals(Object.keys(remoteTask.inputs), ["x"]);
+  const wf = workflow(
+    { name: "ref.user", inputs: { x: t.int }, outputs: t.int },
+    ({ x }) => add({ a: remoteTask({ x }), b: 1 }),
+  );
+  const c = compileWorkflow(wf, SCOPE);
+  const n0 = c.workflow.nodes[0];
+  assert(n0.target.case === "taskNode");
+  assert(n0.target.value.reference.case === "referenceId");
+  assertEquals(n0.target.value.reference.value.name, "py.inc");
+  assertEquals(n0.target.value.reference.value.version, "v7");
+  assertEquals(c.references.map((r) => r.name), ["py.inc"]);
+  assertEquals(c.tasks.map((x) => x.id!.name), ["flows.add"]);
+  assertThrows(
+    () => remoteTask({ x: 1 }),
+    DefinitionError,
+    "call it inside a workflow body",
+  );
+  await assertRejects(
+    () => wf({ x: 1 }),
+    DefinitionError,
+    "cannot run locally",
+  );
+  const mapped = workflow(
+    {
+      name: "ref.mapped",
+      inputs: { xs: t.list(t.int) },
+      outputs: t.list(t.int),
+    },
+    ({ xs }) => map(remoteTask)({ x: xs }),
+  );
+  assertThrows(
+    () => compileWorkflow(mapped, SCOPE),
+    DefinitionError,
+    "map py.inc: mapping a registered task needs its template",
+  );
+});
