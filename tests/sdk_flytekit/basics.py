@@ -239,3 +239,21 @@ def sum_values(m: Dict[str, int]) -> int:
 @workflow
 def dict_wf(x: int) -> int:
     return sum_values(m={"a": add_one(x=x), "b": 2, "c": x})
+
+
+@workflow
+def nested_wf(x: int) -> int:
+    y = double(x=x)
+    return (
+        conditional("outer")
+        .if_(x > 0)
+        .then(conditional("inner").if_(y > 10).then(square(x=y)).else_().then(double(x=y)))
+        .else_()
+        .then(square(x=x))
+    )
+
+
+@workflow
+def case_deps_wf(x: int) -> int:
+    y = double(x=x)
+    return conditional("pick").if_(x > 0).then(square(x=y)).else_().then(double(x=x))

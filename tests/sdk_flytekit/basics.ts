@@ -250,3 +250,27 @@ export const dict_wf = workflow(
   { inputs: { x: t.int }, outputs: t.int },
   ({ x }) => sum_values({ m: { a: add_one({ x }), b: 2, c: x } }),
 );
+
+export const nested_wf = workflow(
+  { inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => {
+    const y = double({ x });
+    return conditional("outer")
+      .if(x.gt(0)).then(
+        conditional("inner")
+          .if(y.gt(10)).then(square({ x: y }))
+          .else().then(double({ x: y })),
+      )
+      .else().then(square({ x }));
+  },
+);
+
+export const case_deps_wf = workflow(
+  { inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => {
+    const y = double({ x });
+    return conditional("pick")
+      .if(x.gt(0)).then(square({ x: y }))
+      .else().then(double({ x }));
+  },
+);

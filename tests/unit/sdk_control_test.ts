@@ -358,3 +358,10 @@ Deno.test("local runs: optional inputs default to null", async () => {
 Deno.test("local runs: a map of references and constants", async () => {
   assertEquals(await b.dict_wf({ x: 3 }), 4 + 2 + 3);
 });
+
+Deno.test("local runs: nested conditionals", async () => {
+  assertEquals(await b.nested_wf({ x: 6 }), 144);
+  assertEquals(await b.nested_wf({ x: 2 }), 8);
+  assertEquals(await b.nested_wf({ x: -3 }), 9);
+  assertEquals(await b.case_deps_wf({ x: 3 }), 36);
+});

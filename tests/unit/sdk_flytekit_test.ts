@@ -39,6 +39,8 @@ const WORKFLOWS = [
   "overrides_wf",
   "optional_wf",
   "dict_wf",
+  "nested_wf",
+  "case_deps_wf",
 ] as const;
 
 interface Flytekit {
