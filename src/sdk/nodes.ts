@@ -197,3 +197,18 @@ export function resultOf(node: NodeSpec, single: boolean): unknown {
   });
   return handle;
 }
+
+/**
+ * Every node `n` waits for: its upstream list and, for a branch, what its
+ * cases' nodes wait for (flytekit leaves those off the branch's own list).
+ * For ordering local runs and finding cycles.
+ */
+export function waitsFor(n: NodeSpec): string[] {
+  const t = n.target;
+  if (t.kind !== "branch") return n.upstream;
+  const inner = [
+    ...t.cases.map((c) => c.node),
+    ...(t.elseNode ? [t.elseNode] : []),
+  ];
+  return [...new Set([...n.upstream, ...inner.flatMap(waitsFor)])];
+}

@@ -30,7 +30,7 @@ import {
   Scope,
   withScope,
 } from "./graph.ts";
-import { addNode, bindCall, nodeLabel, resultOf } from "./nodes.ts";
+import { addNode, bindCall, nodeLabel, resultOf, waitsFor } from "./nodes.ts";
 import { record } from "./registry.ts";
 import { callSite, defaultName } from "./site.ts";
 import {
@@ -246,7 +246,7 @@ function finishGraph(scope: Scope): void {
     }
     state.set(n.id, 1);
     path.push(n.id);
-    for (const u of n.upstream) {
+    for (const u of waitsFor(n)) {
       const un = byId.get(u);
       if (un) visit(un);
     }

@@ -365,3 +365,25 @@ Deno.test("local runs: nested conditionals", async () => {
   assertEquals(await b.nested_wf({ x: -3 }), 9);
   assertEquals(await b.case_deps_wf({ x: 3 }), 36);
 });
+
+Deno.test("conditionals: a cycle through a case's dependency is found", () => {
+  const e = assertThrows(
+    () =>
+      workflow(
+        { name: "e.casecycle", inputs: { x: t.int }, outputs: t.int },
+        ({ x }) => {
+          const y = b.double({ x });
+          const pick = conditional("pick")
+            .if(x.gt(0)).then(b.square({ x: y }))
+            .else().then(b.double({ x }));
+          pick.runsBefore(y);
+          return pick;
+        },
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    e.message,
+    "workflow e.casecycle: the nodes form a cycle: n0 (double) -> n1 (pick) -> n0 (double)",
+  );
+});
