@@ -22,6 +22,13 @@ import {
 } from "./executions.ts";
 import { Monitor, type SyncOptions } from "./sync.ts";
 import { Signals } from "./signals.ts";
+import {
+  isLocalDefinition,
+  type LocalDefinition,
+  registerDefinition,
+  type RegisterOptions,
+  type Registration,
+} from "./register.ts";
 import { type ExecutionMetrics, getExecutionMetrics } from "./metrics.ts";
 import {
   type BackfillOptions,
@@ -354,13 +361,45 @@ export class FlyteRemote {
     return this.entities.registerLaunchPlan(id, spec);
   }
 
+  /**
+   * Registers a TypeScript definition (task, workflow, launch plan) and
+   * what it needs. See {@link registerDefinition}.
+   */
+  register(
+    def: LocalDefinition,
+    options: RegisterOptions,
+  ): Promise<Registration> {
+    const scope = this.#ctx.scope(options?.project, options?.domain);
+    return registerDefinition(this.entities, scope, def, options);
+  }
+
   // --- executions ---------------------------------------------------------
-  /** Starts an execution. See {@link Executions.execute}. */
-  execute<O extends Record<string, unknown> = Record<string, unknown>>(
-    entity: Executable,
+  /**
+   * Starts an execution. See {@link Executions.execute}. A local
+   * definition (from `task()` / `workflow()` / `launchPlan()`) is registered
+   * first at `options.version`, then its launch plan (or task) executed.
+   */
+  async execute<O extends Record<string, unknown> = Record<string, unknown>>(
+    entity: Executable | LocalDefinition,
     inputs?: Record<string, unknown>,
-    options?: ExecuteOptions,
+    options?: ExecuteOptions & Partial<RegisterOptions>,
   ): Promise<RemoteExecution<O>> {
+    if (isLocalDefinition(entity)) {
+      if (!options?.version) {
+        throw new FlyteInvalidInputError(
+          `execute ${entity.name}: a local definition needs options.version to be registered`,
+        );
+      }
+      const reg = await this.register(entity, {
+        ...options,
+        version: options.version,
+      });
+      return this.executions.execute<O>(
+        (reg.launchPlan ?? reg.task)!,
+        inputs,
+        options,
+      );
+    }
     return this.executions.execute<O>(entity, inputs, options);
   }
   /** Fetches (and syncs) an execution by name. */
