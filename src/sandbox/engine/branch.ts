@@ -13,7 +13,11 @@ import {
   ComparisonExpression_Operator as Op,
   ConjunctionExpression_LogicalOperator as LogicalOp,
 } from "@flyteidl/core/condition_pb.ts";
-import type { LiteralMap, Primitive } from "@flyteidl/core/literals_pb.ts";
+import type {
+  BindingData,
+  LiteralMap,
+  Primitive,
+} from "@flyteidl/core/literals_pb.ts";
 import type { IfElseBlock, Node } from "@flyteidl/core/workflow_pb.ts";
 import { ExecutionError_ErrorKind } from "@flyteidl/core/execution_pb.ts";
 import { NodeFailure } from "./errors.ts";
@@ -158,4 +162,49 @@ export function chooseBranch(ifElse: IfElseBlock, inputs: LiteralMap): Node {
     );
   }
   throw malformed("No branch satisfied");
+}
+
+function promisedNodes(b: BindingData | undefined, out: string[]): void {
+  const v = b?.value;
+  if (!v) return;
+  if (v.case === "promise") out.push(v.value.nodeId);
+  else if (v.case === "collection") {
+    for (const x of v.value.bindings) promisedNodes(x, out);
+  } else if (v.case === "map") {
+    for (const x of Object.values(v.value.bindings)) promisedNodes(x, out);
+  }
+}
+
+/**
+ * Every node id the cases of a branch node read (their bindings' promises
+ * and upstream lists, nested branches included), in first-seen order.
+ *
+ * @example
+ * ```ts
+ * import { create } from "@bufbuild/protobuf";
+ * import { NodeSchema } from "@flyteidl/core/workflow_pb.ts";
+ * import { caseDependencies } from "./branch.ts";
+ * console.log(caseDependencies(create(NodeSchema, { id: "n1" }))); // []
+ * ```
+ */
+export function caseDependencies(node: Node): string[] {
+  const out: string[] = [];
+  const visit = (n: Node | undefined) => {
+    if (!n) return;
+    out.push(...n.upstreamNodeIds);
+    for (const b of n.inputs) promisedNodes(b.binding, out);
+    if (n.target.case === "branchNode") {
+      const ie = n.target.value.ifElse;
+      visit(ie?.case?.thenNode);
+      for (const c of ie?.other ?? []) visit(c.thenNode);
+      if (ie?.default.case === "elseNode") visit(ie.default.value);
+    }
+  };
+  if (node.target.case === "branchNode") {
+    const ie = node.target.value.ifElse;
+    visit(ie?.case?.thenNode);
+    for (const c of ie?.other ?? []) visit(c.thenNode);
+    if (ie?.default.case === "elseNode") visit(ie.default.value);
+  }
+  return [...new Set(out)];
 }

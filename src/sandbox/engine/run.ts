@@ -51,7 +51,7 @@ import { Aborted, NodeFailure, ShutdownSignal } from "./errors.ts";
 import { toExecutionError } from "./events.ts";
 import { execKey, type NodeRecord } from "./store.ts";
 import { resolveBindings } from "./bindings.ts";
-import { chooseBranch } from "./branch.ts";
+import { caseDependencies, chooseBranch } from "./branch.ts";
 import { cacheDataset, cacheTag } from "./cache.ts";
 import {
   childUniqueId,
@@ -263,9 +263,19 @@ export class Run implements RunApi {
   ): Scope {
     const tpl = wf.template!;
     const upstream: Record<string, string[]> = {};
+    const here = new Set(tpl.nodes.map((n) => n.id));
     for (const n of tpl.nodes) {
       const ids = wf.connections?.upstream[n.id]?.ids ?? n.upstreamNodeIds;
       upstream[n.id] = [...ids];
+      // A branch's cases may read nodes its conditions do not (flytekit
+      // lists only the latter): as propeller, the taken case waits for
+      // its own upstream, so the branch starts once all of them are done.
+      if (n.target.case === "branchNode") {
+        const more = caseDependencies(n).filter((id) =>
+          id !== n.id && here.has(id) && !upstream[n.id].includes(id)
+        );
+        upstream[n.id].push(...more);
+      }
     }
     const abort = new AbortController();
     const forward = () => abort.abort(parentAbort.signal.reason);
@@ -736,6 +746,14 @@ export class Run implements RunApi {
       ? tn.reference.value
       : undefined;
     const task = this.#task(taskId, ctx.node.id);
+    if (task.type === "echo") {
+      // Propeller's built-in echo plugin (flytekit's Echo): no container,
+      // the outputs are the inputs.
+      await ctx.markRunning?.();
+      const outUri = joinUri(joinUri(ctx.D, "0"), "outputs.pb");
+      await writeProto(LiteralMapSchema, outUri, ctx.inputs);
+      return { outputs: ctx.inputs, outputUri: outUri };
+    }
     // Active deadline: 2 × the node timeout from when the node was queued;
     // past it the node is TIMED_OUT (each attempt is bounded by the timeout).
     const timeoutMs = ctx.node.metadata?.timeout
