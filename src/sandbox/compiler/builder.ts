@@ -18,6 +18,7 @@ import type {
 } from "@flyteidl/core/interface_pb.ts";
 import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
 import { type Node, NodeSchema } from "@flyteidl/core/workflow_pb.ts";
+import type { Issues } from "./errors.ts";
 import { idKey } from "./text.ts";
 
 /** Id of the node standing for the workflow's inputs. */
@@ -44,6 +45,15 @@ export interface References {
   tasks: Map<string, TaskTemplate>;
   launchPlans: Map<string, LaunchPlanProvider>;
   subWorkflows: Map<string, CompiledWorkflow>;
+  /**
+   * Compiles a sub-workflow a node refers to (workflow.ts's validateWorkflow,
+   * passed in so node checks need not import the workflow compiler).
+   */
+  compileSubWorkflow: (
+    refs: References,
+    compiled: CompiledWorkflow,
+    issues: Issues,
+  ) => WorkflowBuilder | undefined;
 }
 
 /** A node and what compilation learned about it. */

@@ -24,7 +24,6 @@ import { issue, type Issues } from "./errors.ts";
 import { underlyingInterface } from "./interface.ts";
 import { idKey, idText, typeText } from "./text.ts";
 import { literalTypeForPrimitive, sameType } from "./typing.ts";
-import { validateWorkflow } from "./workflow.ts";
 
 /**
  * Adds the edges of a node: its explicit `upstream_node_ids` (unless only
@@ -232,7 +231,11 @@ export function validateNode(
       if (sub === undefined) {
         issues.add(issue.workflowReferenceNotFound(n.id, idText(ref)));
       } else if (n.subWorkflow === undefined) {
-        const compiled = validateWorkflow(w.refs, sub, issues.scope());
+        const compiled = w.refs.compileSubWorkflow(
+          w.refs,
+          sub,
+          issues.scope(),
+        );
         if (compiled !== undefined) {
           n.subWorkflow = compiled;
           w.compiledSubWorkflows.set(idKey(ref), compiled.compiled);

@@ -251,6 +251,7 @@ export function compileWorkflow(
   }
 
   const refs: References = {
+    compileSubWorkflow: validateWorkflow,
     tasks: taskIndex,
     launchPlans: lpIndex,
     subWorkflows: new Map(
