@@ -221,6 +221,32 @@ export class DataTransfer {
     return { uri, directory: false, files: 1, bytes: data.length };
   }
 
+  /**
+   * Uploads bytes held in memory as one file named `filename` (content
+   * addressed by md5 like {@link DataTransfer.upload}); returns the native URI.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const uri = await data.uploadBytes(new Uint8Array([1]), "one.bin", { project: "p", domain: "d" });
+   * ```
+   */
+  async uploadBytes(
+    data: Uint8Array,
+    filename: string,
+    options: UploadOptions,
+  ): Promise<string> {
+    if (!options.project || !options.domain) {
+      throw new FlyteInvalidInputError(
+        `upload of [${filename}]: project and domain are required`,
+      );
+    }
+    return await this.#put(filename, data, await md5(data), options, {
+      filename,
+    });
+  }
+
   async #uploadDirectory(dir: string, options: UploadOptions) {
     const files = await listFiles(dir);
     if (files.length === 0) {

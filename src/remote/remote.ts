@@ -41,6 +41,9 @@ import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
 import type { DataTransfer, Uploaded } from "../data/transfer.ts";
 import type { FlyteDirectory, FlyteFile } from "../types/values.ts";
+import type { TaskDefinition, WorkflowDefinition } from "../sdk/contract.ts";
+import type { Interactive, InteractiveOptions } from "./interactive.ts";
+import { isLocalDefinition } from "./local_definition.ts";
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
  * @example
@@ -117,6 +120,7 @@ export class FlyteRemote {
   readonly options: Readonly<FlyteRemoteOptions>;
   readonly #ctx: RemoteContext;
   readonly #connection: RemoteConnection;
+  #interactiveMode?: Promise<Interactive>;
 
   /**
    * Wraps an existing connection (any object with the admin, signal and
@@ -309,6 +313,25 @@ export class FlyteRemote {
   ): Promise<void> {
     return this.entities.deactivateLaunchPlan(target, options);
   }
+  /**
+   * Interactive mode (loaded on first use): versions local definitions by
+   * content, uploads their bundles once and registers them. `execute` uses
+   * it for local definitions; `lastReport` says what the last call did.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const interactive = await remote.interactive();
+   * console.log(interactive.lastReport);
+   * ```
+   */
+  interactive(): Promise<Interactive> {
+    this.#interactiveMode ??= import("./interactive.ts").then((m) =>
+      new m.Interactive(this)
+    );
+    return this.#interactiveMode;
+  }
   /** Registers a flyteidl task spec. */
   registerTask(
     spec: Parameters<Entities["registerTask"]>[0],
@@ -333,10 +356,15 @@ export class FlyteRemote {
   // --- executions ---------------------------------------------------------
   /** Starts an execution. See {@link Executions.execute}. */
   execute<O extends Record<string, unknown> = Record<string, unknown>>(
-    entity: Executable,
+    entity: Executable | TaskDefinition | WorkflowDefinition,
     inputs?: Record<string, unknown>,
-    options?: ExecuteOptions,
+    options?: ExecuteOptions & InteractiveOptions,
   ): Promise<RemoteExecution<O>> {
+    if (isLocalDefinition(entity)) {
+      return this.interactive().then((i) =>
+        i.execute<O>(entity, inputs, options)
+      );
+    }
     return this.executions.execute<O>(entity, inputs, options);
   }
   /** Fetches (and syncs) an execution by name. */

@@ -1,0 +1,164 @@
+/**
+ * From local task definitions to bundles: tasks defined in a module file
+ * share one bundle of that module (`deno bundle`, see capture_module.ts);
+ * tasks defined in a notebook cell get a program made of their closure
+ * (see capture_cell.ts). Files a task lists in `options.files` (paths
+ * relative to its module's folder, or to the working directory for a cell)
+ * are added to its bundle.
+ *
+ * @module
+ */
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { REGISTRY_KEY, type TaskDefinition } from "../sdk/contract.ts";
+import { buildBundle, type Bundle } from "./bundle.ts";
+import { bundleModule } from "./capture_module.ts";
+import { CaptureError } from "./errors.ts";
+import { fromFileUrl, isModuleFile } from "./paths.ts";
+
+/**
+ * One bundle and the tasks it carries.
+ *
+ * @example
+ * ```ts
+ * import type { CapturedBundle } from "./capture.ts";
+ * const names = (c: CapturedBundle) => c.tasks.map((t) => t.name);
+ * ```
+ */
+export interface CapturedBundle {
+  /** The bundle. */
+  bundle: Bundle;
+  /** The tasks it defines (those asked for). */
+  tasks: TaskDefinition[];
+}
+
+/**
+ * Options of {@link captureTasks}.
+ *
+ * @example
+ * ```ts
+ * import type { CaptureOptions } from "./capture.ts";
+ * const o: CaptureOptions = { limit: 1024 };
+ * ```
+ */
+export interface CaptureOptions {
+  /** The bundle size cap (default 150 MiB). */
+  limit?: number;
+}
+
+async function readFiles(
+  defs: readonly TaskDefinition[],
+  base: string,
+): Promise<{ path: string; data: Uint8Array }[]> {
+  const out = new Map<string, Uint8Array>();
+  for (const d of defs) {
+    const files = d.options.files;
+    if (files === undefined) continue;
+    if (!Array.isArray(files)) {
+      throw new CaptureError(
+        `task ${d.name}: options.files must be a list of paths`,
+      );
+    }
+    for (const f of files as unknown[]) {
+      if (typeof f !== "string") {
+        throw new CaptureError(
+          `task ${d.name}: options.files holds a non-string`,
+        );
+      }
+      const abs = resolve(base, f);
+      const rel = relative(base, abs);
+      if (rel.startsWith("..") || isAbsolute(rel)) {
+        throw new CaptureError(
+          `task ${d.name}: file [${f}] is outside [${base}]; bundle files must be inside the task's folder`,
+        );
+      }
+      try {
+        out.set(rel.split("\\").join("/"), await Deno.readFile(abs));
+      } catch (e) {
+        throw new CaptureError(
+          `task ${d.name}: file [${f}] cannot be read: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+    }
+  }
+  return [...out].map(([path, data]) => ({ path, data }));
+}
+
+function moduleTasks(
+  url: string,
+  asked: readonly TaskDefinition[],
+): TaskDefinition[] {
+  const registry = (globalThis as Record<symbol, unknown>)[REGISTRY_KEY] as
+    | Map<string, TaskDefinition | { kind: string }>
+    | undefined;
+  const found = new Map<string, TaskDefinition>();
+  for (const d of registry?.values() ?? []) {
+    const t = d as TaskDefinition;
+    if (t.kind === "task" && t.site?.url === url) found.set(t.name, t);
+  }
+  for (const t of asked) found.set(t.name, t);
+  return [...found.values()].sort((a, b) => a.name < b.name ? -1 : 1);
+}
+
+/**
+ * Captures tasks into bundles (one per defining module; one per group of
+ * notebook tasks). Throws {@link UnshippableReferenceError} or
+ * {@link BundleTooLargeError} before anything leaves the machine.
+ *
+ * @example
+ * ```ts
+ * import { captureTasks } from "./capture.ts";
+ * import { REGISTRY_KEY, type TaskDefinition } from "../sdk/contract.ts";
+ * declare const add: TaskDefinition;
+ * const [{ bundle }] = await captureTasks([add]);
+ * console.log(bundle.fileName);
+ * ```
+ */
+export async function captureTasks(
+  defs: readonly TaskDefinition[],
+  options: CaptureOptions = {},
+): Promise<CapturedBundle[]> {
+  const byModule = new Map<string, TaskDefinition[]>();
+  const cells: TaskDefinition[] = [];
+  for (const d of defs) {
+    if (d.site && isModuleFile(d.site.url)) {
+      const list = byModule.get(d.site.url) ?? [];
+      list.push(d);
+      byModule.set(d.site.url, list);
+    } else {
+      cells.push(d);
+    }
+  }
+  const out: CapturedBundle[] = [];
+  for (const [url, tasks] of byModule) {
+    const program = await bundleModule(url);
+    // Every task the module defines (from the registry), so the bundle is
+    // the same whichever of them is asked for.
+    const all = moduleTasks(url, tasks);
+    const files = await readFiles(all, dirname(fromFileUrl(url)));
+    out.push({
+      bundle: buildBundle({
+        program,
+        tasks: all.map((t) => t.name),
+        files,
+        limit: options.limit,
+      }),
+      tasks,
+    });
+  }
+  if (cells.length) {
+    const { captureCells } = await import("./capture_cell.ts");
+    const program = await captureCells(cells);
+    const files = await readFiles(cells, Deno.cwd());
+    out.push({
+      bundle: buildBundle({
+        program,
+        tasks: cells.map((t) => t.name),
+        files,
+        limit: options.limit,
+      }),
+      tasks: cells,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+/**
+ * Capturing a module file: `deno bundle` of the module that defines the
+ * tasks (local and npm imports inlined into one ES module), with the path
+ * comments esbuild writes (Deno cache, node_modules, the user's folders)
+ * normalised, so the bytes do not depend on the machine, the home folder,
+ * the Deno cache or the checkout.
+ *
+ * The bundled module is imported by the runtime, never run as the main
+ * module: code under `if (import.meta.main)` (a script's own top-level
+ * work, such as `await remote.execute(...)`) does not run in the container.
+ *
+ * @module
+ */
+import { basename, dirname } from "node:path";
+import { fromFileUrl } from "./paths.ts";
+import { CaptureError } from "./errors.ts";
+
+/**
+ * Normalises the `// <path>` comments of a `deno bundle` output: npm
+ * modules keep their package path (`npm/<name>@<version>/...`), remote
+ * modules their URL path, local ones their base name only.
+ *
+ * @example
+ * ```ts
+ * import { normaliseBundle } from "./capture_module.ts";
+ * const out = normaliseBundle("// ../../home/me/.cache/deno/npm/registry.npmjs.org/fflate/0.8.3/esm/index.mjs\nvar a = 1;\n");
+ * console.log(out.split("\n")[0]); // "// npm/fflate/0.8.3/esm/index.mjs"
+ * ```
+ */
+export function normaliseBundle(source: string): string {
+  return source.replace(/^\/\/ (\S+)$/gm, (_m, p: string) => {
+    let i = p.lastIndexOf("node_modules/");
+    if (i >= 0) {
+      return `// npm/${p.slice(i + "node_modules/".length)}`;
+    }
+    const npm = /(?:^|\/)npm\/[^/]+\/(.*)$/.exec(p);
+    if (npm && /deno\//.test(p)) return `// npm/${npm[1]}`;
+    i = p.indexOf("/remote/");
+    if (i >= 0 && /deno\//.test(p)) return `// remote/${p.slice(i + 8)}`;
+    if (/^[a-z]+:\/\//.test(p)) return `// ${p}`;
+    return `// ${basename(p)}`;
+  });
+}
+
+/**
+ * Bundles a module file (a `file:` URL or a path) into one self-contained
+ * program with `deno bundle`, run in the module's folder so its deno.json
+ * (import map, nodeModulesDir) applies.
+ *
+ * @example
+ * ```ts
+ * import { bundleModule } from "./capture_module.ts";
+ * const program = await bundleModule(new URL("./zip.ts", import.meta.url).href);
+ * console.log(program.includes("writeZip")); // true
+ * ```
+ */
+export async function bundleModule(
+  module: string,
+  options: { config?: string } = {},
+): Promise<string> {
+  const path = module.startsWith("file:") ? fromFileUrl(module) : module;
+  const tmp = await Deno.makeTempDir({ prefix: "flyte-bundle-" });
+  try {
+    const out = `${tmp}/main.js`;
+    const args = ["bundle", "--quiet", "--platform", "deno"];
+    if (options.config) args.push("--config", options.config);
+    args.push("-o", out, path);
+    const r = await new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: dirname(path),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!r.success) {
+      const err = new TextDecoder().decode(r.stderr).trim().slice(-2000);
+      throw new CaptureError(
+        `deno bundle of [${path}] failed (exit ${r.code}): ${err}`,
+      );
+    }
+    return normaliseBundle(await Deno.readTextFile(out));
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
