@@ -43,9 +43,33 @@ export function normaliseBundle(source: string): string {
 }
 
 /**
+ * The deno.json (or deno.jsonc) nearest above `dir`, else the working
+ * directory's, else none.
+ */
+function findConfig(dir: string): string | undefined {
+  const has = (p: string) => {
+    try {
+      return Deno.statSync(p).isFile;
+    } catch {
+      return false;
+    }
+  };
+  for (let d = dir;; d = dirname(d)) {
+    for (const n of ["deno.json", "deno.jsonc"]) {
+      if (has(`${d}/${n}`)) return `${d}/${n}`;
+    }
+    if (dirname(d) === d) break;
+  }
+  for (const n of ["deno.json", "deno.jsonc"]) {
+    if (has(`${Deno.cwd()}/${n}`)) return `${Deno.cwd()}/${n}`;
+  }
+  return undefined;
+}
+
+/**
  * Bundles a module file (a `file:` URL or a path) into one self-contained
- * program with `deno bundle`, run in the module's folder so its deno.json
- * (import map, nodeModulesDir) applies.
+ * program with `deno bundle`, with the deno.json nearest above the module
+ * (its import map, nodeModulesDir), else the working directory's.
  *
  * @example
  * ```ts
@@ -63,7 +87,8 @@ export async function bundleModule(
   try {
     const out = `${tmp}/main.js`;
     const args = ["bundle", "--quiet", "--platform", "deno"];
-    if (options.config) args.push("--config", options.config);
+    const config = options.config ?? findConfig(dirname(path));
+    if (config) args.push("--config", config);
     args.push("-o", out, path);
     const r = await new Deno.Command(Deno.execPath(), {
       args,

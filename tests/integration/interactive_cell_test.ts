@@ -1,0 +1,84 @@
+/**
+ * Notebook-style capture: tasks defined in cells (evaluated as the Deno
+ * kernel does, in REPL mode) that use a helper function, a class, constants,
+ * another task and an npm import run on the sandbox; an unshippable
+ * reference (a socket) fails before anything is uploaded or registered,
+ * naming the variable, the cell and the line.
+ */
+import {
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../helpers/assert.ts";
+import { startSandbox } from "../../src/sandbox/mod.ts";
+import { FlyteRemote } from "../../src/remote/mod.ts";
+import { FlyteEntityNotExistError } from "../../src/client/mod.ts";
+import { UnshippableReferenceError } from "../../src/bundle/errors.ts";
+import type { TaskDefinition } from "../../src/sdk/contract.ts";
+import { runCells } from "../helpers/cells.ts";
+
+const here = new URL(".", import.meta.url).href;
+const CELLS = [
+  `const { strToU8 } = await import("fflate");
+const { t } = await import("${here}../../src/types/mod.ts");
+const { defineTask } = await import("${here}../helpers/taskdef.ts");`,
+  `const SCALE = 10;
+const LABELS = { a: "alpha", when: new Date(0) };
+function helper(x) { return x * SCALE; }
+class Box {
+  constructor(v) { this.v = v; }
+  get doubled() { return helper(this.v) * 2; }
+}`,
+  `const square = defineTask({ name: "cell.square", inputs: { x: t.int }, outputs: { o0: t.int }, site: "notebook:cell-3" }, ({ x }) => x * x);`,
+  `const calc = defineTask({
+  name: "cell.calc",
+  inputs: { x: t.int },
+  outputs: { total: t.int, label: t.string, n: t.int },
+  site: "notebook:cell-4",
+}, ({ x }) => ({
+  total: new Box(x).doubled + square({ x }),
+  label: LABELS.a + LABELS.when.getTime(),
+  n: strToU8("abc").length,
+}));
+globalThis.__cellCalc = calc;`,
+  `const server = Deno.listen({ port: 0 });
+const leak = defineTask({ name: "cell.leak", inputs: {}, outputs: { o0: t.int }, site: "notebook:cell-5" }, () =>
+  server.addr.port);
+globalThis.__cellLeak = leak; globalThis.__cellServer = server;`,
+];
+
+Deno.test("interactive: notebook-cell tasks ship their helpers, constants, tasks and imports", async () => {
+  await runCells(CELLS);
+  const g = globalThis as Record<string, unknown>;
+  const calc = g.__cellCalc as TaskDefinition;
+  const leak = g.__cellLeak as TaskDefinition;
+  const dir = await Deno.makeTempDir({ prefix: "interactive-cell-" });
+  const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
+  const remote = await FlyteRemote.forSandbox({ endpoint: sb.endpoint });
+  try {
+    const e = await remote.execute(calc, { x: 3 }, { wait: true });
+    assertEquals(e.phase, "SUCCEEDED", JSON.stringify(e.error));
+    // Box(3).doubled = helper(3) * 2 = 60; square(3) = 9.
+    assertEquals(e.outputs, { total: 69, label: "alpha0", n: 3 });
+
+    const err = await assertRejects(
+      () => remote.execute(leak, {}, { wait: true }),
+      UnshippableReferenceError,
+    );
+    assertEquals(err.variable, "server");
+    assertEquals(err.line, 3); // the line of `server` inside the task
+    assertStringIncludes(err.message, "notebook:cell-5");
+    assertStringIncludes(err.message, "Listener");
+    assertStringIncludes(err.message, "Import it inside the task");
+    assertStringIncludes(err.message, "pass it as an input");
+    await assertRejects(
+      () => remote.fetchTask("cell.leak"),
+      FlyteEntityNotExistError,
+    );
+  } finally {
+    (g.__cellServer as Deno.Listener).close();
+    await remote.close();
+    await sb.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
