@@ -29,14 +29,15 @@ import { CaptureError } from "./errors.ts";
  */
 export function normaliseBundle(source: string): string {
   return source.replace(/^\/\/ (\S+)$/gm, (_m, p: string) => {
-    let i = p.lastIndexOf("node_modules/");
+    const i = p.lastIndexOf("node_modules/");
     if (i >= 0) {
       return `// npm/${p.slice(i + "node_modules/".length)}`;
     }
-    const npm = /(?:^|\/)npm\/[^/]+\/(.*)$/.exec(p);
-    if (npm && /deno\//.test(p)) return `// npm/${npm[1]}`;
-    i = p.indexOf("/remote/");
-    if (i >= 0 && /deno\//.test(p)) return `// remote/${p.slice(i + 8)}`;
+    // The Deno cache (any DENO_DIR): <dir>/npm/<registry host>/<pkg>/...
+    const npm = /(?:^|\/)npm\/[^/]+\.[^/]+\/(.*)$/.exec(p);
+    if (npm) return `// npm/${npm[1]}`;
+    const remote = /(?:^|\/)remote\/(https?\/.*)$/.exec(p);
+    if (remote) return `// remote/${remote[1]}`;
     if (/^[a-z]+:\/\//.test(p)) return `// ${p}`;
     return `// ${basename(p)}`;
   });

@@ -18,6 +18,7 @@ import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
 import type { TaskDefinition, WorkflowDefinition } from "../sdk/contract.ts";
 export { isLocalDefinition } from "./local_definition.ts";
 import { captureTasks } from "../bundle/capture.ts";
+import type { Bundle } from "../bundle/bundle.ts";
 import { taskVersion } from "../bundle/version.ts";
 import { DataTransfer } from "../data/transfer.ts";
 import {
@@ -116,6 +117,67 @@ export interface InteractiveReport {
   uploadedBytes: number;
 }
 
+/**
+ * A task ready to register: its version, its template (without the bundle
+ * argument) and its bundle.
+ *
+ * @example
+ * ```ts
+ * import type { TaskPlan } from "./interactive.ts";
+ * const show = (p: TaskPlan) => `${p.def.name}@${p.version}`;
+ * ```
+ */
+export interface TaskPlan {
+  /** The definition. */
+  def: TaskDefinition;
+  /** The content version. */
+  version: string;
+  /** The template with an empty version and no bundle argument. */
+  template: TaskTemplate;
+  /** The bundle that carries its code. */
+  bundle: Bundle;
+}
+
+/**
+ * Captures tasks and computes their versions, without any network call
+ * (every bundle is built and checked here, before anything is uploaded).
+ *
+ * @example
+ * ```ts
+ * import { planTasks } from "./interactive.ts";
+ * import type { TaskDefinition } from "../sdk/contract.ts";
+ * declare const add: TaskDefinition;
+ * const [plan] = await planTasks([add], { project: "p", domain: "d" });
+ * console.log(plan.version.length); // 22
+ * ```
+ */
+export async function planTasks(
+  defs: readonly TaskDefinition[],
+  o: { project: string; domain: string; image?: string },
+): Promise<TaskPlan[]> {
+  const captured = await captureTasks(defs);
+  const plans: TaskPlan[] = [];
+  for (const c of captured) {
+    for (const def of c.tasks) {
+      if (!defs.includes(def)) continue;
+      const image = String(def.options.image ?? o.image ?? DEFAULT_TASK_IMAGE);
+      const template = typescriptTaskTemplate(def, {
+        project: o.project,
+        domain: o.domain,
+        version: "",
+        image,
+      });
+      const version = taskVersion({
+        bundleSha256: c.bundle.sha256,
+        template: templateBytesWithoutVersion(template),
+        image,
+      });
+      plans.push({ def, version, template, bundle: c.bundle });
+    }
+  }
+  return plans;
+}
+
 // Bundles uploaded by this process: `${scope}|${sha256}` → native URI.
 const uploadedBundles = new Map<string, string>();
 
@@ -185,32 +247,11 @@ export class Interactive {
     options: InteractiveOptions = {},
   ): Promise<InteractiveReport> {
     const { project, domain } = this.#scope(options);
-    const captured = await captureTasks(defs);
-    const plans: {
-      def: TaskDefinition;
-      version: string;
-      template: TaskTemplate;
-      bundle: (typeof captured)[number]["bundle"];
-    }[] = [];
-    for (const c of captured) {
-      for (const def of c.tasks) {
-        const image = String(
-          def.options.image ?? options.image ?? DEFAULT_TASK_IMAGE,
-        );
-        const base = typescriptTaskTemplate(def, {
-          project,
-          domain,
-          version: "",
-          image,
-        });
-        const version = taskVersion({
-          bundleSha256: c.bundle.sha256,
-          template: templateBytesWithoutVersion(base),
-          image,
-        });
-        plans.push({ def, version, template: base, bundle: c.bundle });
-      }
-    }
+    const plans = await planTasks(defs, {
+      project,
+      domain,
+      image: options.image,
+    });
     const report: InteractiveReport = { tasks: [], uploadedBytes: 0 };
     const byName = new Map<string, PreparedTask>();
     for (const p of plans) {
