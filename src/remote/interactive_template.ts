@@ -24,10 +24,10 @@ import { RUNTIME_VERSION } from "../bundle/manifest.ts";
  * @example
  * ```ts
  * import { DEFAULT_TASK_IMAGE } from "./interactive_template.ts";
- * console.log(DEFAULT_TASK_IMAGE); // "flyte-deno-runtime:0.1.0"
+ * console.log(DEFAULT_TASK_IMAGE); // "ghcr.io/flyte-deno/runtime:0.1.0"
  * ```
  */
-export const DEFAULT_TASK_IMAGE = "flyte-deno-runtime:0.1.0";
+export const DEFAULT_TASK_IMAGE = "ghcr.io/flyte-deno/runtime:0.1.0";
 
 function variables(types: InterfaceTypes) {
   return Object.fromEntries(
