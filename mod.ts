@@ -98,6 +98,15 @@ export type {
 } from "./src/types/mod.ts";
 // FlyteRemote: the client facade for notebooks and scripts.
 export * from "./src/remote/mod.ts";
+// Interactive mode's errors and cap (bundles of local TypeScript tasks).
+export {
+  BundleError,
+  BundleIntegrityError,
+  BundleTooLargeError,
+  CaptureError,
+  UnshippableReferenceError,
+} from "./src/bundle/errors.ts";
+export { MAX_BUNDLE_BYTES, RUNTIME_VERSION } from "./src/bundle/manifest.ts";
 // Data transfers through the data proxy (uploads, downloads).
 export * from "./src/data/mod.ts";
 // The connection layer (transports, auth, deadlines, retries) for raw service access.

@@ -7,19 +7,15 @@
  */
 import { createHash } from "node:crypto";
 import { BundleError, BundleTooLargeError } from "./errors.ts";
-import { type Manifest, MANIFEST_PATH, RUNTIME_VERSION } from "./manifest.ts";
+import {
+  type Manifest,
+  MANIFEST_PATH,
+  MAX_BUNDLE_BYTES,
+  RUNTIME_VERSION,
+} from "./manifest.ts";
 import { writeZip, type ZipEntry } from "./zip.ts";
 
-/**
- * The size cap of a bundle: 150 MiB (150 × 1024 × 1024 bytes), as flytekit.
- *
- * @example
- * ```ts
- * import { MAX_BUNDLE_BYTES } from "./bundle.ts";
- * console.log(MAX_BUNDLE_BYTES); // 157286400
- * ```
- */
-export const MAX_BUNDLE_BYTES = 150 * 1024 * 1024;
+export { MAX_BUNDLE_BYTES };
 
 /** Files bigger than this are stored, not deflated. */
 const STORE_ABOVE = 1024 * 1024;

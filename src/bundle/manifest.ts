@@ -19,6 +19,17 @@
 export const RUNTIME_VERSION = "flyte-deno-runtime/1";
 
 /**
+ * The size cap of a bundle: 150 MiB (150 × 1024 × 1024 bytes), as flytekit.
+ *
+ * @example
+ * ```ts
+ * import { MAX_BUNDLE_BYTES } from "./manifest.ts";
+ * console.log(MAX_BUNDLE_BYTES); // 157286400
+ * ```
+ */
+export const MAX_BUNDLE_BYTES = 150 * 1024 * 1024;
+
+/**
  * The manifest's path inside the zip.
  *
  * @example

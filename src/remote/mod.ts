@@ -36,6 +36,14 @@ export type {
 } from "./executions.ts";
 export type { SyncOptions } from "./sync.ts";
 export type { WaitOptions } from "./wait.ts";
+export type {
+  Interactive,
+  InteractiveHost,
+  InteractiveOptions,
+  InteractiveReport,
+  PreparedTask,
+  TaskPlan,
+} from "./interactive.ts";
 export type { ExecutionRef, SignalType } from "./signals.ts";
 export type { ExecutionMetrics, ExecutionSpan } from "./metrics.ts";
 export type { BackfillOptions, BackfillResult } from "./backfill.ts";
