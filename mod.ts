@@ -122,3 +122,5 @@ export {
   type ParsedEndpoint,
   parseEndpoint,
 } from "./src/client/mod.ts";
+// Authoring: tasks, workflows and launch plans in TypeScript, and their compilation.
+export * from "./src/sdk/mod.ts";

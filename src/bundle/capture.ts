@@ -14,6 +14,7 @@ import { buildBundle, type Bundle } from "./bundle.ts";
 import { bundleModule } from "./capture_module.ts";
 import { CaptureError } from "./errors.ts";
 import { fromFileUrl, isModuleFile } from "./paths.ts";
+import { ClosureInspector } from "./inspect.ts";
 
 /**
  * One bundle and the tasks it carries.
@@ -84,6 +85,29 @@ async function readFiles(
   return [...out].map(([path, data]) => ({ path, data }));
 }
 
+/**
+ * The module file each task's function was defined in, from the inspector
+ * (`[[FunctionLocation]]`), not from the definition's call site alone (a
+ * notebook cell's call stack may run through a module file); tasks defined
+ * in cells, REPL input or eval'd code are left out.
+ */
+async function definingModules(
+  defs: readonly TaskDefinition[],
+): Promise<Map<TaskDefinition, string>> {
+  const out = new Map<TaskDefinition, string>();
+  if (!defs.some((d) => d.site && isModuleFile(d.site.url))) return out;
+  const ins = await ClosureInspector.open();
+  try {
+    for (const d of defs) {
+      const { url } = await ins.site(d.fn);
+      if (isModuleFile(url)) out.set(d, url);
+    }
+  } finally {
+    ins.close();
+  }
+  return out;
+}
+
 function moduleTasks(
   url: string,
   asked: readonly TaskDefinition[],
@@ -120,11 +144,13 @@ export async function captureTasks(
 ): Promise<CapturedBundle[]> {
   const byModule = new Map<string, TaskDefinition[]>();
   const cells: TaskDefinition[] = [];
+  const modules = await definingModules(defs);
   for (const d of defs) {
-    if (d.site && isModuleFile(d.site.url)) {
-      const list = byModule.get(d.site.url) ?? [];
+    const url = modules.get(d);
+    if (url) {
+      const list = byModule.get(url) ?? [];
       list.push(d);
-      byModule.set(d.site.url, list);
+      byModule.set(url, list);
     } else {
       cells.push(d);
     }

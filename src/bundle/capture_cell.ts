@@ -30,6 +30,7 @@ import { CaptureError, UnshippableReferenceError } from "./errors.ts";
 import { ClosureInspector, type ScopeBinding, userGlobal } from "./inspect.ts";
 import { NotSerialisable, typeSource, valueSource } from "./serialise.ts";
 import { bundleModule } from "./capture_module.ts";
+import { isModuleFile } from "./paths.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyFunction = (...args: any[]) => unknown;
@@ -207,7 +208,9 @@ class CellCapture {
       const at = (node as { start?: number }).start ?? offset;
       const line = site.line + 1 +
         (code.slice(offset, at).match(/\n/g)?.length ?? 0);
-      const where = site.url || owner.site?.url || "a notebook cell";
+      const ownerUrl = owner.site?.url;
+      const where = site.url ||
+        (ownerUrl && !isModuleFile(ownerUrl) ? ownerUrl : "a notebook cell");
       const ref = { name, owner, where, line };
       const b = bindings.get(name);
       if (b && b.scope !== "Script" && b.scope !== "Module") {

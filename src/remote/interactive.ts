@@ -14,12 +14,22 @@
  */
 import type { Identifier } from "@flyteidl/core/identifier_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
-import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
-import type { TaskDefinition, WorkflowDefinition } from "../sdk/contract.ts";
-export { isLocalDefinition } from "./local_definition.ts";
+import {
+  type TaskTemplate,
+  TaskTemplateSchema,
+} from "@flyteidl/core/tasks_pb.ts";
+import { toBinary } from "@bufbuild/protobuf";
+import { LaunchPlanSpecSchema } from "@flyteidl/admin/launch_plan_pb.ts";
+import { WorkflowTemplateSchema } from "@flyteidl/core/workflow_pb.ts";
+import type { TaskDefinition } from "../sdk/contract.ts";
+import { compileTask, DEFAULT_IMAGE } from "../sdk/compile_task.ts";
+import { compileWorkflow } from "../sdk/compile_workflow.ts";
+import { compileLaunchPlan } from "../sdk/compile_launch_plan.ts";
+import type { AnyWorkflow } from "../sdk/workflow.ts";
+import type { AnyLaunchPlan } from "../sdk/launch_plan.ts";
 import { captureTasks } from "../bundle/capture.ts";
 import type { Bundle } from "../bundle/bundle.ts";
-import { taskVersion } from "../bundle/version.ts";
+import { taskVersion, workflowVersion } from "../bundle/version.ts";
 import { DataTransfer } from "../data/transfer.ts";
 import {
   FlyteEntityNotExistError,
@@ -30,10 +40,10 @@ import type { Entities } from "./entities.ts";
 import type { ExecuteOptions, Executions } from "./executions.ts";
 import type { RemoteExecution, RemoteTask } from "./models.ts";
 import {
-  DEFAULT_TASK_IMAGE,
-  templateBytesWithoutVersion,
-  typescriptTaskTemplate,
-} from "./interactive_template.ts";
+  type LocalDefinition,
+  registerDefinition,
+  type Registration,
+} from "./register.ts";
 
 /**
  * What interactive mode needs of a FlyteRemote.
@@ -63,7 +73,7 @@ export interface InteractiveHost {
  * @example
  * ```ts
  * import type { InteractiveOptions } from "./interactive.ts";
- * const o: InteractiveOptions = { project: "flytesnacks", domain: "development", image: "flyte-deno-runtime:0.1.0" };
+ * const o: InteractiveOptions = { project: "flytesnacks", domain: "development", image: "ghcr.io/flyte-deno/runtime:0.1.0" };
  * ```
  */
 export interface InteractiveOptions {
@@ -71,7 +81,7 @@ export interface InteractiveOptions {
   project?: string;
   /** Domain [the remote's default]. */
   domain?: string;
-  /** Image of tasks that name none [`task.options.image`, else {@link DEFAULT_TASK_IMAGE}]. */
+  /** Image of every TypeScript task [each task's `image`, else the sdk's `DEFAULT_IMAGE`]. */
   image?: string;
 }
 
@@ -160,16 +170,19 @@ export async function planTasks(
   for (const c of captured) {
     for (const def of c.tasks) {
       if (!defs.includes(def)) continue;
-      const image = String(def.options.image ?? o.image ?? DEFAULT_TASK_IMAGE);
-      const template = typescriptTaskTemplate(def, {
+      const template = compileTask(def, {
         project: o.project,
         domain: o.domain,
         version: "",
-        image,
+        image: o.image,
       });
+      const image = template.target.case === "container"
+        ? template.target.value.image
+        : DEFAULT_IMAGE;
+      const bytes = toBinary(TaskTemplateSchema, template);
       const version = taskVersion({
         bundleSha256: c.bundle.sha256,
-        template: templateBytesWithoutVersion(template),
+        template: bytes,
         image,
       });
       plans.push({ def, version, template, bundle: c.bundle });
@@ -227,10 +240,56 @@ export class Interactive {
     }
   }
 
+  /** Finds registered tasks, uploads the bundles of the others (once). */
+  async #prepare(
+    plans: readonly TaskPlan[],
+    scope: { project: string; domain: string },
+    report: InteractiveReport,
+  ): Promise<Map<string, { uri: string; prepared: PreparedTask }>> {
+    const out = new Map<string, { uri: string; prepared: PreparedTask }>();
+    for (const p of plans) {
+      const id = {
+        resourceType: ResourceType.TASK,
+        ...scope,
+        name: p.def.name,
+        version: p.version,
+      } as Identifier;
+      const existing = await this.#exists(id);
+      const registeredUri = bundleArg(existing?.template);
+      const key = `${scope.project}|${scope.domain}|${p.bundle.sha256}`;
+      let uri = registeredUri ?? uploadedBundles.get(key);
+      let uploaded = false;
+      if (!uri) {
+        this.#data ??= new DataTransfer(this.#host.services);
+        uri = await this.#data.uploadBytes(
+          p.bundle.bytes,
+          p.bundle.fileName,
+          scope,
+        );
+        uploadedBundles.set(key, uri);
+        uploaded = true;
+        report.uploadedBytes += p.bundle.bytes.length;
+      }
+      out.set(p.def.name, {
+        uri,
+        prepared: {
+          name: p.def.name,
+          version: p.version,
+          bundleSha256: p.bundle.sha256,
+          bundleBytes: p.bundle.bytes.length,
+          uploaded,
+          registered: !existing,
+          task: existing as RemoteTask,
+        },
+      });
+    }
+    return out;
+  }
+
   /**
    * Captures, versions, uploads (when needed) and registers tasks. Every
-   * bundle is built before the first upload, so a capture error leaves
-   * nothing behind.
+   * bundle is built and checked before the first upload, so a capture error
+   * leaves nothing behind.
    *
    * @example
    * ```ts
@@ -246,76 +305,36 @@ export class Interactive {
     defs: readonly TaskDefinition[],
     options: InteractiveOptions = {},
   ): Promise<InteractiveReport> {
-    const { project, domain } = this.#scope(options);
-    const plans = await planTasks(defs, {
-      project,
-      domain,
-      image: options.image,
-    });
+    const scope = this.#scope(options);
+    const plans = await planTasks(defs, { ...scope, image: options.image });
     const report: InteractiveReport = { tasks: [], uploadedBytes: 0 };
-    const byName = new Map<string, PreparedTask>();
+    const prepared = await this.#prepare(plans, scope, report);
     for (const p of plans) {
-      const id = {
-        resourceType: ResourceType.TASK,
-        project,
-        domain,
-        name: p.def.name,
-        version: p.version,
-      } as Identifier;
-      const existing = await this.#exists(id);
-      if (existing) {
-        byName.set(p.def.name, {
-          name: p.def.name,
-          version: p.version,
-          bundleSha256: p.bundle.sha256,
-          bundleBytes: p.bundle.bytes.length,
-          uploaded: false,
-          registered: false,
-          task: existing,
-        });
-        continue;
+      const r = prepared.get(p.def.name)!;
+      if (r.prepared.registered) {
+        const reg = await registerDefinition(
+          this.#host.entities,
+          scope,
+          p.def,
+          {
+            version: p.version,
+            image: options.image,
+            extraArgsOf: () => ["--bundle", r.uri],
+          },
+        );
+        r.prepared.task = reg.task!;
       }
-      const key = `${project}|${domain}|${p.bundle.sha256}`;
-      let uri = uploadedBundles.get(key);
-      let uploaded = false;
-      if (!uri) {
-        this.#data ??= new DataTransfer(this.#host.services);
-        uri = await this.#data.uploadBytes(p.bundle.bytes, p.bundle.fileName, {
-          project,
-          domain,
-        });
-        uploadedBundles.set(key, uri);
-        uploaded = true;
-        report.uploadedBytes += p.bundle.bytes.length;
-      }
-      const template = typescriptTaskTemplate(p.def, {
-        project,
-        domain,
-        version: p.version,
-        image: p.template.target.case === "container"
-          ? p.template.target.value.image
-          : DEFAULT_TASK_IMAGE,
-        extraArgs: ["--bundle", uri],
-      });
-      const task = await this.#host.entities.registerTask({ template });
-      byName.set(p.def.name, {
-        name: p.def.name,
-        version: p.version,
-        bundleSha256: p.bundle.sha256,
-        bundleBytes: p.bundle.bytes.length,
-        uploaded,
-        registered: true,
-        task,
-      });
     }
-    report.tasks = defs.map((d) => byName.get(d.name)!);
+    report.tasks = defs.map((d) => prepared.get(d.name)!.prepared);
     this.lastReport = report;
     return report;
   }
 
   /**
-   * Registers a local task (or workflow, with its tasks) and returns the
-   * registered entity.
+   * Registers a local task, workflow or launch plan with everything it
+   * needs, versions computed from content: tasks from their bundles; a
+   * workflow (its sub-workflows, launched launch plans and default launch
+   * plan alike) from its templates and its tasks' versions.
    *
    * @example
    * ```ts
@@ -323,21 +342,53 @@ export class Interactive {
    * import type { TaskDefinition } from "../sdk/contract.ts";
    * declare const interactive: Interactive;
    * declare const add: TaskDefinition;
-   * const task = await interactive.register(add);
-   * console.log(task.id.version);
+   * const reg = await interactive.register(add);
+   * console.log(reg.task?.id.version);
    * ```
    */
   async register(
-    def: TaskDefinition | WorkflowDefinition,
+    def: LocalDefinition,
     options: InteractiveOptions = {},
-  ): Promise<RemoteTask> {
-    if (def.kind === "workflow") {
-      throw new FlyteInvalidInputError(
-        `workflow ${def.name}: interactive workflows need the sdk's compileWorkflow`,
-      );
+  ): Promise<Registration> {
+    if (def.kind === "task") {
+      const r = await this.registerTasks([def], options);
+      const task = r.tasks[0].task;
+      return { ids: r.tasks[0].registered ? [task.id] : [], task };
     }
-    const r = await this.registerTasks([def], options);
-    return r.tasks[0].task;
+    const scope = this.#scope(options);
+    const tasks = collectTasks(def as AnyWorkflow | AnyLaunchPlan, scope);
+    const plans = await planTasks(tasks, { ...scope, image: options.image });
+    const versions = new Map(plans.map((p) => [p.def.name, p.version]));
+    const version = workflowVersion(
+      concat(closureParts(def as AnyWorkflow | AnyLaunchPlan, {
+        ...scope,
+        version: "",
+        image: options.image,
+        versionOf: (d) => d.kind === "task" ? versions.get(d.name) ?? "" : "",
+      }, new Set())),
+      [...versions.values()],
+    );
+    const report: InteractiveReport = { tasks: [], uploadedBytes: 0 };
+    const prepared = await this.#prepare(plans, scope, report);
+    const reg = await registerDefinition(this.#host.entities, scope, def, {
+      version,
+      image: options.image,
+      versionOf: (d) =>
+        d.kind === "task" ? versions.get(d.name) ?? version : version,
+      extraArgsOf: (d) => ["--bundle", prepared.get(d.name)!.uri],
+    });
+    for (const p of plans) {
+      const r = prepared.get(p.def.name)!.prepared;
+      r.task ??= await this.#host.entities.getTaskById({
+        resourceType: ResourceType.TASK,
+        ...scope,
+        name: p.def.name,
+        version: p.version,
+      } as Identifier);
+    }
+    report.tasks = tasks.map((d) => prepared.get(d.name)!.prepared);
+    this.lastReport = report;
+    return reg;
   }
 
   /**
@@ -355,11 +406,71 @@ export class Interactive {
    * ```
    */
   async execute<O extends Record<string, unknown> = Record<string, unknown>>(
-    def: TaskDefinition | WorkflowDefinition,
+    def: LocalDefinition,
     inputs: Record<string, unknown> = {},
     options: ExecuteOptions & InteractiveOptions = {},
   ): Promise<RemoteExecution<O>> {
-    const entity = await this.register(def, options);
-    return await this.#host.executions.execute<O>(entity, inputs, options);
+    const reg = await this.register(def, options);
+    return await this.#host.executions.execute<O>(
+      (reg.launchPlan ?? reg.task)!,
+      inputs,
+      options,
+    );
   }
+}
+
+/** The `--bundle` argument of a registered TypeScript task's template. */
+function bundleArg(tpl: TaskTemplate | undefined): string | undefined {
+  if (tpl?.target.case !== "container") return undefined;
+  const args = tpl.target.value.args;
+  const i = args.indexOf("--bundle");
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Every TypeScript task a workflow or launch plan needs, launched launch plans' included. */
+function collectTasks(
+  def: AnyWorkflow | AnyLaunchPlan,
+  scope: { project: string; domain: string },
+  seen = new Set<unknown>(),
+): TaskDefinition[] {
+  const wf = def.kind === "launchPlan" ? def.workflow : def;
+  if (seen.has(wf)) return [];
+  seen.add(wf);
+  const out = new Map<string, TaskDefinition>();
+  for (const t of wf.tasks()) out.set(t.name, t);
+  const c = compileWorkflow(wf, { ...scope, version: "-" });
+  for (const lp of c.launchPlans) {
+    for (const t of collectTasks(lp, scope, seen)) out.set(t.name, t);
+  }
+  return [...out.values()];
+}
+
+/** The templates (version "") of a workflow's closure, for its version. */
+function closureParts(
+  def: AnyWorkflow | AnyLaunchPlan,
+  o: Parameters<typeof compileWorkflow>[1],
+  seen: Set<unknown>,
+): Uint8Array[] {
+  if (seen.has(def)) return [];
+  seen.add(def);
+  const wf = def.kind === "launchPlan" ? def.workflow : def;
+  const c = compileWorkflow(wf, o);
+  const parts: Uint8Array[] = [
+    toBinary(WorkflowTemplateSchema, c.workflow),
+    ...c.subWorkflows.map((w) => toBinary(WorkflowTemplateSchema, w)),
+    toBinary(LaunchPlanSpecSchema, compileLaunchPlan(def, o).spec),
+  ];
+  for (const lp of c.launchPlans) parts.push(...closureParts(lp, o, seen));
+  return parts;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 4, 0));
+  let at = 0;
+  for (const p of parts) {
+    new DataView(out.buffer).setUint32(at, p.length);
+    out.set(p, at + 4);
+    at += p.length + 4;
+  }
+  return out;
 }

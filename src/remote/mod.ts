@@ -35,6 +35,13 @@ export type {
   RecentOptions,
 } from "./executions.ts";
 export type { SyncOptions } from "./sync.ts";
+export {
+  isLocalDefinition,
+  type LocalDefinition,
+  registerDefinition,
+  type RegisterOptions,
+  type Registration,
+} from "./register.ts";
 export type { WaitOptions } from "./wait.ts";
 export type {
   Interactive,

@@ -22,6 +22,13 @@ import {
 } from "./executions.ts";
 import { Monitor, type SyncOptions } from "./sync.ts";
 import { Signals } from "./signals.ts";
+import {
+  isLocalDefinition,
+  type LocalDefinition,
+  registerDefinition,
+  type RegisterOptions,
+  type Registration,
+} from "./register.ts";
 import { type ExecutionMetrics, getExecutionMetrics } from "./metrics.ts";
 import {
   type BackfillOptions,
@@ -41,9 +48,7 @@ import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
 import type { DataTransfer, Uploaded } from "../data/transfer.ts";
 import type { FlyteDirectory, FlyteFile } from "../types/values.ts";
-import type { TaskDefinition, WorkflowDefinition } from "../sdk/contract.ts";
 import type { Interactive, InteractiveOptions } from "./interactive.ts";
-import { isLocalDefinition } from "./local_definition.ts";
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
  * @example
@@ -353,16 +358,50 @@ export class FlyteRemote {
     return this.entities.registerLaunchPlan(id, spec);
   }
 
+  /**
+   * Registers a TypeScript definition (task, workflow, launch plan) and
+   * what it needs: at `options.version` (see {@link registerDefinition}),
+   * or, with no version, interactively (see {@link FlyteRemote.interactive}).
+   */
+  async register(
+    def: LocalDefinition,
+    options: Partial<RegisterOptions> & InteractiveOptions = {},
+  ): Promise<Registration> {
+    if (!options.version) {
+      return (await this.interactive()).register(def, options);
+    }
+    const scope = this.#ctx.scope(options?.project, options?.domain);
+    return registerDefinition(this.entities, scope, def, {
+      ...options,
+      version: options.version,
+    });
+  }
+
   // --- executions ---------------------------------------------------------
-  /** Starts an execution. See {@link Executions.execute}. */
-  execute<O extends Record<string, unknown> = Record<string, unknown>>(
-    entity: Executable | TaskDefinition | WorkflowDefinition,
+  /**
+   * Starts an execution. See {@link Executions.execute}. A local
+   * definition (from `task()` / `workflow()` / `launchPlan()`) is
+   * registered first: at `options.version` when given, else interactively
+   * (versions from content, bundles uploaded once; see
+   * {@link FlyteRemote.interactive}); the execution's `version` says which.
+   */
+  async execute<O extends Record<string, unknown> = Record<string, unknown>>(
+    entity: Executable | LocalDefinition,
     inputs?: Record<string, unknown>,
-    options?: ExecuteOptions & InteractiveOptions,
+    options?: ExecuteOptions & Partial<RegisterOptions> & InteractiveOptions,
   ): Promise<RemoteExecution<O>> {
     if (isLocalDefinition(entity)) {
-      return this.interactive().then((i) =>
-        i.execute<O>(entity, inputs, options)
+      if (!options?.version) {
+        return (await this.interactive()).execute<O>(entity, inputs, options);
+      }
+      const reg = await this.register(entity, {
+        ...options,
+        version: options.version,
+      });
+      return this.executions.execute<O>(
+        (reg.launchPlan ?? reg.task)!,
+        inputs,
+        options,
       );
     }
     return this.executions.execute<O>(entity, inputs, options);

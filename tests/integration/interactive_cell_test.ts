@@ -21,7 +21,7 @@ const here = new URL(".", import.meta.url).href;
 const CELLS = [
   `const { strToU8 } = await import("fflate");
 const { t } = await import("${here}../../src/types/mod.ts");
-const { defineTask } = await import("${here}../helpers/taskdef.ts");`,
+const { task } = await import("${here}../../src/sdk/mod.ts");`,
   `const SCALE = 10;
 const LABELS = { a: "alpha", when: new Date(0) };
 function helper(x) { return x * SCALE; }
@@ -29,12 +29,11 @@ class Box {
   constructor(v) { this.v = v; }
   get doubled() { return helper(this.v) * 2; }
 }`,
-  `const square = defineTask({ name: "cell.square", inputs: { x: t.int }, outputs: { o0: t.int }, site: "notebook:cell-3" }, ({ x }) => x * x);`,
-  `const calc = defineTask({
+  `const square = task({ name: "cell.square", inputs: { x: t.int }, outputs: t.int }, ({ x }) => x * x);`,
+  `const calc = task({
   name: "cell.calc",
   inputs: { x: t.int },
   outputs: { total: t.int, label: t.string, n: t.int },
-  site: "notebook:cell-4",
 }, ({ x }) => ({
   total: new Box(x).doubled + square({ x }),
   label: LABELS.a + LABELS.when.getTime(),
@@ -42,7 +41,7 @@ class Box {
 }));
 globalThis.__cellCalc = calc;`,
   `const server = Deno.listen({ port: 0 });
-const leak = defineTask({ name: "cell.leak", inputs: {}, outputs: { o0: t.int }, site: "notebook:cell-5" }, () =>
+const leak = task({ name: "cell.leak", outputs: t.int }, () =>
   server.addr.port);
 globalThis.__cellLeak = leak; globalThis.__cellServer = server;`,
 ];
@@ -57,7 +56,7 @@ Deno.test("interactive: notebook-cell tasks ship their helpers, constants, tasks
   const remote = await FlyteRemote.forSandbox({ endpoint: sb.endpoint });
   try {
     const e = await remote.execute(calc, { x: 3 }, { wait: true });
-    assertEquals(e.phase, "SUCCEEDED", JSON.stringify(e.error));
+    assertEquals(e.phase, "SUCCEEDED", e.error?.message);
     // Box(3).doubled = helper(3) * 2 = 60; square(3) = 9.
     assertEquals(e.outputs, { total: 69, label: "alpha0", n: 3 });
 
@@ -67,7 +66,7 @@ Deno.test("interactive: notebook-cell tasks ship their helpers, constants, tasks
     );
     assertEquals(err.variable, "server");
     assertEquals(err.line, 3); // the line of `server` inside the task
-    assertStringIncludes(err.message, "notebook:cell-5");
+    assertStringIncludes(err.message, "a notebook cell, line 3");
     assertStringIncludes(err.message, "Listener");
     assertStringIncludes(err.message, "Import it inside the task");
     assertStringIncludes(err.message, "pass it as an input");

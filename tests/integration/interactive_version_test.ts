@@ -15,9 +15,9 @@ const PROBE = `${repoRoot}/tests/fixtures/interactive/version_probe.ts`;
 
 function moduleSource(body: string): string {
   return `import { t } from "file://${repoRoot}/src/types/mod.ts";
-import { defineTask } from "file://${repoRoot}/tests/helpers/taskdef.ts";
+import { task } from "file://${repoRoot}/src/sdk/mod.ts";
 import { strToU8 } from "fflate";
-export const size = defineTask({ name: "v.size", inputs: { s: t.string }, outputs: { o0: t.int }, site: import.meta.url },
+export const size = task({ name: "v.size", inputs: { s: t.string }, outputs: t.int },
   ({ s }: { s: string }) => ${body});
 `;
 }

@@ -1,0 +1,240 @@
+/**
+ * Registering TypeScript definitions (src/sdk): a task; a workflow with its
+ * tasks, sub-workflows, the launch plans it launches and its default launch
+ * plan; or a launch plan with its workflow. Entities registered before with
+ * an identical spec count as registered; a different spec under the same id
+ * is a FlyteEntityAlreadyExistsError that says so.
+ *
+ * @module
+ */
+import type { Identifier } from "@flyteidl/core/identifier_pb.ts";
+import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
+import type { WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
+import {
+  FlyteEntityAlreadyExistsError,
+  FlyteInvalidInputError,
+} from "../client/errors.ts";
+import {
+  type AnyLaunchPlan,
+  type AnyWorkflow,
+  compileLaunchPlan,
+  compileTask,
+  compileWorkflow,
+  type CompileWorkflowOptions,
+  type TaskDefinition,
+} from "../sdk/mod.ts";
+import type { Entities } from "./entities.ts";
+import { formatEntityId } from "./ids.ts";
+import type { RemoteLaunchPlan, RemoteTask } from "./models.ts";
+
+/**
+ * A local definition FlyteRemote can register and execute.
+ *
+ * @example
+ * ```ts
+ * import type { LocalDefinition } from "./register.ts";
+ * const kind = (d: LocalDefinition) => d.kind;
+ * console.log(kind.length);
+ * ```
+ */
+export type LocalDefinition = TaskDefinition | AnyWorkflow | AnyLaunchPlan;
+
+/**
+ * Options of `register`. `version` is required.
+ *
+ * @example
+ * ```ts
+ * import type { RegisterOptions } from "./register.ts";
+ * const o: RegisterOptions = { version: "v1", project: "flytesnacks", domain: "development" };
+ * console.log(o.version);
+ * ```
+ */
+export interface RegisterOptions
+  extends Partial<Omit<CompileWorkflowOptions, "version">> {
+  /** The version of every entity (unless `versionOf` says otherwise). */
+  version: string;
+}
+
+/**
+ * What was registered (or found registered identically), in order.
+ *
+ * @example
+ * ```ts
+ * import type { Registration } from "./register.ts";
+ * const count = (r: Registration) => r.ids.length;
+ * console.log(count.length);
+ * ```
+ */
+export interface Registration {
+  /** Every entity's id: tasks, sub-workflows, workflows, launch plans. */
+  ids: Identifier[];
+  /** The registered task (for a task definition). */
+  task?: RemoteTask;
+  /** The launch plan to execute (a workflow's default one, or the given one). */
+  launchPlan?: RemoteLaunchPlan;
+}
+
+/**
+ * Tells apart a local definition (from src/sdk) from a fetched entity.
+ *
+ * @example
+ * ```ts
+ * import { isLocalDefinition } from "./register.ts";
+ * console.log(isLocalDefinition({})); // false
+ * ```
+ */
+export function isLocalDefinition(x: unknown): x is LocalDefinition {
+  if (typeof x !== "function") return false;
+  const k = (x as { kind?: unknown }).kind;
+  return k === "task" || k === "workflow" || k === "launchPlan";
+}
+
+const DIFFERENT = /different structure/i;
+
+/** Runs a registration; a "different structure" rejection becomes an AlreadyExists error saying so. */
+async function once<T>(
+  what: string,
+  id: Identifier,
+  f: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (
+      (e instanceof FlyteInvalidInputError ||
+        e instanceof FlyteEntityAlreadyExistsError) &&
+      DIFFERENT.test(`${e.serverMessage} ${e.message}`)
+    ) {
+      throw new FlyteEntityAlreadyExistsError(
+        `${what} ${
+          formatEntityId(id)
+        } is already registered with a different spec; register this definition under a new version (server: ${
+          e.serverMessage || e.message
+        })`,
+        { serverMessage: e.serverMessage, cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
+class Registrar {
+  readonly ids: Identifier[] = [];
+  readonly done = new Set<string>();
+  constructor(
+    readonly entities: Entities,
+    readonly options: CompileWorkflowOptions,
+  ) {}
+
+  #first(id: Identifier): boolean {
+    const key = `${id.resourceType}/${id.name}/${id.version}`;
+    if (this.done.has(key)) return false;
+    this.done.add(key);
+    return true;
+  }
+
+  async task(tpl: TaskTemplate): Promise<RemoteTask | undefined> {
+    if (!this.#first(tpl.id!)) return undefined;
+    const t = await once(
+      "task",
+      tpl.id!,
+      () => this.entities.registerTask({ template: tpl }),
+    );
+    this.ids.push(tpl.id!);
+    return t;
+  }
+
+  async workflowTemplate(
+    tpl: WorkflowTemplate,
+    subs: WorkflowTemplate[],
+  ): Promise<void> {
+    if (!this.#first(tpl.id!)) return;
+    await once(
+      "workflow",
+      tpl.id!,
+      () =>
+        this.entities.registerWorkflow({ template: tpl, subWorkflows: subs }, {
+          defaultLaunchPlan: false,
+        }),
+    );
+    this.ids.push(tpl.id!);
+  }
+
+  async launchPlan(lp: AnyLaunchPlan | AnyWorkflow): Promise<RemoteLaunchPlan> {
+    const c = compileLaunchPlan(lp, this.options);
+    const r = await once(
+      "launch plan",
+      c.id,
+      () => this.entities.registerLaunchPlan(c.id, c.spec),
+    );
+    if (this.#first(c.id)) this.ids.push(c.id);
+    return r;
+  }
+
+  async workflow(wf: AnyWorkflow): Promise<RemoteLaunchPlan> {
+    const c = compileWorkflow(wf, this.options);
+    for (const t of c.tasks) await this.task(t);
+    for (const lp of c.launchPlans) {
+      await this.workflow(lp.workflow as AnyWorkflow);
+      await this.launchPlan(lp);
+    }
+    // Sub-workflows (innermost first) are registered as workflows of their
+    // own too, as pyflyte does; each carries the templates below it.
+    for (const [i, sub] of c.subWorkflows.entries()) {
+      await this.workflowTemplate(sub, c.subWorkflows.slice(0, i));
+    }
+    await this.workflowTemplate(c.workflow, c.subWorkflows);
+    return this.launchPlan(wf);
+  }
+}
+
+/**
+ * Registers a local definition and what it needs, in dependency order:
+ * tasks, launch plans it launches (with their workflows), sub-workflows,
+ * the workflow, its default launch plan. Identical entities already
+ * registered are fine; different ones throw FlyteEntityAlreadyExistsError.
+ *
+ * @example
+ * ```ts
+ * import { t } from "../types/mod.ts";
+ * import { task, workflow } from "../sdk/mod.ts";
+ * import { FlyteRemote } from "./remote.ts";
+ * const hello = task({ name: "flows.hello", inputs: { s: t.string }, outputs: t.string }, ({ s }) => s);
+ * const wf = workflow({ name: "flows.wf", inputs: { s: t.string }, outputs: t.string }, ({ s }) => hello({ s }));
+ * const remote = await FlyteRemote.forSandbox();
+ * const reg = await remote.register(wf, { version: "v1" });
+ * console.log(reg.ids.map((id) => id.name));
+ * ```
+ */
+export async function registerDefinition(
+  entities: Entities,
+  scope: { project: string; domain: string },
+  def: LocalDefinition,
+  options: RegisterOptions,
+): Promise<Registration> {
+  if (!options?.version) {
+    throw new FlyteInvalidInputError(
+      `register ${def.name}: options.version is required`,
+    );
+  }
+  const r = new Registrar(entities, {
+    ...options,
+    project: scope.project,
+    domain: scope.domain,
+  });
+  if (def.kind === "task") {
+    const task = await r.task(compileTask(def, {
+      ...r.options,
+      version: r.options.versionOf?.(def) ?? r.options.version,
+      extraArgs: r.options.extraArgsOf?.(def),
+    }));
+    return { ids: r.ids, task };
+  }
+  if (def.kind === "workflow") {
+    const launchPlan = await r.workflow(def as AnyWorkflow);
+    return { ids: r.ids, launchPlan };
+  }
+  await r.workflow(def.workflow as AnyWorkflow);
+  const launchPlan = await r.launchPlan(def);
+  return { ids: r.ids, launchPlan };
+}

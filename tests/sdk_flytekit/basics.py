@@ -1,0 +1,137 @@
+"""The flytesnacks basics, written with flytekit: tests/sdk_flytekit/basics.ts
+writes the same workflows with src/sdk, and tests/unit/sdk_flytekit_test.ts
+compares what both compile to."""
+
+from datetime import datetime, timedelta
+from typing import List
+
+from flytekit import (
+    CronSchedule,
+    LaunchPlan,
+    approve,
+    conditional,
+    sleep,
+    task,
+    wait_for_input,
+    workflow,
+)
+from flytekit.core.array_node_map_task import map_task
+
+
+@task
+def say_hello(name: str) -> str:
+    return f"Hello, {name}!"
+
+
+@workflow
+def hello_wf(name: str = "world") -> str:
+    return say_hello(name=name)
+
+
+@task
+def add_one(x: int) -> int:
+    return x + 1
+
+
+@task
+def double(x: int) -> int:
+    return x * 2
+
+
+@task
+def square(x: int) -> int:
+    return x * x
+
+
+@task
+def to_text(x: int) -> str:
+    return f"value {x}"
+
+
+@workflow
+def chain_wf(x: int) -> str:
+    return to_text(x=double(x=add_one(x=x)))
+
+
+@workflow
+def sub_wf(x: int) -> int:
+    return double(x=x)
+
+
+sub_lp = LaunchPlan.get_or_create(sub_wf, name="basics.sub_lp", default_inputs={"x": 4})
+
+
+@workflow
+def parent_wf(x: int) -> int:
+    a = sub_wf(x=x)
+    b = sub_lp(x=a)
+    return add_one(x=b).with_overrides(name="last", retries=3)
+
+
+@workflow
+def cond_wf(x: int) -> int:
+    return (
+        conditional("sign")
+        .if_(x > 5)
+        .then(double(x=x))
+        .elif_((x < 0) & (x > -10))
+        .then(square(x=x))
+        .else_()
+        .then(add_one(x=x))
+    )
+
+
+@workflow
+def cond_fail_wf(x: int) -> int:
+    y = add_one(x=x)
+    return conditional("check").if_(y == 1).then(double(x=y)).else_().fail("y must be 1")
+
+
+@workflow
+def map_wf(xs: List[int]) -> List[int]:
+    return map_task(double, concurrency=10)(x=xs)
+
+
+@workflow
+def gates_wf(x: int) -> int:
+    s = sleep(timedelta(seconds=5))
+    n = wait_for_input("extra", timeout=timedelta(hours=1), expected_type=int)
+    total = add_one(x=n)
+    s >> total
+    ok = approve(total, "approve-total", timeout=timedelta(hours=2))
+    return double(x=ok)
+
+
+@task
+def cleanup(x: int) -> None:
+    print(f"cleaning up after {x}")
+
+
+@task
+def fails(x: int) -> int:
+    if x >= 0:
+        raise ValueError(f"fails on {x}")
+    return x
+
+
+@workflow(on_failure=cleanup)
+def failing_wf(x: int) -> int:
+    return fails(x=x)
+
+
+@task
+def report(kickoff: datetime, n: int) -> str:
+    return f"{n} at {kickoff.isoformat()}"
+
+
+@workflow
+def report_wf(kickoff: datetime, n: int) -> str:
+    return report(kickoff=kickoff, n=n)
+
+
+nightly = LaunchPlan.get_or_create(
+    report_wf,
+    name="basics.nightly",
+    schedule=CronSchedule(schedule="0 3 * * *", kickoff_time_input_arg="kickoff"),
+    default_inputs={"n": 5},
+)
