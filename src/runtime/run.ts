@@ -20,6 +20,9 @@ import {
   decodeLiteralMap,
   encodeLiteralMap,
   fromLiteralMap,
+  type Literal,
+  type LiteralMap,
+  type LiteralType,
   toLiteralMap,
 } from "../types/mod.ts";
 import { joinUri, readUri, writeUri } from "../data/storage.ts";
@@ -137,6 +140,49 @@ async function loadTask(
   return def as TaskDefinition;
 }
 
+function depth(lt: LiteralType | undefined): number {
+  return lt?.type.case === "collectionType" ? 1 + depth(lt.type.value) : 0;
+}
+
+function literalDepth(l: Literal | undefined): number {
+  return l?.value.case === "collection"
+    ? 1 + literalDepth(l.value.value.literals[0])
+    : 0;
+}
+
+/**
+ * One item of a map (array node) run with a single input file, as
+ * flytekit's map tasks read it: the index from the variable that
+ * `BATCH_JOB_ARRAY_INDEX_VAR_NAME` names (plus
+ * `BATCH_JOB_ARRAY_INDEX_OFFSET`), and every list input one level deeper
+ * than the task's type replaced by its item at that index.
+ */
+function arrayItem(map: LiteralMap, def: TaskDefinition): LiteralMap {
+  const indexVar = Deno.env.get("BATCH_JOB_ARRAY_INDEX_VAR_NAME");
+  if (!indexVar) return map;
+  const index = Number(Deno.env.get(indexVar) ?? "NaN") +
+    Number(Deno.env.get("BATCH_JOB_ARRAY_INDEX_OFFSET") ?? 0);
+  if (!Number.isInteger(index) || index < 0) {
+    throw new Error(
+      `array index ${indexVar}=${Deno.env.get(indexVar)} is not a valid index`,
+    );
+  }
+  const literals: Record<string, Literal> = {};
+  for (const [name, lit] of Object.entries(map.literals)) {
+    const want = depth(def.inputs[name]?.literalType);
+    if (lit.value.case === "collection" && literalDepth(lit) > want) {
+      const item = lit.value.value.literals[index];
+      if (!item) {
+        throw new Error(`input ${name} has no item ${index} (array index)`);
+      }
+      literals[name] = item;
+    } else {
+      literals[name] = lit;
+    }
+  }
+  return { ...map, literals };
+}
+
 /** Puts what a task returned into named outputs. */
 function namedOutputs(
   def: TaskDefinition,
@@ -176,7 +222,7 @@ export async function runTask(
     let inputs: Record<string, unknown>;
     try {
       inputs = fromLiteralMap(
-        decodeLiteralMap(await readUri(args.inputs)),
+        arrayItem(decodeLiteralMap(await readUri(args.inputs)), def),
         def.inputs,
       ) as Record<string, unknown>;
     } catch (e) {
