@@ -156,8 +156,16 @@ export async function captureTasks(
     }
   }
   const out: CapturedBundle[] = [];
+  // Modules are bundled concurrently (each `deno bundle` is a process).
+  const programs = new Map(
+    await Promise.all(
+      [...byModule.keys()].map(async (url) =>
+        [url, await bundleModule(url)] as const
+      ),
+    ),
+  );
   for (const [url, tasks] of byModule) {
-    const program = await bundleModule(url);
+    const program = programs.get(url)!;
     // Every task the module defines (from the registry), so the bundle is
     // the same whichever of them is asked for.
     const all = moduleTasks(url, tasks);

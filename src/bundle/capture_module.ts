@@ -11,9 +11,10 @@
  *
  * @module
  */
-import { basename, dirname } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { fromFileUrl } from "./paths.ts";
 import { CaptureError } from "./errors.ts";
+import { sha256Hex } from "./bundle.ts";
 
 /**
  * Normalises the `// <path>` comments of a `deno bundle` output: npm
@@ -41,6 +42,41 @@ export function normaliseBundle(source: string): string {
     if (/^[a-z]+:\/\//.test(p)) return `// ${p}`;
     return `// ${basename(p)}`;
   });
+}
+
+type FileStamp = { path: string; sha256: string };
+
+/**
+ * Programs bundled by this process, by module and config, with the local
+ * files they were made of (from the bundle's own path comments) and the
+ * sha-256 of each: a module is bundled again only when one of them changed
+ * (npm packages are immutable at a locked version).
+ */
+const cache = new Map<string, { program: string; files: FileStamp[] }>();
+
+function stamp(path: string): FileStamp | undefined {
+  try {
+    return { path, sha256: sha256Hex(Deno.readFileSync(path)) };
+  } catch {
+    return undefined;
+  }
+}
+
+function localFiles(raw: string, cwd: string): FileStamp[] {
+  const out: FileStamp[] = [];
+  for (const m of raw.matchAll(/^\/\/ (\S+)$/gm)) {
+    const p = m[1];
+    if (/node_modules\/|(?:^|\/)npm\/[^/]+\.[^/]+\//.test(p)) continue;
+    if (/^[a-z]+:\/\//.test(p)) continue;
+    const s = stamp(resolve(cwd, p));
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+function unchanged(files: readonly FileStamp[]): boolean {
+  return files.length > 0 &&
+    files.every((f) => stamp(f.path)?.sha256 === f.sha256);
 }
 
 /**
@@ -84,11 +120,14 @@ export async function bundleModule(
   options: { config?: string } = {},
 ): Promise<string> {
   const path = module.startsWith("file:") ? fromFileUrl(module) : module;
+  const config = options.config ?? findConfig(dirname(path));
+  const key = `${module}\0${config ?? ""}`;
+  const hit = cache.get(key);
+  if (hit && unchanged(hit.files)) return hit.program;
   const tmp = await Deno.makeTempDir({ prefix: "flyte-bundle-" });
   try {
     const out = `${tmp}/main.js`;
     const args = ["bundle", "--quiet", "--platform", "deno"];
-    const config = options.config ?? findConfig(dirname(path));
     if (config) args.push("--config", config);
     args.push("-o", out, path);
     const r = await new Deno.Command(Deno.execPath(), {
@@ -104,7 +143,10 @@ export async function bundleModule(
         `deno bundle of [${path}] failed (exit ${r.code}): ${err}`,
       );
     }
-    return normaliseBundle(await Deno.readTextFile(out));
+    const raw = await Deno.readTextFile(out);
+    const program = normaliseBundle(raw);
+    cache.set(key, { program, files: localFiles(raw, dirname(path)) });
+    return program;
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }

@@ -1,11 +1,11 @@
 /**
  * `deno task demo`: the product in one command. Starts the embedded sandbox
- * in a temporary data directory, writes two TypeScript task modules as a
- * newcomer would, executes them interactively (no Dockerfile, no version,
- * no registration step), waits with progress, prints outputs and console
- * URLs, edits one task and shows its new version, re-executes the unchanged
- * one and shows that nothing was uploaded again, uploads a file and reads
- * it back, and stops the sandbox.
+ * in a temporary data directory, writes two TypeScript tasks and a workflow
+ * as a newcomer would, executes the workflow interactively (no Dockerfile,
+ * no version, no registration step), waits with progress, prints outputs
+ * and console URLs, edits one task and shows the new versions, re-executes
+ * the unchanged task and shows that nothing was uploaded again, uploads a
+ * file and reads it back, and stops the sandbox.
  *
  * @example
  * ```sh
@@ -17,51 +17,66 @@
 import { startSandbox } from "../sandbox/mod.ts";
 import { FlyteRemote } from "../remote/mod.ts";
 import type { RemoteExecution } from "../remote/models.ts";
-import type { TaskDefinition } from "../sdk/contract.ts";
+import type { LocalDefinition } from "../remote/register.ts";
 
 const CHECKOUT = new URL("../../", import.meta.url);
 const at = (p: string) => new URL(p, CHECKOUT).href;
 
-/** The task modules, as a user would write them. */
-function doubleModule(factor: number) {
-  return `import { t } from "${at("src/types/mod.ts")}";
-import { defineTask } from "${at("tests/helpers/taskdef.ts")}";
+/** The task modules, as a user would write them (one task per module). */
+function scaleModule(factor: number) {
+  return `import { t, task } from "${at("mod.ts")}";
 
-/** Doubles (or, after the edit, triples) every number. */
-export const scale = defineTask({
-  name: "demo.scale",
-  inputs: { xs: t.list(t.int) },
-  outputs: { o0: t.list(t.int) },
-  site: import.meta.url,
-}, ({ xs }: { xs: number[] }) => xs.map((x) => x * ${factor}));
+/** Multiplies every number by ${factor}. */
+export const scale = task(
+  { name: "demo.scale", inputs: { xs: t.list(t.int) }, outputs: t.list(t.int) },
+  ({ xs }) => xs.map((x) => x * ${factor}),
+);
 `;
 }
 
-const REPORT = `import { t } from "${at("src/types/mod.ts")}";
-import { defineTask } from "${at("tests/helpers/taskdef.ts")}";
+const REPORT = `import { t, task } from "${at("mod.ts")}";
 
 /** Sums numbers and says so. */
-export const report = defineTask({
-  name: "demo.report",
-  inputs: { xs: t.list(t.int), who: t.string },
-  outputs: { total: t.int, text: t.string },
-  site: import.meta.url,
-}, ({ xs, who }: { xs: number[]; who: string }) => {
-  const total = xs.reduce((a, b) => a + b, 0);
-  return { total, text: \`\${who}: the total is \${total}\` };
-});
+export const report = task(
+  {
+    name: "demo.report",
+    inputs: { xs: t.list(t.int), who: t.string },
+    outputs: { total: t.int, text: t.string },
+  },
+  ({ xs, who }) => {
+    const total = xs.reduce((a, b) => a + b, 0);
+    return { total, text: \`\${who}: the total is \${total}\` };
+  },
+);
 `;
+
+function pipelineModule(rev: number) {
+  return `import { t, workflow } from "${at("mod.ts")}";
+import { scale } from "./scale.ts?rev=${rev}";
+import { report } from "./report.ts";
+
+/** scale, then report. */
+export const pipeline = workflow(
+  {
+    name: "demo.pipeline",
+    inputs: { xs: t.list(t.int), who: t.string },
+    outputs: { total: t.int, text: t.string },
+  },
+  ({ xs, who }) => report({ xs: scale({ xs }), who }),
+);
+`;
+}
 
 const log = (s = "") => console.log(s);
 
-async function load(path: string, rev: number): Promise<TaskDefinition> {
+async function load<T>(path: string, rev: number): Promise<T> {
   const mod = await import(`file://${path}?rev=${rev}`);
-  return Object.values(mod)[0] as TaskDefinition;
+  return Object.values(mod)[0] as T;
 }
 
 async function run(
   remote: FlyteRemote,
-  def: TaskDefinition,
+  def: LocalDefinition,
   inputs: Record<string, unknown>,
 ): Promise<RemoteExecution> {
   const started = performance.now();
@@ -77,15 +92,18 @@ async function run(
       },
     },
   });
+  const secs = ((performance.now() - started) / 1000).toFixed(2);
+  log(`  ${def.name} version ${exec.version}: ${exec.phase} in ${secs} s`);
   const interactive = await remote.interactive();
-  const t = interactive.lastReport!.tasks[0];
-  log(
-    `  ${def.name} version ${exec.version}: ${exec.phase} in ${
-      ((performance.now() - started) / 1000).toFixed(2)
-    } s; bundle ${t.bundleSha256.slice(0, 12)} (${t.bundleBytes} bytes) ${
-      t.uploaded ? "uploaded" : "not uploaded (already there)"
-    }, ${t.registered ? "registered" : "already registered"}`,
-  );
+  for (const t of interactive.lastReport!.tasks) {
+    log(
+      `    task ${t.name} ${t.version}: bundle ${
+        t.bundleSha256.slice(0, 12)
+      } (${t.bundleBytes} bytes) ${
+        t.uploaded ? "uploaded" : "not uploaded (already there)"
+      }, ${t.registered ? "registered" : "already registered"}`,
+    );
+  }
   if (exec.phase !== "SUCCEEDED") {
     throw new Error(`${def.name} ${exec.phase}: ${exec.error?.message}`);
   }
@@ -104,31 +122,29 @@ export async function demo(): Promise<void> {
     log(`Sandbox ready at ${sb.endpoint}\n`);
     const code = `${dir}/code`;
     await Deno.mkdir(code);
-    await Deno.writeTextFile(`${code}/scale.ts`, doubleModule(2));
+    await Deno.writeTextFile(`${code}/scale.ts`, scaleModule(2));
     await Deno.writeTextFile(`${code}/report.ts`, REPORT);
+    await Deno.writeTextFile(`${code}/pipeline.ts`, pipelineModule(1));
     log(
-      `1. Two TypeScript tasks (${code}/scale.ts, report.ts), executed interactively:`,
+      `1. Two TypeScript tasks and a workflow (${code}), executed interactively:`,
     );
-    const scale = await load(`${code}/scale.ts`, 1);
-    const report = await load(`${code}/report.ts`, 1);
-    const e1 = await run(remote, scale, { xs: [1, 2, 3] });
-    const xs = e1.outputs.o0 as number[];
-    const e2 = await run(remote, report, { xs, who: "demo" });
-
-    log(`\n2. Edit scale.ts (x * 2 → x * 3) and execute again: a new version`);
-    await Deno.writeTextFile(`${code}/scale.ts`, doubleModule(3));
-    const scale2 = await load(`${code}/scale.ts`, 2);
-    const e3 = await run(remote, scale2, { xs: [1, 2, 3] });
-    log(`  version ${e1.version} → ${e3.version}`);
+    const pipeline = await load<LocalDefinition>(`${code}/pipeline.ts`, 1);
+    const e1 = await run(remote, pipeline, { xs: [1, 2, 3], who: "demo" });
 
     log(
-      `\n3. Re-execute the unchanged report task: same version, nothing uploaded`,
+      `\n2. Edit scale.ts (x * 2 → x * 3) and execute the workflow again: new versions`,
     );
-    const e4 = await run(remote, report, {
-      xs: e3.outputs.o0 as number[],
-      who: "demo",
-    });
-    log(`  version ${e2.version} → ${e4.version} (unchanged)`);
+    await Deno.writeTextFile(`${code}/scale.ts`, scaleModule(3));
+    await Deno.writeTextFile(`${code}/pipeline.ts`, pipelineModule(2));
+    const pipeline2 = await load<LocalDefinition>(`${code}/pipeline.ts`, 2);
+    const e2 = await run(remote, pipeline2, { xs: [1, 2, 3], who: "demo" });
+    log(`  workflow version ${e1.version} → ${e2.version}`);
+
+    log(
+      `\n3. Re-execute the unchanged report task on its own: nothing uploaded`,
+    );
+    const report = await load<LocalDefinition>(`${code}/report.ts`, 1);
+    await run(remote, report, { xs: [3, 6, 9], who: "again" });
 
     log(`\n4. Upload a file through the data proxy and read it back`);
     await Deno.writeTextFile(`${dir}/hello.txt`, "hello from flyte-deno\n");
