@@ -1,0 +1,81 @@
+/**
+ * Scripts and the size cap, through interactive mode on the sandbox:
+ * a script that defines a task and executes it at its top level (under
+ * `import.meta.main`) runs its main block once, never again inside the task;
+ * a task whose bundle would be 151 MB is refused before anything is
+ * uploaded or registered.
+ */
+import {
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../helpers/assert.ts";
+import { startSandbox } from "../../src/sandbox/mod.ts";
+import { FlyteRemote } from "../../src/remote/mod.ts";
+import { FlyteEntityNotExistError } from "../../src/client/mod.ts";
+import { BundleTooLargeError } from "../../src/bundle/errors.ts";
+import { repoRoot } from "../helpers/paths.ts";
+
+Deno.test("interactive: a script executing its own task at top level runs once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "interactive-script-" });
+  const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
+  try {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${repoRoot}/tests/fixtures/interactive/script.ts`],
+      cwd: repoRoot,
+      env: { MARKER: `${dir}/marker`, ENDPOINT: sb.endpoint },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(r.stdout);
+    assertEquals(r.code, 0, new TextDecoder().decode(r.stderr));
+    const result = JSON.parse(out.trim().split("\n").pop()!);
+    assertEquals(result.phase, "SUCCEEDED", result.error);
+    // The task saw one line: the script's own run, not a second one from the container.
+    assertEquals(result.o0, 1);
+    assertEquals(await Deno.readTextFile(`${dir}/marker`), "main\n");
+  } finally {
+    await sb.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("interactive: a 151 MB bundle is refused before any upload or registration", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "interactive-big-" });
+  const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
+  const remote = await FlyteRemote.forSandbox({ endpoint: sb.endpoint });
+  try {
+    await Deno.mkdir(`${dir}/code`);
+    const big = await Deno.open(`${dir}/code/weights.bin`, {
+      write: true,
+      create: true,
+    });
+    await big.truncate(151 * 1024 * 1024);
+    big.close();
+    await Deno.writeTextFile(
+      `${dir}/code/big.ts`,
+      `import { t, task } from "${repoRoot}/mod.ts";
+export const big = task({ name: "big.task", outputs: t.int, files: ["weights.bin"] }, () => 1);
+`,
+    );
+    const { big: def } = await import(`file://${dir}/code/big.ts`);
+    const e = await assertRejects(
+      () => remote.execute(def, {}, { wait: true }),
+      BundleTooLargeError,
+    );
+    assertStringIncludes(e.message, "weights.bin (151.0 MiB)");
+    assertStringIncludes(e.message, "150.0 MiB limit");
+    await assertRejects(
+      () => remote.fetchTask("big.task"),
+      FlyteEntityNotExistError,
+    );
+    // Nothing reached the blob store's upload area.
+    const uploads = `${dir}/data/blobs/uploads`;
+    const exists = await Deno.stat(uploads).then(() => true, () => false);
+    assertEquals(exists, false);
+  } finally {
+    await remote.close();
+    await sb.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
