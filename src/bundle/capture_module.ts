@@ -117,13 +117,20 @@ function findConfig(dir: string): string | undefined {
  */
 export async function bundleModule(
   module: string,
-  options: { config?: string } = {},
+  options: {
+    /** The deno.json to use [the nearest above the module, else the working directory's]. */
+    config?: string;
+    /** Reuse this process's earlier bundle when its local files are unchanged [true]. */
+    cache?: boolean;
+  } = {},
 ): Promise<string> {
   const path = module.startsWith("file:") ? fromFileUrl(module) : module;
   const config = options.config ?? findConfig(dirname(path));
   const key = `${module}\0${config ?? ""}`;
   const hit = cache.get(key);
-  if (hit && unchanged(hit.files)) return hit.program;
+  if (options.cache !== false && hit && unchanged(hit.files)) {
+    return hit.program;
+  }
   const tmp = await Deno.makeTempDir({ prefix: "flyte-bundle-" });
   try {
     const out = `${tmp}/main.js`;
