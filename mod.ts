@@ -106,7 +106,12 @@ export {
   CaptureError,
   UnshippableReferenceError,
 } from "./src/bundle/errors.ts";
-export { MAX_BUNDLE_BYTES, RUNTIME_VERSION } from "./src/bundle/manifest.ts";
+export {
+  type Manifest,
+  MAX_BUNDLE_BYTES,
+  RUNTIME_VERSION,
+} from "./src/bundle/manifest.ts";
+export type { Bundle } from "./src/bundle/bundle.ts";
 // Data transfers through the data proxy (uploads, downloads).
 export * from "./src/data/mod.ts";
 // The connection layer (transports, auth, deadlines, retries) for raw service access.

@@ -18,7 +18,7 @@ import { repoRoot } from "../helpers/paths.ts";
 
 const MOTO = `${repoRoot}/.venv-moto/bin/moto_server`;
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -39,7 +39,7 @@ async function waitUp(url: string) {
 }
 
 Deno.test("runtime: s3:// bundle, inputs and outputs on an S3-compatible server (moto)", async () => {
-  const port = await freePort();
+  const port = freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const moto = new Deno.Command(MOTO, {
     args: ["-H", "127.0.0.1", "-p", String(port)],
