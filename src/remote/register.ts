@@ -93,7 +93,6 @@ const DIFFERENT = /different structure/i;
 
 /** Runs a registration; a "different structure" rejection becomes an AlreadyExists error saying so. */
 async function once<T>(
-  what: string,
   id: Identifier,
   f: () => Promise<T>,
 ): Promise<T> {
@@ -106,7 +105,7 @@ async function once<T>(
       DIFFERENT.test(`${e.serverMessage} ${e.message}`)
     ) {
       throw new FlyteEntityAlreadyExistsError(
-        `${what} ${
+        `${
           formatEntityId(id)
         } is already registered with a different spec; register this definition under a new version (server: ${
           e.serverMessage || e.message
@@ -118,9 +117,20 @@ async function once<T>(
   }
 }
 
+/** A DescriptionEntity init from `docs` (first line short, all of it long). */
+function description(docs: unknown) {
+  if (typeof docs !== "string" || docs === "") return undefined;
+  return {
+    shortDescription: docs.split("\n")[0].slice(0, 255),
+    longDescription: { content: { case: "value" as const, value: docs } },
+  };
+}
+
 class Registrar {
   readonly ids: Identifier[] = [];
   readonly done = new Set<string>();
+  /** Docs of local definitions by name (for their description entities). */
+  readonly docs = new Map<string, unknown>();
   constructor(
     readonly entities: Entities,
     readonly options: CompileWorkflowOptions,
@@ -135,11 +145,11 @@ class Registrar {
 
   async task(tpl: TaskTemplate): Promise<RemoteTask | undefined> {
     if (!this.#first(tpl.id!)) return undefined;
-    const t = await once(
-      "task",
-      tpl.id!,
-      () => this.entities.registerTask({ template: tpl }),
-    );
+    const t = await once(tpl.id!, () =>
+      this.entities.registerTask({
+        template: tpl,
+        description: description(this.docs.get(tpl.id!.name)),
+      }));
     this.ids.push(tpl.id!);
     return t;
   }
@@ -149,21 +159,18 @@ class Registrar {
     subs: WorkflowTemplate[],
   ): Promise<void> {
     if (!this.#first(tpl.id!)) return;
-    await once(
-      "workflow",
-      tpl.id!,
-      () =>
-        this.entities.registerWorkflow({ template: tpl, subWorkflows: subs }, {
-          defaultLaunchPlan: false,
-        }),
-    );
+    await once(tpl.id!, () =>
+      this.entities.registerWorkflow({
+        template: tpl,
+        subWorkflows: subs,
+        description: description(this.docs.get(tpl.id!.name)),
+      }, { defaultLaunchPlan: false }));
     this.ids.push(tpl.id!);
   }
 
   async launchPlan(lp: AnyLaunchPlan | AnyWorkflow): Promise<RemoteLaunchPlan> {
     const c = compileLaunchPlan(lp, this.options);
     const r = await once(
-      "launch plan",
       c.id,
       () => this.entities.registerLaunchPlan(c.id, c.spec),
     );
@@ -172,6 +179,9 @@ class Registrar {
   }
 
   async workflow(wf: AnyWorkflow): Promise<RemoteLaunchPlan> {
+    for (const d of [wf, ...wf.tasks(), ...wf.subWorkflows()]) {
+      this.docs.set(d.name, d.options.docs);
+    }
     const c = compileWorkflow(wf, this.options);
     for (const t of c.tasks) await this.task(t);
     for (const lp of c.launchPlans) {
@@ -223,6 +233,7 @@ export async function registerDefinition(
     domain: scope.domain,
   });
   if (def.kind === "task") {
+    r.docs.set(def.name, def.options.docs);
     const task = await r.task(compileTask(def, {
       ...r.options,
       version: r.options.versionOf?.(def) ?? r.options.version,

@@ -1,7 +1,7 @@
 /**
  * The runtime's command line: `--task <name> --inputs <uri> --output-prefix
- * <uri> --raw-output-data-prefix <uri> --bundle <uri>` (the command name,
- * {@link RUNTIME_COMMAND}, is not part of it).
+ * <uri> --raw-output-data-prefix <uri> --bundle <uri> [--array-item]`, flags
+ * in any order (the command name, {@link RUNTIME_COMMAND}, is not part of it).
  *
  * @module
  */
@@ -27,9 +27,14 @@ export interface RuntimeArgs {
   rawOutputDataPrefix: string;
   /** URI of the bundle (`bundle-<sha256>.zip`). */
   bundle: string;
+  /**
+   * `--array-item`: a mapped task's sub-task, reading item `i` of each list
+   * input (`i` from the array index environment) [false].
+   */
+  arrayItem?: boolean;
 }
 
-const FLAGS: Record<string, keyof RuntimeArgs> = {
+const FLAGS: Record<string, Exclude<keyof RuntimeArgs, "arrayItem">> = {
   "--task": "task",
   "--inputs": "inputs",
   "--output-prefix": "outputPrefix",
@@ -52,6 +57,11 @@ export function parseRuntimeArgs(argv: readonly string[]): RuntimeArgs {
   const out: Partial<RuntimeArgs> = {};
   let i = argv[0] === "flyte-deno-runtime" ? 1 : 0;
   for (; i < argv.length; i += 2) {
+    if (argv[i] === "--array-item") {
+      out.arrayItem = true;
+      i--;
+      continue;
+    }
     const key = FLAGS[argv[i]];
     if (!key) {
       throw new Error(`unknown runtime argument ${JSON.stringify(argv[i])}`);

@@ -151,11 +151,13 @@ function literalDepth(l: Literal | undefined): number {
 }
 
 /**
- * One item of a map (array node) run with a single input file, as
- * flytekit's map tasks read it: the index from the variable that
+ * One item of a map (array node, `--array-item`) run with a single input
+ * file, as flytekit's map tasks read it: the index from the variable that
  * `BATCH_JOB_ARRAY_INDEX_VAR_NAME` names (plus
  * `BATCH_JOB_ARRAY_INDEX_OFFSET`), and every list input one level deeper
- * than the task's type replaced by its item at that index.
+ * than the task's type replaced by its item at that index (inputs given
+ * whole stay as they are). Without the index variable the inputs are
+ * already the item's (one input file per item).
  */
 function arrayItem(map: LiteralMap, def: TaskDefinition): LiteralMap {
   const indexVar = Deno.env.get("BATCH_JOB_ARRAY_INDEX_VAR_NAME");
@@ -222,7 +224,9 @@ export async function runTask(
     let inputs: Record<string, unknown>;
     try {
       inputs = fromLiteralMap(
-        arrayItem(decodeLiteralMap(await readUri(args.inputs)), def),
+        args.arrayItem
+          ? arrayItem(decodeLiteralMap(await readUri(args.inputs)), def)
+          : decodeLiteralMap(await readUri(args.inputs)),
         def.inputs,
       ) as Record<string, unknown>;
     } catch (e) {

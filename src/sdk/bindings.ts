@@ -114,6 +114,13 @@ export function bindValue(
 ): BindingTree {
   if (value instanceof Ref) {
     if (!scope.sees(value.scope)) {
+      if (value.scope.workflow === scope.workflow) {
+        throw new DefinitionError(
+          scope.where,
+          `${where} uses a reference (${value}) made inside a conditional case; ` +
+            "use the conditional's result instead",
+        );
+      }
       throw new DefinitionError(
         scope.where,
         `${where} uses a reference (${value}) from workflow ${value.scope.workflow}; ` +

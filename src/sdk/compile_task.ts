@@ -16,6 +16,7 @@ import {
 } from "@flyteidl/core/tasks_pb.ts";
 import type { TypedInterface } from "@flyteidl/core/interface_pb.ts";
 import { Secret_MountType } from "@flyteidl/core/security_pb.ts";
+import type { JsonObject } from "@bufbuild/protobuf";
 import { VERSION } from "../version.ts";
 import {
   type InterfaceTypes,
@@ -128,15 +129,26 @@ export function typedInterface(
   }).interface!;
 }
 
-const NAMES: [keyof ResourceSpec, Resources_ResourceName][] = [
+/** flytekit's order in node overrides (convert_resources_to_resource_model). */
+const OVERRIDE_ORDER: [keyof ResourceSpec, Resources_ResourceName][] = [
   ["cpu", Resources_ResourceName.CPU],
   ["mem", Resources_ResourceName.MEMORY],
   ["gpu", Resources_ResourceName.GPU],
   ["ephemeralStorage", Resources_ResourceName.EPHEMERAL_STORAGE],
 ];
 
+/** flytekit's order in task containers (core/utils.py _get_container_definition). */
+const CONTAINER_ORDER: [keyof ResourceSpec, Resources_ResourceName][] = [
+  ["ephemeralStorage", Resources_ResourceName.EPHEMERAL_STORAGE],
+  ["cpu", Resources_ResourceName.CPU],
+  ["gpu", Resources_ResourceName.GPU],
+  ["mem", Resources_ResourceName.MEMORY],
+];
+
 /**
- * Resource entries in flytekit's order (cpu, memory, gpu, ephemeral storage).
+ * Resource entries in flytekit's order: a task container's (ephemeral
+ * storage, cpu, gpu, memory) or, with `forOverride`, a node override's (cpu,
+ * memory, gpu, ephemeral storage).
  *
  * @example
  * ```ts
@@ -146,16 +158,18 @@ const NAMES: [keyof ResourceSpec, Resources_ResourceName][] = [
  */
 export function resourceEntries(
   spec: ResourceSpec | undefined,
+  forOverride = false,
 ): Pick<Resources_ResourceEntry, "name" | "value">[] {
   if (!spec) return [];
-  return NAMES.filter(([k]) => spec[k] !== undefined).map(([k, name]) => ({
+  const order = forOverride ? OVERRIDE_ORDER : CONTAINER_ORDER;
+  return order.filter(([k]) => spec[k] !== undefined).map(([k, name]) => ({
     name,
     value: String(spec[k]),
   }));
 }
 
 /**
- * A Resources init for requests/limits.
+ * A Resources init for requests/limits (`forOverride`: a node override's order).
  *
  * @example
  * ```ts
@@ -163,10 +177,16 @@ export function resourceEntries(
  * console.log(resourcesOf({ limits: { mem: "1Gi" } }).limits.length); // 1
  * ```
  */
-export function resourcesOf(r: ResourcesOption | undefined) {
+export function resourcesOf(
+  r: ResourcesOption | undefined,
+  forOverride = false,
+): {
+  requests: Pick<Resources_ResourceEntry, "name" | "value">[];
+  limits: Pick<Resources_ResourceEntry, "name" | "value">[];
+} {
   return {
-    requests: resourceEntries(r?.requests),
-    limits: resourceEntries(r?.limits),
+    requests: resourceEntries(r?.requests, forOverride),
+    limits: resourceEntries(r?.limits, forOverride),
   };
 }
 
@@ -175,6 +195,66 @@ const MOUNT = {
   env: Secret_MountType.ENV_VAR,
   file: Secret_MountType.FILE,
 };
+
+type PodTemplate = NonNullable<TaskOptions["podTemplate"]>;
+
+function primaryName(p: PodTemplate): string {
+  return p.primaryContainerName ?? "primary";
+}
+
+/** Kubernetes resource names, as flytekit writes them into pod specs. */
+const K8S_NAMES: Record<keyof ResourceSpec, string> = {
+  cpu: "cpu",
+  mem: "memory",
+  gpu: "gpu",
+  ephemeralStorage: "ephemeral-storage",
+};
+
+function k8sResources(spec: ResourceSpec | undefined): JsonObject {
+  return Object.fromEntries(
+    CONTAINER_ORDER.filter(([k]) => spec?.[k] !== undefined).map((
+      [k],
+    ) => [K8S_NAMES[k], String(spec![k])]),
+  );
+}
+
+/**
+ * A k8s_pod target as flytekit builds one: the pod spec with the primary
+ * container (added when missing) running the runtime's command, with the
+ * task's image, resources and environment.
+ */
+function podTarget(
+  p: PodTemplate,
+  image: string,
+  args: string[],
+  resources: ResourcesOption | undefined,
+  env: { key: string; value: string }[],
+) {
+  const spec = structuredClone(p.podSpec) as JsonObject;
+  const containers =
+    (Array.isArray(spec.containers) ? spec.containers : []) as JsonObject[];
+  const name = primaryName(p);
+  let primary = containers.find((c) => c.name === name);
+  if (!primary) {
+    primary = { name };
+    containers.unshift(primary);
+  }
+  primary.command = [];
+  primary.image = image;
+  primary.args = args;
+  const limits = k8sResources(resources?.limits);
+  const requests = k8sResources(resources?.requests);
+  if (Object.keys(limits).length + Object.keys(requests).length > 0) {
+    primary.resources = { limits, requests };
+  }
+  const own = Array.isArray(primary.env) ? primary.env as JsonObject[] : [];
+  primary.env = [...env.map((e) => ({ name: e.key, value: e.value })), ...own];
+  spec.containers = containers;
+  return {
+    metadata: { labels: p.labels ?? {}, annotations: p.annotations ?? {} },
+    podSpec: spec,
+  };
+}
 
 /**
  * The identifier of a task, workflow or launch plan.
@@ -235,6 +315,7 @@ export function taskTemplate(
     key,
     value,
   }));
+  const image = options.image ?? o.image ?? DEFAULT_IMAGE;
   const args = runtimeArgs(def.name, [
     ...(extra.args ?? []),
     ...(options.extraArgs ?? []),
@@ -265,15 +346,18 @@ export function taskTemplate(
       metadata: {},
     },
     interface: typedInterface(inputs, outputs),
-    target: {
-      case: "container",
-      value: {
-        image: options.image ?? o.image ?? DEFAULT_IMAGE,
-        args,
-        resources: resourcesOf(o.resources),
-        env,
+    target: o.podTemplate
+      ? {
+        case: "k8sPod",
+        value: podTarget(o.podTemplate, image, args, o.resources, env),
+      }
+      : {
+        case: "container",
+        value: { image, args, resources: resourcesOf(o.resources), env },
       },
-    },
+    config: o.podTemplate
+      ? { primary_container_name: primaryName(o.podTemplate) }
+      : {},
     securityContext: o.secretRequests?.length
       ? {
         secrets: o.secretRequests.map((s) => ({

@@ -6,14 +6,17 @@
  *
  * @module
  */
-import { create } from "@bufbuild/protobuf";
+import { clone, create } from "@bufbuild/protobuf";
 import {
   type Identifier,
   IdentifierSchema,
   ResourceType,
 } from "@flyteidl/core/identifier_pb.ts";
-import type { BindingData, Literal } from "@flyteidl/core/literals_pb.ts";
-import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
+import type { BindingData } from "@flyteidl/core/literals_pb.ts";
+import {
+  type TaskTemplate,
+  TaskTemplateSchema,
+} from "@flyteidl/core/tasks_pb.ts";
 import {
   ComparisonExpression_Operator,
   ConjunctionExpression_LogicalOperator,
@@ -33,6 +36,7 @@ import type {
   WorkflowDefinition,
 } from "./contract.ts";
 import { toPbDuration } from "./duration.ts";
+import { DefinitionError } from "./errors.ts";
 import {
   type CompileTaskOptions,
   entityId,
@@ -46,7 +50,8 @@ import type { Reference } from "./reference.ts";
 import type { TaskOptions } from "./task.ts";
 import type { AnyWorkflow } from "./workflow.ts";
 import type { AnyLaunchPlan } from "./launch_plan.ts";
-import { arrayTaskName } from "./map.ts";
+import { arrayTaskName, flytekitMapArgs, MAP_FLAG } from "./map.ts";
+import { bindingData, branchVar } from "./compile_bindings.ts";
 
 type NodeInit = MessageInitShape<typeof NodeSchema>;
 
@@ -86,7 +91,11 @@ export interface CompiledDefinitions {
   workflow: WorkflowTemplate;
   /** Templates of the local sub-workflows (nested ones too), innermost first. */
   subWorkflows: WorkflowTemplate[];
-  /** Templates of the local TypeScript tasks (and their map variants). */
+  /**
+   * Templates to register with the workflow: its TypeScript tasks, their
+   * map variants, and map task templates derived from mapped registered
+   * tasks (those keep the registered container; they are not TypeScript).
+   */
   tasks: TaskTemplate[];
   /** Local launch plans that nodes launch (register them, and their workflows, first). */
   launchPlans: AnyLaunchPlan[];
@@ -102,82 +111,6 @@ const OPS: Record<string, ComparisonExpression_Operator> = {
   LT: ComparisonExpression_Operator.LT,
   LTE: ComparisonExpression_Operator.LTE,
 };
-
-/** A Literal as binding data (scalars, and collections/maps of them). */
-export function literalBinding(
-  l: Literal,
-): MessageInitShape<
-  typeof import("@flyteidl/core/literals_pb.ts").BindingDataSchema
-> {
-  const v = l.value;
-  switch (v.case) {
-    case "scalar":
-      return { value: { case: "scalar", value: v.value } };
-    case "collection":
-      return {
-        value: {
-          case: "collection",
-          value: { bindings: v.value.literals.map(literalBinding) },
-        },
-      };
-    case "map":
-      return {
-        value: {
-          case: "map",
-          value: {
-            bindings: Object.fromEntries(
-              Object.entries(v.value.literals).map((
-                [k, x],
-              ) => [k, literalBinding(x)]),
-            ),
-          },
-        },
-      };
-    default:
-      throw new Error(`a constant of kind ${v.case} cannot be bound`);
-  }
-}
-
-function bindingData(
-  b: BindingTree,
-): MessageInitShape<
-  typeof import("@flyteidl/core/literals_pb.ts").BindingDataSchema
-> {
-  switch (b.kind) {
-    case "ref":
-      return {
-        value: {
-          case: "promise",
-          value: { nodeId: b.ref.node?.id ?? "", var: b.ref.variable },
-        },
-      };
-    case "literal":
-      return literalBinding(b.literal);
-    case "list":
-      return {
-        value: {
-          case: "collection",
-          value: { bindings: b.items.map(bindingData) },
-        },
-      };
-    case "map":
-      return {
-        value: {
-          case: "map",
-          value: {
-            bindings: Object.fromEntries(
-              Object.entries(b.entries).map(([k, x]) => [k, bindingData(x)]),
-            ),
-          },
-        },
-      };
-  }
-}
-
-/** `.x` for workflow input x, `n0.o0` for a node output (flytekit's branch variables). */
-function branchVar(o: { ref: import("./graph.ts").Ref }): string {
-  return `${o.ref.node?.id ?? ""}.${o.ref.variable}`;
-}
 
 class Compiler {
   readonly tasks = new Map<string, TaskTemplate>();
@@ -237,10 +170,55 @@ class Compiler {
         name,
         taskTemplate(task, name, inputs, node.outputs, this.taskOptions(task), {
           taskTypeVersion: 1,
+          args: [MAP_FLAG],
         }),
       );
     }
     return create(IdentifierSchema, id);
+  }
+
+  /**
+   * A map over a registered task: flytekit's layout (a map task template
+   * with list-typed interface) made from the fetched template, keeping its
+   * container (the task reads one item per sub-node, as array nodes give).
+   */
+  arrayReferenceId(ref: Reference, node: NodeSpec): Identifier {
+    const name = arrayTaskName(ref);
+    const scope = {
+      project: this.options.project,
+      domain: this.options.domain,
+      version: this.options.version,
+    };
+    if (!this.tasks.has(name)) {
+      if (!ref.template) {
+        throw new DefinitionError(
+          `map ${ref.name}`,
+          "mapping a registered task needs its template: pass a task fetched with FlyteRemote to reference()",
+        );
+      }
+      const tpl = clone(TaskTemplateSchema, ref.template);
+      tpl.id = create(
+        IdentifierSchema,
+        entityId(ResourceType.TASK, name, scope),
+      );
+      const inputs = Object.fromEntries(
+        node.inputs.map((b) => [b.var, t.list(ref.inputs[b.var])]),
+      );
+      tpl.interface = typedInterface(inputs, node.outputs);
+      tpl.taskTypeVersion = 1;
+      const args = tpl.target.case === "container"
+        ? flytekitMapArgs(tpl.target.value.args)
+        : undefined;
+      if (tpl.target.case !== "container" || !args) {
+        throw new DefinitionError(
+          `map ${ref.name}`,
+          "only TypeScript tasks and flytekit container tasks can be mapped",
+        );
+      }
+      tpl.target.value.args = args;
+      this.tasks.set(name, tpl);
+    }
+    return create(IdentifierSchema, entityId(ResourceType.TASK, name, scope));
   }
 
   workflowId(wf: AnyWorkflow | Reference): Identifier {
@@ -362,7 +340,7 @@ class Compiler {
           value: {
             reference: { case: "referenceId", value: this.taskId(t.task) },
             overrides: n.overrides.resources
-              ? { resources: resourcesOf(n.overrides.resources) }
+              ? { resources: resourcesOf(n.overrides.resources, true) }
               : {},
           },
         };
@@ -447,7 +425,7 @@ class Compiler {
       }
       case "array": {
         const id = t.task.kind === "reference"
-          ? this.taskId(t.task)
+          ? this.arrayReferenceId(t.task, n)
           : this.arrayTaskId(t.task, n);
         const inner = id.name;
         (base.metadata as { name: string }).name = n.overrides.name ?? inner;

@@ -10,20 +10,49 @@ import type { AnyFlyteType, Literal } from "../types/mod.ts";
 import type { InterfaceTypes } from "./contract.ts";
 import { DefinitionError } from "./errors.ts";
 
-/** A value bound to an input: a reference, a constant, or a list/map of them. */
+/**
+ * A value bound to an input: a reference, a constant, or a list/map of them.
+ *
+ * @example
+ * ```ts
+ * import type { BindingTree } from "./graph.ts";
+ * const kind = (b: BindingTree) => b.kind;
+ * console.log(kind.length);
+ * ```
+ */
 export type BindingTree =
   | { kind: "ref"; ref: Ref }
   | { kind: "literal"; literal: Literal; type: AnyFlyteType }
   | { kind: "list"; items: BindingTree[] }
   | { kind: "map"; entries: Record<string, BindingTree> };
 
-/** One input binding of a node. */
+/**
+ * One input binding of a node.
+ *
+ * @example
+ * ```ts
+ * import type { InputBinding } from "./graph.ts";
+ * const name = (b: InputBinding) => b.var;
+ * console.log(name.length);
+ * ```
+ */
 export interface InputBinding {
+  /** The input's name. */
   readonly var: string;
+  /** What is bound to it. */
   readonly binding: BindingTree;
 }
 
-/** Per-node overrides (`withOverrides`). */
+/**
+ * Per-node overrides (`withOverrides`).
+ *
+ * @example
+ * ```ts
+ * import type { NodeOverrides } from "./graph.ts";
+ * const o: NodeOverrides = { name: "big", retries: 2, timeout: "10m" };
+ * console.log(o);
+ * ```
+ */
 export interface NodeOverrides {
   /** The node's display name (metadata.name). */
   name?: string;
@@ -39,10 +68,28 @@ export interface NodeOverrides {
   interruptible?: boolean;
 }
 
-/** A comparison operator of a Flyte condition. */
+/**
+ * A comparison operator of a Flyte condition.
+ *
+ * @example
+ * ```ts
+ * import type { Operator } from "./graph.ts";
+ * const op: Operator = "GT";
+ * console.log(op);
+ * ```
+ */
 export type Operator = "EQ" | "NEQ" | "GT" | "GTE" | "LT" | "LTE";
 
-/** A side of a comparison: a reference or a primitive constant. */
+/**
+ * A side of a comparison: a reference or a primitive constant.
+ *
+ * @example
+ * ```ts
+ * import type { Operand } from "./graph.ts";
+ * const isRef = (o: Operand) => "ref" in o;
+ * console.log(isRef.length);
+ * ```
+ */
 export type Operand = { ref: Ref } | { literal: Literal; value: unknown };
 
 /**
@@ -83,7 +130,16 @@ export class Condition {
   }
 }
 
-/** What a node runs. */
+/**
+ * What a node runs.
+ *
+ * @example
+ * ```ts
+ * import type { NodeTarget } from "./graph.ts";
+ * const kind = (t: NodeTarget) => t.kind;
+ * console.log(kind.length);
+ * ```
+ */
 export type NodeTarget =
   // deno-lint-ignore no-explicit-any
   | { kind: "task"; task: any }
@@ -113,7 +169,16 @@ export type NodeTarget =
     minSuccesses?: number;
   };
 
-/** A node of a workflow graph. */
+/**
+ * A node of a workflow graph.
+ *
+ * @example
+ * ```ts
+ * import type { NodeSpec } from "./graph.ts";
+ * const id = (n: NodeSpec) => n.id;
+ * console.log(id.length);
+ * ```
+ */
 export interface NodeSpec {
   /** `n0`, `n1`, ... (`fn0` for the failure node). */
   readonly id: string;
@@ -140,6 +205,12 @@ export interface NodeSpec {
 /**
  * A workflow being defined (or one case of a conditional inside it): its
  * nodes and the counter that names them.
+ *
+ * @example
+ * ```ts
+ * import { Scope } from "./graph.ts";
+ * console.log(new Scope("wf").nextId()); // "n0"
+ * ```
  */
 export class Scope {
   /** The nodes, in creation order. */
@@ -231,6 +302,7 @@ export function popScope(scope: Scope): void {
  * ```
  */
 export class Ref<T = unknown> {
+  /** The value type (type-level only; never set). */
   declare readonly __value?: T;
   /** The node producing it (undefined for a workflow input). */
   readonly node: NodeSpec | undefined;

@@ -37,14 +37,32 @@ export interface LocalRunOptions {
   signals?: Record<string, unknown>;
 }
 
-interface LocalWorkflow {
+/**
+ * What a local run needs of a workflow (a `Workflow` fits).
+ *
+ * @example
+ * ```ts
+ * import type { LocalWorkflow } from "./local.ts";
+ * const count = (w: LocalWorkflow) => w.nodes.length;
+ * console.log(count.length);
+ * ```
+ */
+export interface LocalWorkflow {
+  /** The workflow's name. */
   readonly name: string;
+  /** Its inputs. */
   readonly inputs: InterfaceTypes;
+  /** Its outputs. */
   readonly outputs: InterfaceTypes;
+  /** Whether its outputs were declared as one type. */
   readonly singleOutput?: boolean;
+  /** Its options (the defaults are used). */
   readonly options: { defaults?: Record<string, unknown> };
+  /** Its nodes. */
   readonly nodes: readonly NodeSpec[];
+  /** Its output bindings. */
   readonly outputBindings: readonly InputBinding[];
+  /** Its failure node. */
   readonly failureNode?: NodeSpec;
 }
 

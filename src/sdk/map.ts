@@ -180,3 +180,56 @@ export function map<I extends InterfaceTypes, O extends OutputsDecl>(
   };
   return Object.assign(call, { task, options }) as unknown as MappedTask<I, O>;
 }
+
+/** flytekit's resolver for map tasks (ArrayNodeMapTask). */
+const MAP_RESOLVER =
+  "flytekit.core.array_node_map_task.ArrayNodeMapTaskResolver";
+
+/**
+ * The container args of a flytekit task turned into its map task's, as
+ * flytekit's ArrayNodeMapTask writes them: `pyflyte-map-execute`, and the
+ * map resolver wrapping the task's own (`vars "" resolver <theirs> ...`), so
+ * each sub-task picks its item by the array index. Undefined when the args
+ * are not flytekit's.
+ *
+ * @example
+ * ```ts
+ * import { flytekitMapArgs } from "./map.ts";
+ * const args = ["pyflyte-execute", "--inputs", "{{.input}}", "--resolver", "r", "--", "task-module", "m", "task-name", "t"];
+ * console.log(flytekitMapArgs(args)?.[0]); // "pyflyte-map-execute"
+ * ```
+ */
+export function flytekitMapArgs(
+  args: readonly string[],
+): string[] | undefined {
+  const exec = args.indexOf("pyflyte-execute");
+  const resolver = args.indexOf("--resolver", exec);
+  if (exec < 0 || resolver < 0 || args[resolver + 2] !== "--") return undefined;
+  return [
+    ...args.slice(0, exec),
+    "pyflyte-map-execute",
+    ...args.slice(exec + 1, resolver),
+    "--resolver",
+    MAP_RESOLVER,
+    "--",
+    "vars",
+    "",
+    "resolver",
+    args[resolver + 1],
+    ...args.slice(resolver + 3),
+  ];
+}
+
+/**
+ * The flag a mapped TypeScript task's container gets after the runtime's
+ * usual args: the runtime then reads item `i` of each list input, `i` from
+ * the array index environment (`BATCH_JOB_ARRAY_INDEX_VAR_NAME` names the
+ * variable holding it, as for flytekit), and writes that item's outputs.
+ *
+ * @example
+ * ```ts
+ * import { MAP_FLAG } from "./map.ts";
+ * console.log(MAP_FLAG); // "--array-item"
+ * ```
+ */
+export const MAP_FLAG = "--array-item";

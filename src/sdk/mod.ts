@@ -29,7 +29,18 @@
 export * from "./contract.ts";
 export { DefinitionError } from "./errors.ts";
 export type { DurationLike } from "./duration.ts";
-export { Condition, type NodeOverrides, Ref } from "./graph.ts";
+export {
+  type BindingTree,
+  Condition,
+  type InputBinding,
+  type NodeOverrides,
+  type NodeSpec,
+  type NodeTarget,
+  type Operand,
+  type Operator,
+  Ref,
+  Scope,
+} from "./graph.ts";
 export type { NodeHandle } from "./nodes.ts";
 export {
   type Bindable,
@@ -72,7 +83,9 @@ export {
   type ElseBuilder,
 } from "./conditional.ts";
 export {
+  flytekitMapArgs,
   map,
+  MAP_FLAG,
   type MapOptions,
   type MappedInputs,
   type MappedTask,
@@ -81,9 +94,14 @@ export { approve, sleep, waitForInput } from "./gates.ts";
 export {
   type Reference,
   reference,
+  type ReferenceResult,
   type ReferenceSource,
 } from "./reference.ts";
-export { type LocalRunOptions, runWorkflowLocally } from "./local.ts";
+export {
+  type LocalRunOptions,
+  type LocalWorkflow,
+  runWorkflowLocally,
+} from "./local.ts";
 export {
   compileTask,
   type CompileTaskOptions,

@@ -24,8 +24,7 @@ import { addNode, type NodeHandle, resultOf } from "./nodes.ts";
  * import type { ReferenceSource } from "./reference.ts";
  * const src: ReferenceSource = {
  *   kind: "task",
- *   id: { resourceType: 1, project: "p", domain: "d", name: "hello.say_hello", version: "v1" },
- *   interface: { inputs: { variables: {} }, outputs: { variables: {} } },
+ *   id: { project: "p", domain: "d", name: "hello.say_hello", version: "v1" },
  * };
  * console.log(src.kind);
  * ```

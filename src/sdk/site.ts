@@ -49,11 +49,23 @@ export function moduleName(url: string | undefined): string {
   return last.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9_]/g, "_");
 }
 
+function textHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
 const sources = new Map<string, string[] | null>();
 
-/** The name a `const x = task(...)` line declares, when the source is readable. */
-function declaredName(site: DefinitionSite): string | undefined {
-  if (!site.url.startsWith("file:")) return undefined;
+/**
+ * The name a `const x = task(...)` line declares; null when the source
+ * cannot be read (a notebook cell, a remote module).
+ */
+function declaredName(site: DefinitionSite): string | undefined | null {
+  if (!site.url.startsWith("file:")) return null;
   let lines = sources.get(site.url);
   if (lines === undefined) {
     try {
@@ -63,7 +75,8 @@ function declaredName(site: DefinitionSite): string | undefined {
     }
     sources.set(site.url, lines);
   }
-  const line = lines?.[site.line - 1];
+  if (lines === null) return null;
+  const line = lines[site.line - 1];
   const m = line && /(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/.exec(line);
   return m ? m[1] : undefined;
 }
@@ -71,7 +84,9 @@ function declaredName(site: DefinitionSite): string | undefined {
 /**
  * The default Flyte name of a definition: `<module>.<name>` where the name is
  * the function's own (`function add() {}`) or, for an anonymous function, the
- * variable the call is assigned to (`const add = task(...)`).
+ * variable the call is assigned to (`const add = task(...)`). Where the
+ * source cannot be read (a notebook cell), an anonymous function is named
+ * `<module>.<kind>_<hash of its text>`, stable for the same code.
  *
  * @example
  * ```ts
@@ -82,10 +97,16 @@ function declaredName(site: DefinitionSite): string | undefined {
  */
 export function defaultName(
   kind: string,
-  fn: { name: string },
+  fn: { name: string; toString(): string },
   site: DefinitionSite | undefined,
 ): string {
-  const short = fn.name || (site && declaredName(site));
+  const declared = fn.name ? fn.name : site ? declaredName(site) : null;
+  if (declared === null) {
+    // No source to read (a notebook cell): a name from the function's own
+    // text, stable across re-runs and kernel restarts of the same code.
+    return `${moduleName(site?.url)}.${kind}_${textHash(fn.toString())}`;
+  }
+  const short = declared;
   if (!short) {
     const at = site ? ` at ${site.url}:${site.line}` : "";
     throw new DefinitionError(

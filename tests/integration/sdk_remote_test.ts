@@ -1,9 +1,10 @@
 /**
- * A TypeScript workflow over flytekit tasks on the sandbox: the tasks are
- * registered with `pyflyte register`, fetched with FlyteRemote, called in a
- * workflow written with src/sdk (`reference`), which FlyteRemote registers
- * (workflow + default launch plan) and executes end to end; the engine runs
- * the Python tasks with flytekit's entry point. Registering again is fine;
+ * TypeScript workflows over flytekit entities on the sandbox: tasks and a
+ * workflow are registered with `pyflyte register`, fetched with FlyteRemote,
+ * called in workflows written with src/sdk (`reference`: task nodes, a
+ * conditional, a map over a fetched task, a fetched launch plan as a node),
+ * which FlyteRemote registers (workflow + default launch plan) and executes
+ * end to end; the engine runs the Python tasks with flytekit's entry point. Registering again is fine;
  * a different workflow under the same name and version is refused, saying
  * so. Needs the project venv (`deno task setup-python`).
  */
@@ -12,15 +13,27 @@ import { startSandbox } from "../../src/sandbox/mod.ts";
 import { FlyteRemote } from "../../src/remote/mod.ts";
 import { FlyteEntityAlreadyExistsError } from "../../src/client/errors.ts";
 import { t } from "../../src/types/mod.ts";
-import { conditional, reference, workflow } from "../../src/sdk/mod.ts";
+import { conditional, map, reference, workflow } from "../../src/sdk/mod.ts";
 import { pyflyteRegister, requireVenvTool } from "../helpers/flytekit.ts";
 
-const PYTASKS = `from flytekit import task
+const PYTASKS = `from typing import List
+
+from flytekit import task, workflow
 
 
 @task
 def add_one(x: int) -> int:
     return x + 1
+
+
+@task
+def total(xs: List[int]) -> int:
+    return sum(xs)
+
+
+@workflow
+def py_wf(x: int) -> int:
+    return add_one(x=add_one(x=x))
 
 
 @task
@@ -66,6 +79,33 @@ Deno.test("sdk: a TypeScript workflow over pyflyte-registered tasks runs on the 
       });
       assertEquals(exec.phase, "SUCCEEDED", exec.error?.message);
       assertEquals(exec.outputs.o0, "deno 4");
+
+      // A map over a fetched task (its own item interface) and a fetched
+      // launch plan as a node.
+      const total = reference(
+        await remote.fetchTask("pytasks.total", { version: "v1" }),
+      );
+      const pyWf = reference(
+        await remote.fetchLaunchPlan("pytasks.py_wf", { version: "v1" }),
+      );
+      const fan = workflow(
+        {
+          name: "ts.fan_out",
+          inputs: { xs: t.list(t.int) },
+          outputs: t.int,
+        },
+        ({ xs }) =>
+          pyWf({
+            x: total({ xs: map(addOne, { concurrency: 2 })({ x: xs }) }),
+          }),
+      );
+      const fanExec = await remote.execute(fan, { xs: [1, 2, 3] }, {
+        version: "ts1",
+        wait: { timeout: 240_000 },
+      });
+      assertEquals(fanExec.phase, "SUCCEEDED", fanExec.error?.message);
+      // (2 + 3 + 4) + 1 + 1
+      assertEquals(fanExec.outputs.o0, 11);
 
       // The default launch plan carries the workflow's default.
       const lp = await remote.fetchLaunchPlan("ts.over_python", {

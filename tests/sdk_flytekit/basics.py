@@ -2,12 +2,16 @@
 writes the same workflows with src/sdk, and tests/unit/sdk_flytekit_test.ts
 compares what both compile to."""
 
+import os
 from datetime import datetime, timedelta
-from typing import List
+from typing import List, NamedTuple
 
 from flytekit import (
     CronSchedule,
+    Cache,
     LaunchPlan,
+    Resources,
+    Secret,
     approve,
     conditional,
     sleep,
@@ -15,7 +19,9 @@ from flytekit import (
     wait_for_input,
     workflow,
 )
+from flytekit import PodTemplate
 from flytekit.core.array_node_map_task import map_task
+from kubernetes.client import V1Container, V1EnvVar, V1PodSpec
 
 
 @task
@@ -135,3 +141,62 @@ nightly = LaunchPlan.get_or_create(
     schedule=CronSchedule(schedule="0 3 * * *", kickoff_time_input_arg="kickoff"),
     default_inputs={"n": 5},
 )
+
+
+@task(
+    retries=2,
+    cache=True,
+    cache_version="1.0",
+    cache_serialize=True,
+    cache_ignore_input_vars=["b"],
+    timeout=timedelta(minutes=5),
+    interruptible=True,
+    requests=Resources(cpu="1", mem="1Gi"),
+    limits=Resources(mem="2Gi", ephemeral_storage="10Gi"),
+    environment={"MODE": "fast"},
+    secret_requests=[Secret(group="db", key="password", mount_requirement=Secret.MountType.ENV_VAR)],
+    deprecated="use add_one",
+)
+def tuned(a: int, b: List[str]) -> NamedTuple("TunedOut", [("total", int), ("label", str)]):
+    return len(b) + a, "x"
+
+
+@workflow
+def tuned_wf(a: int) -> NamedTuple("WfOut", [("total", int), ("label", str)]):
+    first = add_one(x=a)
+    out = tuned(a=first, b=[to_text(x=first), "const"])
+    return out.total, out.label
+
+
+@task(
+    pod_template=PodTemplate(
+        primary_container_name="main",
+        labels={"team": "a"},
+        pod_spec=V1PodSpec(
+            containers=[
+                V1Container(name="main", env=[V1EnvVar(name="GREETING", value="Howdy")]),
+                V1Container(name="sidecar", image="busybox", command=["sleep", "3600"]),
+            ]
+        ),
+    ),
+    requests=Resources(cpu="1"),
+    environment={"A": "b"},
+)
+def pod_greet(name: str) -> str:
+    return f"{os.environ['GREETING']}, {name}!"
+
+
+@workflow
+def pod_wf(name: str) -> str:
+    return pod_greet(name=name)
+
+
+@workflow
+def overrides_wf(x: int) -> int:
+    a = double(x=x).with_overrides(
+        limits=Resources(mem="2Gi", cpu="2"),
+        requests=Resources(cpu="1"),
+        timeout=timedelta(minutes=10),
+        interruptible=True,
+    )
+    return double(x=a).with_overrides(cache=Cache(version="3", serialize=True))

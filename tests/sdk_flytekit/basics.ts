@@ -143,3 +143,73 @@ export const nightly = launchPlan(report_wf, {
   schedule: { cron: "0 3 * * *", kickoffTimeInput: "kickoff" },
   defaultInputs: { n: 5 },
 });
+
+export const tuned = task(
+  {
+    inputs: { a: t.int, b: t.list(t.string) },
+    outputs: { total: t.int, label: t.string },
+    retries: 2,
+    cache: true,
+    cacheVersion: "1.0",
+    cacheSerialize: true,
+    cacheIgnoreInputVars: ["b"],
+    timeout: "5m",
+    interruptible: true,
+    resources: {
+      requests: { cpu: "1", mem: "1Gi" },
+      limits: { mem: "2Gi", ephemeralStorage: "10Gi" },
+    },
+    environment: { MODE: "fast" },
+    secretRequests: [{ group: "db", key: "password", mount: "env" }],
+    deprecated: "use add_one",
+  },
+  ({ a, b }) => ({ total: b.length + a, label: "x" }),
+);
+
+export const tuned_wf = workflow(
+  { inputs: { a: t.int }, outputs: { total: t.int, label: t.string } },
+  ({ a }) => {
+    const first = add_one({ x: a });
+    const out = tuned({ a: first, b: [to_text({ x: first }), "const"] });
+    return { total: out.total, label: out.label };
+  },
+);
+
+export const pod_greet = task(
+  {
+    inputs: { name: t.string },
+    outputs: t.string,
+    podTemplate: {
+      primaryContainerName: "main",
+      labels: { team: "a" },
+      podSpec: {
+        containers: [
+          { name: "main", env: [{ name: "GREETING", value: "Howdy" }] },
+          { name: "sidecar", image: "busybox", command: ["sleep", "3600"] },
+        ],
+      },
+    },
+    resources: { requests: { cpu: "1" } },
+    environment: { A: "b" },
+  },
+  ({ name }) => `${Deno.env.get("GREETING")}, ${name}!`,
+);
+
+export const pod_wf = workflow(
+  { inputs: { name: t.string }, outputs: t.string },
+  ({ name }) => pod_greet({ name }),
+);
+
+export const overrides_wf = workflow(
+  { inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => {
+    const a = double({ x }).withOverrides({
+      resources: { limits: { mem: "2Gi", cpu: "2" }, requests: { cpu: "1" } },
+      timeout: "10m",
+      interruptible: true,
+    });
+    return double({ x: a }).withOverrides({
+      cache: { version: "3", serialize: true },
+    });
+  },
+);

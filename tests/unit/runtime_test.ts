@@ -164,3 +164,45 @@ Deno.test("runtime: runs a task from a bundle and writes outputs.pb; failures wr
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });
+
+Deno.test("runtime args: flags in any order, --array-item, missing and unknown flags named", async () => {
+  const { parseRuntimeArgs } = await import("../../src/runtime/args.ts");
+  const base = [
+    "--task",
+    "m.t",
+    "--inputs",
+    "i",
+    "--output-prefix",
+    "o",
+    "--raw-output-data-prefix",
+    "r",
+  ];
+  const a = parseRuntimeArgs([
+    "flyte-deno-runtime",
+    ...base,
+    "--array-item",
+    "--bundle",
+    "b",
+  ]);
+  assertEquals([a.task, a.bundle, a.arrayItem], ["m.t", "b", true]);
+  assertEquals(
+    parseRuntimeArgs([...base, "--bundle", "b"]).arrayItem,
+    undefined,
+  );
+  let e = (() => {
+    try {
+      parseRuntimeArgs(base);
+    } catch (err) {
+      return err as Error;
+    }
+  })();
+  assertStringIncludes(e!.message, "--bundle");
+  e = (() => {
+    try {
+      parseRuntimeArgs([...base, "--bundle", "b", "--nope", "x"]);
+    } catch (err) {
+      return err as Error;
+    }
+  })();
+  assertStringIncludes(e!.message, "--nope");
+});

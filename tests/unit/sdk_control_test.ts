@@ -36,6 +36,23 @@ Deno.test("local runs: hello, chain, sub-workflow and launch plan", async () => 
   assertEquals(await b.sub_lp(), 8);
 });
 
+Deno.test("local runs: the cron launch plan, the tuned task, pod and overrides workflows", async () => {
+  const at = new Date("2026-12-07T03:00:00Z");
+  assertEquals(
+    await b.nightly({ kickoff: at }),
+    "5 at 2026-12-07T03:00:00.000Z",
+  );
+  // tuned adds the length of [to_text(3), "const"] to add_one(2) = 3.
+  assertEquals(await b.tuned_wf({ a: 2 }), { total: 5, label: "x" });
+  assertEquals(await b.overrides_wf({ x: 3 }), 12);
+  Deno.env.set("GREETING", "Howdy");
+  try {
+    assertEquals(await b.pod_wf({ name: "deno" }), "Howdy, deno!");
+  } finally {
+    Deno.env.delete("GREETING");
+  }
+});
+
 Deno.test("local runs: conditionals take the matching case, else, or fail", async () => {
   assertEquals(await b.cond_wf({ x: 6 }), 12);
   assertEquals(await b.cond_wf({ x: -3 }), 9);
@@ -239,6 +256,24 @@ Deno.test("definition errors: conditionals, gates and maps name the place", () =
       "workflow e.mix: conditional c: every case must give the same outputs",
     ),
     mismatch.message,
+  );
+  const escaped = assertThrows(
+    () =>
+      workflow(
+        { name: "e.escape", inputs: { x: t.int }, outputs: t.int },
+        ({ x }) => {
+          let inner: unknown;
+          conditional("c")
+            .if(x.gt(1)).then(inner = b.double({ x }))
+            .else().fail("no");
+          return b.double({ x: inner as never });
+        },
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    escaped.message,
+    "workflow e.escape: node n1 (double) input x uses a reference (n0.o0) made inside a conditional case; use the conditional's result instead",
   );
   const outside = assertThrows(() => conditional("c"), DefinitionError);
   assertEquals(

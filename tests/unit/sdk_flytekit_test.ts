@@ -4,18 +4,24 @@
  * (tests/sdk_flytekit/basics.py through flytekit's get_serializable, what
  * `pyflyte package` uses). Workflow templates and launch plan specs must be
  * equal; task templates equal after normalising what must differ (task type,
- * container image and args, runtime metadata) and map tasks' name hashes.
+ * the image and args of the container or of a pod's primary container,
+ * runtime metadata) and map tasks' name hashes.
  * Every compiled workflow also passes the sandbox's compiler.
  */
 import { fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
 import { TaskTemplateSchema } from "@flyteidl/core/tasks_pb.ts";
 import { WorkflowTemplateSchema } from "@flyteidl/core/workflow_pb.ts";
 import { LaunchPlanSpecSchema } from "@flyteidl/admin/launch_plan_pb.ts";
-import { assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
 import { requireVenvTool, runOk, venvBin } from "../helpers/flytekit.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { compileChecked, SCOPE } from "../helpers/sdk.ts";
-import { compileLaunchPlan } from "../../src/sdk/mod.ts";
+import {
+  compileLaunchPlan,
+  flytekitMapArgs,
+  MAP_FLAG,
+  RUNTIME_COMMAND,
+} from "../../src/sdk/mod.ts";
 import * as basics from "../sdk_flytekit/basics.ts";
 
 const WORKFLOWS = [
@@ -28,6 +34,9 @@ const WORKFLOWS = [
   "gates_wf",
   "failing_wf",
   "report_wf",
+  "tuned_wf",
+  "pod_wf",
+  "overrides_wf",
 ] as const;
 
 interface Flytekit {
@@ -52,10 +61,18 @@ async function flytekit(): Promise<Flytekit> {
   return cached;
 }
 
-/** Map tasks' names carry a hash of flytekit's own making. */
+/**
+ * Map tasks' names carry a hash of flytekit's own making; and flytekit lists
+ * a node's data dependencies as `list(set(nodes))` (flytekit/core/promise.py),
+ * in an order that depends on object hashes, so upstream lists are compared
+ * as sets (ours are in binding order, then explicit ordering).
+ */
 function unhash(json: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(json).replace(
+    JSON.stringify(
+      json,
+      (k, v) => k === "upstreamNodeIds" && Array.isArray(v) ? [...v].sort() : v,
+    ).replace(
       /(map_[A-Za-z0-9_]+?)_[0-9a-f]{32}-arraynode/g,
       "$1-arraynode",
     ),
@@ -69,6 +86,18 @@ function normaliseTask(json: JsonValue): unknown {
   if (tpl.target.case === "container") {
     tpl.target.value.image = "<image>";
     tpl.target.value.args = [];
+  }
+  if (tpl.target.case === "k8sPod") {
+    const primary = tpl.config.primary_container_name;
+    const containers = tpl.target.value.podSpec?.containers as
+      | { name: string; image?: string; args?: string[] }[]
+      | undefined;
+    for (const c of containers ?? []) {
+      if (c.name === primary) {
+        c.image = "<image>";
+        c.args = [];
+      }
+    }
   }
   return unhash(toJson(TaskTemplateSchema, tpl));
 }
@@ -144,4 +173,25 @@ Deno.test("sdk vs flytekit: the cron launch plan (kickoff input, defaults) equal
       fromJson(LaunchPlanSpecSchema, fk.launchPlans["basics.nightly"]),
     ),
   );
+});
+
+Deno.test("sdk vs flytekit: a flytekit task's args become its map task's as flytekit writes them", async () => {
+  const fk = await flytekit();
+  const container = (name: string) =>
+    (fk.tasks[name] as { container: { args: string[] } }).container.args;
+  const mapName = Object.keys(fk.tasks).find((k) => k.includes("map_double"))!;
+  assertEquals(flytekitMapArgs(container("basics.double")), container(mapName));
+  assertEquals(flytekitMapArgs(["deno", "run", "x.ts"]), undefined);
+});
+
+Deno.test("sdk: a mapped TypeScript task runs the runtime with the array-item flag", () => {
+  const { defs } = compileChecked(basics.map_wf);
+  const mapped = defs.tasks.find((x) => x.id!.name.includes("map_double"))!;
+  assert(mapped.target.case === "container");
+  assertEquals(mapped.target.value.args.slice(0, 3), [
+    RUNTIME_COMMAND,
+    "--task",
+    "basics.double",
+  ]);
+  assertEquals(mapped.target.value.args.at(-1), MAP_FLAG);
 });

@@ -164,3 +164,17 @@ Deno.test("task: option errors name the task and the option", () => {
     "task m.i: cacheIgnoreInputVars names b, which is not an input",
   );
 });
+
+Deno.test("default names: module from the URL, notebook cells by the function's text", async () => {
+  const { defaultName, moduleName } = await import("../../src/sdk/site.ts");
+  assertEquals(moduleName("file:///work/flows.ts"), "flows");
+  assertEquals(moduleName("file:///tmp/$deno$repl.mts"), "notebook");
+  const cell = { url: "file:///nowhere/$deno$repl.mts", line: 3 };
+  const a = defaultName("task", ({ x }: { x: number }) => x + 1, cell);
+  const b = defaultName("task", ({ x }: { x: number }) => x + 1, cell);
+  const c = defaultName("task", ({ x }: { x: number }) => x + 2, cell);
+  assert(/^notebook\.task_[0-9a-f]{8}$/.test(a), a);
+  assertEquals(a, b);
+  assert(a !== c);
+  assertEquals(defaultName("task", function plus() {}, cell), "notebook.plus");
+});
