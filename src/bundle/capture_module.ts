@@ -80,8 +80,8 @@ function unchanged(files: readonly FileStamp[]): boolean {
 }
 
 /**
- * The deno.json (or deno.jsonc) nearest above `dir`, else the working
- * directory's, else none.
+ * The deno.json (or deno.jsonc) nearest above `dir`, else the nearest above
+ * the working directory (a notebook's folder), else none.
  */
 function findConfig(dir: string): string | undefined {
   const has = (p: string) => {
@@ -91,16 +91,15 @@ function findConfig(dir: string): string | undefined {
       return false;
     }
   };
-  for (let d = dir;; d = dirname(d)) {
-    for (const n of ["deno.json", "deno.jsonc"]) {
-      if (has(`${d}/${n}`)) return `${d}/${n}`;
+  const above = (start: string) => {
+    for (let d = start;; d = dirname(d)) {
+      for (const n of ["deno.json", "deno.jsonc"]) {
+        if (has(`${d}/${n}`)) return `${d}/${n}`;
+      }
+      if (dirname(d) === d) return undefined;
     }
-    if (dirname(d) === d) break;
-  }
-  for (const n of ["deno.json", "deno.jsonc"]) {
-    if (has(`${Deno.cwd()}/${n}`)) return `${Deno.cwd()}/${n}`;
-  }
-  return undefined;
+  };
+  return above(dir) ?? above(Deno.cwd());
 }
 
 /**
