@@ -40,6 +40,14 @@ Deno.test("interactive: module-file tasks run on the sandbox through the runtime
     assertEquals(interactive.lastReport?.tasks[0].uploaded, false);
     assertEquals(interactive.lastReport?.tasks[0].registered, false);
 
+    // register() without a version is interactive too: same version, nothing new.
+    const reg = await remote.register(add);
+    assertEquals(reg.task?.id.version, e1.version);
+    assertEquals(reg.ids, []);
+    // An explicit version goes through the sdk's path and registers that version.
+    const explicit = await remote.register(add, { version: "v-explicit" });
+    assertEquals(explicit.task?.id.version, "v-explicit");
+
     const e4 = await remote.execute(boom, {}, { wait: true });
     assertEquals(e4.phase, "FAILED");
     assertStringIncludes(e4.error?.message ?? "", "boom from the task");
