@@ -112,6 +112,10 @@ export {
   RUNTIME_VERSION,
 } from "./src/bundle/manifest.ts";
 export type { Bundle } from "./src/bundle/bundle.ts";
+export type {
+  FastPackage,
+  FastPackageOptions,
+} from "./src/bundle/fast_package.ts";
 // Data transfers through the data proxy (uploads, downloads).
 export * from "./src/data/mod.ts";
 // The connection layer (transports, auth, deadlines, retries) for raw service access.

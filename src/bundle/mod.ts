@@ -44,6 +44,12 @@ export {
   parseManifest,
   RUNTIME_VERSION,
 } from "./manifest.ts";
+export {
+  DEFAULT_IGNORES,
+  type FastPackage,
+  fastPackage,
+  type FastPackageOptions,
+} from "./fast_package.ts";
 export { unpackBundle } from "./unpack.ts";
 export { hashVersion, taskVersion, workflowVersion } from "./version.ts";
 export {

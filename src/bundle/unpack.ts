@@ -122,7 +122,7 @@ export async function unpackBundle(
       );
     }
   }
-  if (!(manifest.entry in files)) {
+  if (manifest.entry && !(manifest.entry in files)) {
     throw new BundleIntegrityError(
       manifest.entry,
       "the manifest's entry point is missing",

@@ -29,6 +29,11 @@ import type { AnyWorkflow } from "../sdk/workflow.ts";
 import type { AnyLaunchPlan } from "../sdk/launch_plan.ts";
 import { captureTasks } from "../bundle/capture.ts";
 import type { Bundle } from "../bundle/bundle.ts";
+import {
+  type FastPackage,
+  fastPackage,
+  type FastPackageOptions,
+} from "../bundle/fast_package.ts";
 import { taskVersion, workflowVersion } from "../bundle/version.ts";
 import { DataTransfer } from "../data/transfer.ts";
 import {
@@ -189,6 +194,22 @@ export async function planTasks(
     }
   }
   return plans;
+}
+
+/**
+ * An uploaded fast package.
+ *
+ * @example
+ * ```ts
+ * import type { UploadedPackage } from "./interactive.ts";
+ * const show = (p: UploadedPackage) => `${p.uri} (${p.bytes} bytes)`;
+ * ```
+ */
+export interface UploadedPackage extends Omit<FastPackage, "bytes"> {
+  /** The zip's size in bytes. */
+  bytes: number;
+  /** Where it was uploaded (native URI). */
+  uri: string;
 }
 
 // Bundles uploaded by this process: `${scope}|${sha256}` → native URI.
@@ -389,6 +410,30 @@ export class Interactive {
     report.tasks = tasks.map((d) => prepared.get(d.name)!.prepared);
     this.lastReport = report;
     return reg;
+  }
+
+  /**
+   * Packs a directory ({@link fastPackage}: ignore files and default rules,
+   * deterministic zip) and uploads it through the data proxy, as flytekit's
+   * `fast_package` + upload; returns its digest and native URI.
+   *
+   * @example
+   * ```ts
+   * import type { Interactive } from "./interactive.ts";
+   * declare const interactive: Interactive;
+   * const pkg = await interactive.fastPackage("./workflows");
+   * console.log(pkg.sha256, pkg.uri, pkg.files.length);
+   * ```
+   */
+  async fastPackage(
+    dir: string,
+    options: FastPackageOptions & InteractiveOptions = {},
+  ): Promise<UploadedPackage> {
+    const scope = this.#scope(options);
+    const { bytes, ...pkg } = await fastPackage(dir, options);
+    this.#data ??= new DataTransfer(this.#host.services);
+    const uri = await this.#data.uploadBytes(bytes, pkg.fileName, scope);
+    return { ...pkg, bytes: bytes.length, uri };
   }
 
   /**

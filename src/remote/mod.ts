@@ -50,6 +50,7 @@ export type {
   InteractiveReport,
   PreparedTask,
   TaskPlan,
+  UploadedPackage,
 } from "./interactive.ts";
 export type { ExecutionRef, SignalType } from "./signals.ts";
 export type { ExecutionMetrics, ExecutionSpan } from "./metrics.ts";

@@ -48,7 +48,11 @@ import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
 import type { DataTransfer, Uploaded } from "../data/transfer.ts";
 import type { FlyteDirectory, FlyteFile } from "../types/values.ts";
-import type { Interactive, InteractiveOptions } from "./interactive.ts";
+import type {
+  Interactive,
+  InteractiveOptions,
+  UploadedPackage,
+} from "./interactive.ts";
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
  * @example
@@ -336,6 +340,25 @@ export class FlyteRemote {
       new m.Interactive(this)
     );
     return this.#interactiveMode;
+  }
+  /**
+   * Packs a directory as a deterministic zip (`.gitignore`, `.flyteignore`,
+   * `.dockerignore` and default rules) and uploads it through the data
+   * proxy; see src/bundle/fast_package.ts.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const pkg = await remote.fastPackage("./workflows");
+   * console.log(pkg.sha256, pkg.uri);
+   * ```
+   */
+  async fastPackage(
+    dir: string,
+    options?: Parameters<Interactive["fastPackage"]>[1],
+  ): Promise<UploadedPackage> {
+    return await (await this.interactive()).fastPackage(dir, options);
   }
   /** Registers a flyteidl task spec. */
   registerTask(

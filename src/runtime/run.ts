@@ -82,7 +82,7 @@ function userFailure(task: string, e: unknown): TaskFailure {
   );
 }
 
-const SHA = /bundle-([0-9a-f]{64})\.zip$/;
+const SHA = /(?:bundle-|fast)([0-9a-f]{64})\.zip$/;
 
 async function loadTask(
   args: RuntimeArgs,
@@ -109,6 +109,12 @@ async function loadTask(
       "RuntimeVersion",
       `the bundle was built for runtime [${manifest.runtimeVersion}] but this image has [${RUNTIME_VERSION}]: ` +
         `use an image with the matching flyte-deno runtime`,
+    );
+  }
+  if (!manifest.entry) {
+    throw system(
+      "BundleIntegrity",
+      `${args.bundle} names no entry point: it is a package of files, not a program`,
     );
   }
   try {

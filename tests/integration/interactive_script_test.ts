@@ -79,3 +79,32 @@ export const big = task({ name: "big.task", outputs: t.int, files: ["weights.bin
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });
+
+Deno.test("interactive: fastPackage packs a folder deterministically and uploads it named by its digest", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "interactive-fast-" });
+  const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
+  const remote = await FlyteRemote.forSandbox({ endpoint: sb.endpoint });
+  try {
+    await Deno.mkdir(`${dir}/code/sub`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/code/flows.ts`, "export const x = 1;\n");
+    await Deno.writeTextFile(`${dir}/code/sub/data.csv`, "a,b\n1,2\n");
+    await Deno.writeTextFile(`${dir}/code/.flyteignore`, "*.tmp\n");
+    await Deno.writeTextFile(`${dir}/code/scratch.tmp`, "no");
+    const pkg = await remote.fastPackage(`${dir}/code`);
+    assertEquals(pkg.files.map((f) => f.path), [
+      ".flyteignore",
+      "flows.ts",
+      "sub/data.csv",
+    ]);
+    assertStringIncludes(pkg.uri, `fast${pkg.sha256}.zip`);
+    await remote.download(pkg.uri, `${dir}/back.zip`);
+    const { sha256Hex } = await import("../../src/bundle/bundle.ts");
+    assertEquals(sha256Hex(await Deno.readFile(`${dir}/back.zip`)), pkg.sha256);
+    const again = await remote.fastPackage(`${dir}/code`);
+    assertEquals([again.sha256, again.uri], [pkg.sha256, pkg.uri]);
+  } finally {
+    await remote.close();
+    await sb.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
