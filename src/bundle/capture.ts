@@ -89,13 +89,13 @@ async function readFiles(
  * The module file each task's function was defined in, from the inspector
  * (`[[FunctionLocation]]`), not from the definition's call site alone (a
  * notebook cell's call stack may run through a module file); tasks defined
- * in cells, REPL input or eval'd code are left out.
+ * in cells, REPL input or eval'd code are left out. (A definition's `site`
+ * may name no file, or the wrong one, when it was made in a REPL.)
  */
 async function definingModules(
   defs: readonly TaskDefinition[],
 ): Promise<Map<TaskDefinition, string>> {
   const out = new Map<TaskDefinition, string>();
-  if (!defs.some((d) => d.site && isModuleFile(d.site.url))) return out;
   const ins = await ClosureInspector.open();
   try {
     for (const d of defs) {
@@ -181,18 +181,22 @@ export async function captureTasks(
     });
   }
   if (cells.length) {
+    // One bundle per notebook task (with what it refers to), so editing one
+    // task changes only its own version.
     const { captureCells } = await import("./capture_cell.ts");
-    const program = await captureCells(cells);
-    const files = await readFiles(cells, Deno.cwd());
-    out.push({
-      bundle: buildBundle({
-        program,
-        tasks: cells.map((t) => t.name),
-        files,
-        limit: options.limit,
-      }),
-      tasks: cells,
-    });
+    for (const cell of cells) {
+      const program = await captureCells([cell]);
+      const files = await readFiles([cell], Deno.cwd());
+      out.push({
+        bundle: buildBundle({
+          program,
+          tasks: [cell.name],
+          files,
+          limit: options.limit,
+        }),
+        tasks: [cell],
+      });
+    }
   }
   return out;
 }

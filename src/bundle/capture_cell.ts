@@ -31,6 +31,7 @@ import { ClosureInspector, type ScopeBinding, userGlobal } from "./inspect.ts";
 import { NotSerialisable, typeSource, valueSource } from "./serialise.ts";
 import { bundleModule } from "./capture_module.ts";
 import { isModuleFile } from "./paths.ts";
+import { sha256Hex } from "./bundle.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyFunction = (...args: any[]) => unknown;
@@ -353,7 +354,9 @@ export async function captureCells(
   const dir = await Deno.makeTempDir({ prefix: "flyte-cell-" });
   try {
     await Deno.writeTextFile(`${dir}/cells.js`, source);
-    return await bundleModule(`${dir}/cells.js`);
+    return await bundleModule(`${dir}/cells.js`, {
+      cacheKey: `cells:${sha256Hex(source)}`,
+    });
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }

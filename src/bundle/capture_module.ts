@@ -121,11 +121,13 @@ export async function bundleModule(
     config?: string;
     /** Reuse this process's earlier bundle when its local files are unchanged [true]. */
     cache?: boolean;
+    /** Cache under this key instead of the module's URL, not checking the module file itself (generated programs) [none]. */
+    cacheKey?: string;
   } = {},
 ): Promise<string> {
   const path = module.startsWith("file:") ? fromFileUrl(module) : module;
   const config = options.config ?? findConfig(dirname(path));
-  const key = `${module}\0${config ?? ""}`;
+  const key = `${options.cacheKey ?? module}\0${config ?? ""}`;
   const hit = cache.get(key);
   if (options.cache !== false && hit && unchanged(hit.files)) {
     return hit.program;
@@ -151,7 +153,10 @@ export async function bundleModule(
     }
     const raw = await Deno.readTextFile(out);
     const program = normaliseBundle(raw);
-    cache.set(key, { program, files: localFiles(raw, dirname(path)) });
+    const files = localFiles(raw, dirname(path)).filter((f) =>
+      !options.cacheKey || f.path !== resolve(path)
+    );
+    cache.set(key, { program, files });
     return program;
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});

@@ -7,6 +7,7 @@
  */
 import {
   assertEquals,
+  assertNotEquals,
   assertRejects,
   assertStringIncludes,
 } from "../helpers/assert.ts";
@@ -16,6 +17,7 @@ import { FlyteEntityNotExistError } from "../../src/client/mod.ts";
 import { UnshippableReferenceError } from "../../src/bundle/errors.ts";
 import type { TaskDefinition } from "../../src/sdk/contract.ts";
 import { runCells } from "../helpers/cells.ts";
+import { planTasks } from "../../src/remote/interactive.ts";
 
 const here = new URL(".", import.meta.url).href;
 const CELLS = [
@@ -80,4 +82,30 @@ Deno.test("interactive: notebook-cell tasks ship their helpers, constants, tasks
     await sb.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+});
+
+Deno.test("interactive: a notebook task's version changes with its own code only", async () => {
+  const here2 = new URL(".", import.meta.url).href;
+  const define = (body: string) =>
+    `const { task: task2 } = await import("${here2}../../src/sdk/mod.ts");
+const { t: t2 } = await import("${here2}../../src/types/mod.ts");
+globalThis.__cellA = task2({ name: "cell.a", inputs: { x: t2.int }, outputs: t2.int }, ({ x }) => x + 1);
+globalThis.__cellB = task2({ name: "cell.b", inputs: { x: t2.int }, outputs: t2.int }, ({ x }) => ${body});`;
+  const g = globalThis as Record<string, unknown>;
+  const versions = async () => {
+    const plans = await planTasks(
+      [g.__cellA as TaskDefinition, g.__cellB as TaskDefinition],
+      { project: "p", domain: "d" },
+    );
+    return Object.fromEntries(plans.map((p) => [p.def.name, p.version]));
+  };
+  await runCells([define("x * 2")]);
+  const v1 = await versions();
+  await runCells([define("x * 2")]);
+  const v2 = await versions();
+  await runCells([define("x * 3")]);
+  const v3 = await versions();
+  assertEquals(v2, v1);
+  assertEquals(v3["cell.a"], v1["cell.a"]);
+  assertNotEquals(v3["cell.b"], v1["cell.b"]);
 });
