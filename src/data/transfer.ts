@@ -247,6 +247,68 @@ export class DataTransfer {
     });
   }
 
+  /**
+   * Like {@link DataTransfer.uploadBytes}, for content-addressed names
+   * (the name carries the content's digest): when the store already holds
+   * the object at its upload location (asked through
+   * CreateDownloadLocation and a one-byte ranged GET), nothing is sent.
+   * Returns the native URI and whether bytes were sent.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const r = await data.uploadBytesOnce(new Uint8Array([1]), "blob-<sha>.bin", { project: "p", domain: "d" });
+   * console.log(r.uri, r.uploaded);
+   * ```
+   */
+  async uploadBytesOnce(
+    data: Uint8Array,
+    filename: string,
+    options: UploadOptions,
+  ): Promise<{ uri: string; uploaded: boolean }> {
+    if (!options.project || !options.domain) {
+      throw new FlyteInvalidInputError(
+        `upload of [${filename}]: project and domain are required`,
+      );
+    }
+    const digest = await md5(data);
+    const loc = await this.#location(filename, digest, options, { filename });
+    if (await this.#exists(loc.nativeUrl, data.length, options.signal)) {
+      return { uri: loc.nativeUrl, uploaded: false };
+    }
+    return {
+      uri: await this.#send(filename, data, digest, loc, options),
+      uploaded: true,
+    };
+  }
+
+  /** Whether an object of `size` bytes is at `nativeUrl` (false when unsure). */
+  async #exists(
+    nativeUrl: string,
+    size: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    try {
+      const loc = await this.#services.dataProxy.createDownloadLocation({
+        nativeUrl,
+      }, { signal });
+      const res = await this.#fetch(loc.signedUrl, {
+        headers: { Range: "bytes=0-0" },
+        signal,
+      });
+      await res.body?.cancel();
+      if (res.status === 206) {
+        const total = /\/(\d+)$/.exec(res.headers.get("content-range") ?? "");
+        return !total || Number(total[1]) === size;
+      }
+      return res.status === 200 &&
+        Number(res.headers.get("content-length") ?? -1) === size;
+    } catch {
+      return false;
+    }
+  }
+
   async #uploadDirectory(dir: string, options: UploadOptions) {
     const files = await listFiles(dir);
     if (files.length === 0) {
@@ -307,9 +369,18 @@ export class DataTransfer {
     options: UploadOptions,
     naming: { filename: string; filenameRoot?: string },
   ): Promise<string> {
-    let loc;
+    const loc = await this.#location(path, digest, options, naming);
+    return await this.#send(path, data, digest, loc, options);
+  }
+
+  async #location(
+    path: string,
+    digest: Uint8Array,
+    options: UploadOptions,
+    naming: { filename: string; filenameRoot?: string },
+  ) {
     try {
-      loc = await this.#services.dataProxy.createUploadLocation({
+      return await this.#services.dataProxy.createUploadLocation({
         project: options.project,
         domain: options.domain,
         contentMd5: digest,
@@ -319,6 +390,19 @@ export class DataTransfer {
     } catch (e) {
       throw toFlyteError(e, `create upload location for [${path}]`);
     }
+  }
+
+  async #send(
+    path: string,
+    data: Uint8Array,
+    digest: Uint8Array,
+    loc: {
+      signedUrl: string;
+      nativeUrl: string;
+      headers: Record<string, string>;
+    },
+    options: UploadOptions,
+  ): Promise<string> {
     const headers = new Headers(loc.headers);
     if (!headers.has("Content-MD5")) {
       headers.set("Content-MD5", base64(digest));

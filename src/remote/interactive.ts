@@ -281,15 +281,18 @@ export class Interactive {
       let uri = registeredUri ?? uploadedBundles.get(key);
       let uploaded = false;
       if (!uri) {
+        // Named by its sha-256 (and placed by its md5): when the store
+        // already holds it (another process uploaded it), nothing is sent.
         this.#data ??= new DataTransfer(this.#host.services);
-        uri = await this.#data.uploadBytes(
+        const up = await this.#data.uploadBytesOnce(
           p.bundle.bytes,
           p.bundle.fileName,
           scope,
         );
+        uri = up.uri;
         uploadedBundles.set(key, uri);
-        uploaded = true;
-        report.uploadedBytes += p.bundle.bytes.length;
+        uploaded = up.uploaded;
+        if (uploaded) report.uploadedBytes += p.bundle.bytes.length;
       }
       out.set(p.def.name, {
         uri,

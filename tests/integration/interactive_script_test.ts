@@ -108,3 +108,54 @@ Deno.test("interactive: fastPackage packs a folder deterministically and uploads
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });
+
+Deno.test("interactive: a bundle another process uploaded is not uploaded again", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "interactive-procs-" });
+  const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
+  const probe = async (task: string, inputs: unknown) => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        `${repoRoot}/tests/fixtures/interactive/upload_probe.ts`,
+        task,
+        JSON.stringify(inputs),
+      ],
+      cwd: repoRoot,
+      env: { ENDPOINT: sb.endpoint },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(r.code, 0, new TextDecoder().decode(r.stderr));
+    return JSON.parse(
+      new TextDecoder().decode(r.stdout).trim().split("\n").pop()!,
+    );
+  };
+  try {
+    const first = await probe("add", { a: 1, b: 2 });
+    assertEquals([
+      first.phase,
+      first.outputs.o0,
+      first.uploaded,
+      first.registered,
+    ], ["SUCCEEDED", 3, true, true]);
+    // Another process, another task of the same module: same bundle, already stored.
+    const second = await probe("greet", { who: "x" });
+    assertEquals([second.phase, second.uploaded, second.registered], [
+      "SUCCEEDED",
+      false,
+      true,
+    ]);
+    // And the first task again: registered already, nothing at all to do.
+    const third = await probe("add", { a: 2, b: 2 });
+    assertEquals([
+      third.outputs.o0,
+      third.version,
+      third.uploaded,
+      third.registered,
+    ], [4, first.version, false, false]);
+  } finally {
+    await sb.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
