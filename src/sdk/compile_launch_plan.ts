@@ -16,6 +16,7 @@ import {
 } from "@flyteidl/admin/launch_plan_pb.ts";
 import { WorkflowExecution_Phase } from "@flyteidl/core/execution_pb.ts";
 import { FixedRateUnit } from "@flyteidl/admin/schedule_pb.ts";
+import { LiteralSchema } from "@flyteidl/core/literals_pb.ts";
 import { toLiteral } from "../types/mod.ts";
 import type { InterfaceTypes } from "./contract.ts";
 import { entityId, type EntityScope } from "./compile_task.ts";
@@ -108,6 +109,19 @@ export function compileLaunchPlan(
   const defaults = plan?.defaultInputs ?? wf.options.defaults ?? {};
   const inputs = wf.inputs as InterfaceTypes;
   const defaultLits = literals(defaults, inputs, where);
+  // Optional inputs default to none (flytekit: `x: Optional[T] = None`), as
+  // a plain none literal, as flytekit writes launch plan defaults.
+  for (const [k, ty] of Object.entries(inputs)) {
+    const optional = (ty as { optional?: boolean }).optional === true;
+    if (optional && (defaults[k] === undefined || defaults[k] === null)) {
+      defaultLits[k] = create(LiteralSchema, {
+        value: {
+          case: "scalar",
+          value: { value: { case: "noneType", value: {} } },
+        },
+      });
+    }
+  }
   const parameters = Object.fromEntries(
     Object.entries(inputs).filter(([k]) => !(k in fixed)).map(([k, ty]) => [k, {
       var: { type: ty.literalType, description: k },

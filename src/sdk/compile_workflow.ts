@@ -6,17 +6,14 @@
  *
  * @module
  */
-import { clone, create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import {
   type Identifier,
   IdentifierSchema,
   ResourceType,
 } from "@flyteidl/core/identifier_pb.ts";
 import type { BindingData } from "@flyteidl/core/literals_pb.ts";
-import {
-  type TaskTemplate,
-  TaskTemplateSchema,
-} from "@flyteidl/core/tasks_pb.ts";
+import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
 import {
   ComparisonExpression_Operator,
   ConjunctionExpression_LogicalOperator,
@@ -26,17 +23,13 @@ import {
   type WorkflowTemplate,
   WorkflowTemplateSchema,
 } from "@flyteidl/core/workflow_pb.ts";
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { NodeSchema } from "@flyteidl/core/workflow_pb.ts";
-import { t } from "../types/mod.ts";
 import type {
   DefinitionBase,
-  InterfaceTypes,
   TaskDefinition,
   WorkflowDefinition,
 } from "./contract.ts";
 import { toPbDuration } from "./duration.ts";
-import { DefinitionError } from "./errors.ts";
 import {
   type CompileTaskOptions,
   entityId,
@@ -50,7 +43,7 @@ import type { Reference } from "./reference.ts";
 import type { TaskOptions } from "./task.ts";
 import type { AnyWorkflow } from "./workflow.ts";
 import type { AnyLaunchPlan } from "./launch_plan.ts";
-import { arrayTaskName, flytekitMapArgs, MAP_FLAG } from "./map.ts";
+import { mapReferenceTemplate, mapTaskTemplate } from "./compile_map.ts";
 import { bindingData, branchVar } from "./compile_bindings.ts";
 
 type NodeInit = MessageInitShape<typeof NodeSchema>;
@@ -160,65 +153,15 @@ class Compiler {
   }
 
   arrayTaskId(task: TaskDefinition, node: NodeSpec): Identifier {
-    const name = arrayTaskName(task);
-    const id = entityId(ResourceType.TASK, name, this.scopeOf(task));
-    if (!this.tasks.has(name)) {
-      const inputs = Object.fromEntries(
-        node.inputs.map((b) => [b.var, t.list(task.inputs[b.var])]),
-      );
-      this.tasks.set(
-        name,
-        taskTemplate(task, name, inputs, node.outputs, this.taskOptions(task), {
-          taskTypeVersion: 1,
-          args: [MAP_FLAG],
-        }),
-      );
-    }
-    return create(IdentifierSchema, id);
+    const tpl = mapTaskTemplate(task, node, this.taskOptions(task));
+    if (!this.tasks.has(tpl.id!.name)) this.tasks.set(tpl.id!.name, tpl);
+    return tpl.id!;
   }
 
-  /**
-   * A map over a registered task: flytekit's layout (a map task template
-   * with list-typed interface) made from the fetched template, keeping its
-   * container (the task reads one item per sub-node, as array nodes give).
-   */
   arrayReferenceId(ref: Reference, node: NodeSpec): Identifier {
-    const name = arrayTaskName(ref);
-    const scope = {
-      project: this.options.project,
-      domain: this.options.domain,
-      version: this.options.version,
-    };
-    if (!this.tasks.has(name)) {
-      if (!ref.template) {
-        throw new DefinitionError(
-          `map ${ref.name}`,
-          "mapping a registered task needs its template: pass a task fetched with FlyteRemote to reference()",
-        );
-      }
-      const tpl = clone(TaskTemplateSchema, ref.template);
-      tpl.id = create(
-        IdentifierSchema,
-        entityId(ResourceType.TASK, name, scope),
-      );
-      const inputs = Object.fromEntries(
-        node.inputs.map((b) => [b.var, t.list(ref.inputs[b.var])]),
-      );
-      tpl.interface = typedInterface(inputs, node.outputs);
-      tpl.taskTypeVersion = 1;
-      const args = tpl.target.case === "container"
-        ? flytekitMapArgs(tpl.target.value.args)
-        : undefined;
-      if (tpl.target.case !== "container" || !args) {
-        throw new DefinitionError(
-          `map ${ref.name}`,
-          "only TypeScript tasks and flytekit container tasks can be mapped",
-        );
-      }
-      tpl.target.value.args = args;
-      this.tasks.set(name, tpl);
-    }
-    return create(IdentifierSchema, entityId(ResourceType.TASK, name, scope));
+    const tpl = mapReferenceTemplate(ref, node, this.options);
+    if (!this.tasks.has(tpl.id!.name)) this.tasks.set(tpl.id!.name, tpl);
+    return tpl.id!;
   }
 
   workflowId(wf: AnyWorkflow | Reference): Identifier {
@@ -510,9 +453,4 @@ export function compileWorkflow(
     launchPlans: [...c.launchPlans],
     references: [...c.references],
   };
-}
-
-/** The interface of `io` pairs (re-exported for launch plans). */
-export function interfaceOf(inputs: InterfaceTypes, outputs: InterfaceTypes) {
-  return typedInterface(inputs, outputs);
 }

@@ -16,7 +16,7 @@ import {
   Ref,
   Scope,
 } from "./graph.ts";
-import { refsOf, resultOf } from "./nodes.ts";
+import { resultOf } from "./nodes.ts";
 
 /**
  * A conditional waiting for the result of the case just opened.
@@ -127,15 +127,14 @@ class Conditional {
         }
       }
     }
+    // flytekit's branch node depends on what its conditions read; the
+    // cases' own inputs are their nodes' (Flyte's compiler adds those edges
+    // from the bindings).
     const upstream: string[] = [];
-    const add = (r: Ref) => {
-      if (
-        r.node && r.node.scope === this.outer && !upstream.includes(r.node.id)
-      ) upstream.push(r.node.id);
-    };
-    for (const c of this.cases) c.condition.refs().forEach(add);
-    for (const n of all) {
-      n.inputs.flatMap((b) => refsOf(b.binding)).forEach(add);
+    for (const c of this.cases) {
+      for (const r of c.condition.refs()) {
+        if (r.node && !upstream.includes(r.node.id)) upstream.push(r.node.id);
+      }
     }
     const node: NodeSpec = {
       id: this.outer.nextId(),

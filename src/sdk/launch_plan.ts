@@ -111,7 +111,7 @@ export interface LaunchPlan<I extends InterfaceTypes, O extends OutputsDecl> {
   /** The launch plan's name. */
   readonly name: string;
   /** The workflow it launches. */
-  readonly workflow: Workflow<I, O>;
+  readonly workflow: Workflow<I, O, keyof I>;
   /** The options as given. */
   readonly options: Readonly<LaunchPlanOptions<I>>;
   /** Defaults (the workflow's, then the plan's). */
@@ -138,8 +138,12 @@ export type AnyLaunchPlan = LaunchPlan<any, any>;
  * console.log(await lp()); // "hi"
  * ```
  */
-export function launchPlan<I extends InterfaceTypes, O extends OutputsDecl>(
-  wf: Workflow<I, O>,
+export function launchPlan<
+  I extends InterfaceTypes,
+  O extends OutputsDecl,
+  D extends keyof I,
+>(
+  wf: Workflow<I, O, D>,
   options: LaunchPlanOptions<I> = {},
 ): LaunchPlan<I, O> {
   const name = options.name ?? wf.name;

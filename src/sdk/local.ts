@@ -21,6 +21,7 @@ import type {
   Operand,
 } from "./graph.ts";
 import { runTaskLocally } from "./task.ts";
+import { waitsFor } from "./nodes.ts";
 
 /**
  * Options of a local workflow run.
@@ -235,7 +236,7 @@ function order(nodes: readonly NodeSpec[]): NodeSpec[] {
   const visit = (n: NodeSpec) => {
     if (done.has(n.id)) return;
     done.add(n.id);
-    for (const u of n.upstream) {
+    for (const u of waitsFor(n)) {
       const x = byId.get(u);
       if (x) visit(x);
     }

@@ -66,6 +66,7 @@ export {
   type InputRefs,
   type Workflow,
   workflow,
+  type WorkflowCallInputs,
   type WorkflowOptions,
 } from "./workflow.ts";
 export {

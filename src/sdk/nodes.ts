@@ -98,7 +98,15 @@ export function bindCall(
     const type = callee.inputs[k];
     const v = given[k];
     if (v === undefined) {
-      if (callee.optional?.has(k) || isOptional(type)) continue;
+      if (callee.optional?.has(k)) continue;
+      if (isOptional(type)) {
+        // flytekit binds an omitted optional input to none explicitly.
+        out.push({
+          var: k,
+          binding: bindValue(scope, null, type, `${label} input ${k}`),
+        });
+        continue;
+      }
       throw new DefinitionError(
         scope.where,
         `${label} input ${k} (${type.name}) is missing`,
@@ -188,4 +196,19 @@ export function resultOf(node: NodeSpec, single: boolean): unknown {
     },
   });
   return handle;
+}
+
+/**
+ * Every node `n` waits for: its upstream list and, for a branch, what its
+ * cases' nodes wait for (flytekit leaves those off the branch's own list).
+ * For ordering local runs and finding cycles.
+ */
+export function waitsFor(n: NodeSpec): string[] {
+  const t = n.target;
+  if (t.kind !== "branch") return n.upstream;
+  const inner = [
+    ...t.cases.map((c) => c.node),
+    ...(t.elseNode ? [t.elseNode] : []),
+  ];
+  return [...new Set([...n.upstream, ...inner.flatMap(waitsFor)])];
 }

@@ -162,11 +162,18 @@ export type NormalisedOutputs<O> = O extends AnyFlyteType ? { o0: O }
   : O extends InterfaceTypes ? O
   : Record<never, never>;
 
-/** A value an input accepts in a workflow: a value, a reference, or lists of both. */
+/**
+ * A value an input accepts in a workflow: a value, a reference, or lists
+ * (and string-keyed maps) of both.
+ */
 export type Bindable<T> =
   | T
   | Ref<T>
-  | (T extends readonly (infer E)[] ? readonly Bindable<E>[] : never);
+  | (T extends readonly (infer E)[] ? readonly Bindable<E>[] : never)
+  | (T extends object
+    ? string extends keyof T ? { readonly [key: string]: Bindable<T[string]> }
+    : never
+    : never);
 
 /** The inputs object a call takes. */
 export type CallInputs<I extends InterfaceTypes> = Simplify<

@@ -30,7 +30,7 @@ import {
   Scope,
   withScope,
 } from "./graph.ts";
-import { addNode, bindCall, nodeLabel, resultOf } from "./nodes.ts";
+import { addNode, bindCall, nodeLabel, resultOf, waitsFor } from "./nodes.ts";
 import { record } from "./registry.ts";
 import { callSite, defaultName } from "./site.ts";
 import {
@@ -73,6 +73,7 @@ export type FailurePolicy =
 export interface WorkflowOptions<
   I extends InterfaceTypes = InterfaceTypes,
   O extends OutputsDecl = OutputsDecl,
+  D extends keyof I = keyof I,
 > {
   /** The Flyte name [`<module>.<function or const name>`]. */
   name?: string;
@@ -81,7 +82,7 @@ export interface WorkflowOptions<
   /** The outputs: named types, or one type (named `o0`) [none]. */
   outputs?: O;
   /** Default input values (the default launch plan's defaults) [none]. */
-  defaults?: Partial<{ [K in keyof I]: InferInput<I[K]> }>;
+  defaults?: { [K in D]: InferInput<I[K]> };
   /** When a node fails [`"failImmediately"`]. */
   failurePolicy?: FailurePolicy;
   /** A task or workflow run when the workflow fails; it gets the workflow's inputs by name [none]. */
@@ -113,14 +114,20 @@ export type BodyOutputs<O> = O extends AnyFlyteType
  * console.log(nodes.length);
  * ```
  */
-export interface Workflow<I extends InterfaceTypes, O extends OutputsDecl>
-  extends WorkflowDefinition {
+export interface Workflow<
+  I extends InterfaceTypes,
+  O extends OutputsDecl,
+  D extends keyof I = never,
+> extends WorkflowDefinition {
   /**
    * Adds a sub-workflow node (in a workflow body) or runs locally. Inputs
-   * with defaults may be left out, so the parameter is partial; a missing
-   * required input is a DefinitionError (body) or TypeTransformError (local).
+   * with defaults (`D`) may be left out.
    */
-  (inputs?: Partial<CallInputs<I>>): CallResult<O>;
+  (
+    ...inputs: RequiredKeys<Omit<I, D>> extends never
+      ? [inputs?: WorkflowCallInputs<I, D>]
+      : [inputs: WorkflowCallInputs<I, D>]
+  ): CallResult<O>;
   /** The inputs as declared. */
   readonly inputs: I;
   /** The outputs, named (`o0` for a single type). */
@@ -128,7 +135,7 @@ export interface Workflow<I extends InterfaceTypes, O extends OutputsDecl>
   /** Whether outputs were declared as one type. */
   readonly singleOutput: boolean;
   /** The options as given. */
-  readonly options: Readonly<WorkflowOptions<I, O>>;
+  readonly options: Readonly<WorkflowOptions<I, O, D>>;
   /** The nodes, in creation order (ids n0, n1, ...). */
   readonly nodes: readonly NodeSpec[];
   /** The output bindings. */
@@ -139,9 +146,29 @@ export interface Workflow<I extends InterfaceTypes, O extends OutputsDecl>
   subWorkflows(): readonly WorkflowDefinition[];
 }
 
-/** Any workflow made by `workflow()`. */
+/**
+ * Any workflow made by `workflow()` (its properties; the call signature,
+ * which depends on the inputs, left out so every workflow fits).
+ */
 // deno-lint-ignore no-explicit-any
-export type AnyWorkflow = Workflow<any, any>;
+export type AnyWorkflow = Omit<Workflow<any, any, any>, never>;
+
+/**
+ * The inputs a workflow call takes: those with defaults (`D`) optional.
+ *
+ * @example
+ * ```ts
+ * import { t } from "../types/mod.ts";
+ * import type { WorkflowCallInputs } from "./workflow.ts";
+ * const i: WorkflowCallInputs<{ a: typeof t.int; b: typeof t.int }, "b"> = { a: 1 };
+ * console.log(i);
+ * ```
+ */
+export type WorkflowCallInputs<I extends InterfaceTypes, D extends keyof I> =
+  Simplify<
+    & CallInputs<Omit<I, D>>
+    & Partial<CallInputs<Pick<I, D>>>
+  >;
 
 function isThenable(v: unknown): boolean {
   return typeof v === "object" && v !== null &&
@@ -219,7 +246,7 @@ function finishGraph(scope: Scope): void {
     }
     state.set(n.id, 1);
     path.push(n.id);
-    for (const u of n.upstream) {
+    for (const u of waitsFor(n)) {
       const un = byId.get(u);
       if (un) visit(un);
     }
@@ -318,10 +345,11 @@ function collect(wf: AnyWorkflow): {
 export function workflow<
   const I extends InterfaceTypes = Record<never, never>,
   const O extends OutputsDecl = undefined,
+  D extends keyof I = never,
 >(
-  options: WorkflowOptions<I, O>,
+  options: WorkflowOptions<I, O, D>,
   fn: (inputs: InputRefs<I>) => BodyOutputs<O>,
-): Workflow<I, O> {
+): Workflow<I, O, D> {
   const site = callSite();
   const name = options.name ?? defaultName("workflow", fn, site);
   const inputs = (options.inputs ?? {}) as I;
@@ -357,9 +385,13 @@ export function workflow<
     );
   }
   const outputBindings = bindOutputs(scope, outputs, singleOutput, result);
+  // Without declared outputs the body may return nothing, or a node handle
+  // (a call without outputs, e.g. for ordering); anything else is a mistake.
+  const handleOnly = nodeOf(result) !== undefined &&
+    !((result as unknown) instanceof Ref) &&
+    Object.keys(result as object).length === 0;
   if (
-    result !== undefined && Object.keys(outputs).length === 0 &&
-    nodeOf(result) === undefined
+    result !== undefined && Object.keys(outputs).length === 0 && !handleOnly
   ) {
     throw new DefinitionError(
       scope.where,
@@ -402,6 +434,6 @@ export function workflow<
     failureNode,
     tasks: () => (collected ??= collect(def)).tasks,
     subWorkflows: () => (collected ??= collect(def)).subs,
-  }) as unknown as Workflow<I, O>;
+  }) as unknown as Workflow<I, O, D>;
   return record(def);
 }

@@ -4,7 +4,7 @@ compares what both compile to."""
 
 import os
 from datetime import datetime, timedelta
-from typing import List, NamedTuple
+from typing import Dict, List, NamedTuple, Optional
 
 from flytekit import (
     CronSchedule,
@@ -12,6 +12,7 @@ from flytekit import (
     LaunchPlan,
     Resources,
     Secret,
+    WorkflowFailurePolicy,
     approve,
     conditional,
     sleep,
@@ -120,7 +121,7 @@ def fails(x: int) -> int:
     return x
 
 
-@workflow(on_failure=cleanup)
+@workflow(on_failure=cleanup, failure_policy=WorkflowFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE)
 def failing_wf(x: int) -> int:
     return fails(x=x)
 
@@ -200,3 +201,59 @@ def overrides_wf(x: int) -> int:
         interruptible=True,
     )
     return double(x=a).with_overrides(cache=Cache(version="3", serialize=True))
+
+
+from flytekit import Email, FixedRate, Labels, Annotations, WorkflowExecutionPhase  # noqa: E402
+from flytekit.models.common import RawOutputDataConfig  # noqa: E402
+from flytekit.models.security import Identity, SecurityContext  # noqa: E402
+
+tuned_lp = LaunchPlan.get_or_create(
+    report_wf,
+    name="basics.tuned_lp",
+    schedule=FixedRate(duration=timedelta(hours=2), kickoff_time_input_arg="kickoff"),
+    fixed_inputs={"n": 7},
+    notifications=[Email(phases=[WorkflowExecutionPhase.FAILED], recipients_email=["a@example.com"])],
+    labels=Labels({"team": "data"}),
+    annotations=Annotations({"note": "x"}),
+    raw_output_data_config=RawOutputDataConfig(output_location_prefix="s3://bucket/raw"),
+    max_parallelism=4,
+    security_context=SecurityContext(run_as=Identity(k8s_service_account="runner")),
+)
+
+
+@task
+def maybe_add(a: int, b: Optional[int] = None) -> int:
+    return a + (b or 0)
+
+
+@workflow
+def optional_wf(a: int, c: Optional[int] = None) -> int:
+    return maybe_add(a=maybe_add(a=a), b=c)
+
+
+@task
+def sum_values(m: Dict[str, int]) -> int:
+    return sum(m.values())
+
+
+@workflow
+def dict_wf(x: int) -> int:
+    return sum_values(m={"a": add_one(x=x), "b": 2, "c": x})
+
+
+@workflow
+def nested_wf(x: int) -> int:
+    y = double(x=x)
+    return (
+        conditional("outer")
+        .if_(x > 0)
+        .then(conditional("inner").if_(y > 10).then(square(x=y)).else_().then(double(x=y)))
+        .else_()
+        .then(square(x=x))
+    )
+
+
+@workflow
+def case_deps_wf(x: int) -> int:
+    y = double(x=x)
+    return conditional("pick").if_(x > 0).then(square(x=y)).else_().then(double(x=x))

@@ -124,7 +124,12 @@ export const fails = task(
 );
 
 export const failing_wf = workflow(
-  { inputs: { x: t.int }, outputs: t.int, onFailure: cleanup },
+  {
+    inputs: { x: t.int },
+    outputs: t.int,
+    onFailure: cleanup,
+    failurePolicy: "failAfterExecutableNodesComplete",
+  },
   ({ x }) => fails({ x }),
 );
 
@@ -211,5 +216,61 @@ export const overrides_wf = workflow(
     return double({ x: a }).withOverrides({
       cache: { version: "3", serialize: true },
     });
+  },
+);
+
+export const tuned_lp = launchPlan(report_wf, {
+  name: "basics.tuned_lp",
+  schedule: { rate: { value: 2, unit: "hour" }, kickoffTimeInput: "kickoff" },
+  fixedInputs: { n: 7 },
+  notifications: [{ phases: ["FAILED"], email: ["a@example.com"] }],
+  labels: { team: "data" },
+  annotations: { note: "x" },
+  rawOutputDataPrefix: "s3://bucket/raw",
+  maxParallelism: 4,
+  securityContext: { serviceAccount: "runner" },
+});
+
+export const maybe_add = task(
+  { inputs: { a: t.int, b: t.optional(t.int) }, outputs: t.int },
+  ({ a, b }) => a + (b ?? 0),
+);
+
+export const optional_wf = workflow(
+  { inputs: { a: t.int, c: t.optional(t.int) }, outputs: t.int },
+  ({ a, c }) => maybe_add({ a: maybe_add({ a }), b: c }),
+);
+
+export const sum_values = task(
+  { inputs: { m: t.map(t.int) }, outputs: t.int },
+  ({ m }) => Object.values(m).reduce((a, b) => a + b, 0),
+);
+
+export const dict_wf = workflow(
+  { inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => sum_values({ m: { a: add_one({ x }), b: 2, c: x } }),
+);
+
+export const nested_wf = workflow(
+  { inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => {
+    const y = double({ x });
+    return conditional("outer")
+      .if(x.gt(0)).then(
+        conditional("inner")
+          .if(y.gt(10)).then(square({ x: y }))
+          .else().then(double({ x: y })),
+      )
+      .else().then(square({ x }));
+  },
+);
+
+export const case_deps_wf = workflow(
+  { inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => {
+    const y = double({ x });
+    return conditional("pick")
+      .if(x.gt(0)).then(square({ x: y }))
+      .else().then(double({ x }));
   },
 );

@@ -349,3 +349,41 @@ Deno.test("conditionals: upstream of the branch and of its cases, as flytekit se
     compileWorkflow(b.cond_wf, SCOPE).workflow,
   );
 });
+
+Deno.test("local runs: optional inputs default to null", async () => {
+  assertEquals(await b.optional_wf({ a: 2 }), 2);
+  assertEquals(await b.optional_wf({ a: 2, c: 3 }), 5);
+});
+
+Deno.test("local runs: a map of references and constants", async () => {
+  assertEquals(await b.dict_wf({ x: 3 }), 4 + 2 + 3);
+});
+
+Deno.test("local runs: nested conditionals", async () => {
+  assertEquals(await b.nested_wf({ x: 6 }), 144);
+  assertEquals(await b.nested_wf({ x: 2 }), 8);
+  assertEquals(await b.nested_wf({ x: -3 }), 9);
+  assertEquals(await b.case_deps_wf({ x: 3 }), 36);
+});
+
+Deno.test("conditionals: a cycle through a case's dependency is found", () => {
+  const e = assertThrows(
+    () =>
+      workflow(
+        { name: "e.casecycle", inputs: { x: t.int }, outputs: t.int },
+        ({ x }) => {
+          const y = b.double({ x });
+          const pick = conditional("pick")
+            .if(x.gt(0)).then(b.square({ x: y }))
+            .else().then(b.double({ x }));
+          pick.runsBefore(y);
+          return pick;
+        },
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    e.message,
+    "workflow e.casecycle: the nodes form a cycle: n0 (double) -> n1 (pick) -> n0 (double)",
+  );
+});

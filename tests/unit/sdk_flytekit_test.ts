@@ -37,6 +37,10 @@ const WORKFLOWS = [
   "tuned_wf",
   "pod_wf",
   "overrides_wf",
+  "optional_wf",
+  "dict_wf",
+  "nested_wf",
+  "case_deps_wf",
 ] as const;
 
 interface Flytekit {
@@ -56,6 +60,7 @@ async function flytekit(): Promise<Flytekit> {
     "basics",
     ...WORKFLOWS,
     "nightly",
+    "tuned_lp",
   ], dir);
   cached = JSON.parse(out.slice(out.indexOf("{"))) as Flytekit;
   return cached;
@@ -161,6 +166,18 @@ for (const name of WORKFLOWS) {
     }
   });
 }
+
+Deno.test("sdk vs flytekit: a launch plan with a fixed rate, notifications, labels, raw output, parallelism and identity equals flytekit's", async () => {
+  const fk = await flytekit();
+  const lp = compileLaunchPlan(basics.tuned_lp, SCOPE);
+  assertEquals(
+    toJson(LaunchPlanSpecSchema, lp.spec),
+    toJson(
+      LaunchPlanSpecSchema,
+      fromJson(LaunchPlanSpecSchema, fk.launchPlans["basics.tuned_lp"]),
+    ),
+  );
+});
 
 Deno.test("sdk vs flytekit: the cron launch plan (kickoff input, defaults) equals flytekit's", async () => {
   const fk = await flytekit();

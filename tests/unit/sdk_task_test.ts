@@ -178,3 +178,28 @@ Deno.test("default names: module from the URL, notebook cells by the function's 
   assert(a !== c);
   assertEquals(defaultName("task", function plus() {}, cell), "notebook.plus");
 });
+
+Deno.test("task calls: the declaration types the call and the function (types)", async () => {
+  const add = task(
+    {
+      name: "m.typed_add",
+      inputs: { a: t.int, b: t.optional(t.int) },
+      outputs: t.int,
+    },
+    ({ a, b }) => a + (b ?? 0),
+  );
+  const typeChecks = () => {
+    // @ts-expect-error a is required
+    add({ b: 1 });
+    // @ts-expect-error a is an int
+    add({ a: "1" });
+    task(
+      { name: "m.typed_bad", inputs: { s: t.string }, outputs: t.int },
+      // @ts-expect-error s is a string, and the output must be a number
+      ({ s }) => s,
+    );
+  };
+  assert(typeof typeChecks === "function");
+  const n: number = await add({ a: 2 });
+  assertEquals(n, 2);
+});

@@ -1,7 +1,12 @@
 // deno-lint-ignore-file no-explicit-any
-import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertThrows,
+} from "../helpers/assert.ts";
 import { compileChecked } from "../helpers/sdk.ts";
-import { t } from "../../src/types/mod.ts";
+import { t, TypeTransformError } from "../../src/types/mod.ts";
 import { DefinitionError, task, workflow } from "../../src/sdk/mod.ts";
 
 const add = task(
@@ -202,5 +207,139 @@ Deno.test("workflow: definition errors name the place", () => {
   assert(
     e7.message.startsWith("workflow wf8: node n0 (add) input b: "),
     e7.message,
+  );
+});
+
+Deno.test("workflow calls: inputs with defaults may be left out, others may not (types)", async () => {
+  const wf = workflow(
+    {
+      name: "flows.defaults",
+      inputs: { a: t.int, b: t.int },
+      outputs: t.int,
+      defaults: { b: 5 },
+    },
+    ({ a, b }) => add({ a, b }),
+  );
+  assertEquals(await wf({ a: 1 }), 6);
+  const typeChecks = () => {
+    // @ts-expect-error a has no default
+    wf({ b: 1 });
+    // @ts-expect-error an input of the wrong type
+    wf({ a: "1" });
+  };
+  assert(typeof typeChecks === "function");
+  await assertRejects(() => wf({} as never), TypeTransformError);
+});
+
+Deno.test("definition errors: references leaking into local runs, undeclared outputs, bad defaults", async () => {
+  let leaked: unknown;
+  workflow({ name: "wf.leak", inputs: { x: t.int } }, ({ x }) => {
+    leaked = x;
+  });
+  await assertRejects(
+    () => add({ a: leaked as never, b: 1 }),
+    DefinitionError,
+    "task flows.add: called outside a workflow with a workflow reference",
+  );
+  const e1 = assertThrows(
+    () =>
+      workflow(
+        { name: "wf.extra", inputs: { x: t.int } },
+        ({ x }) => add({ a: x, b: 1 }) as any,
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    e1.message,
+    "workflow wf.extra: the body returns a value but the workflow declares no outputs",
+  );
+  const e2 = assertThrows(
+    () =>
+      workflow(
+        {
+          name: "wf.baddefault",
+          inputs: { x: t.int },
+          defaults: { y: 1 } as any,
+        },
+        ({ x }) => {
+          show({ n: x });
+        },
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    e2.message,
+    "workflow wf.baddefault: defaults name y, which is not an input",
+  );
+  const e3 = assertThrows(
+    () =>
+      workflow(
+        { name: "wf.extraout", inputs: { x: t.int }, outputs: { a: t.int } },
+        ({ x }) => ({ a: x, b: x }) as any,
+      ),
+    DefinitionError,
+  );
+  assertEquals(
+    e3.message,
+    "workflow wf.extraout: the body returns b, which is not a declared output",
+  );
+});
+
+Deno.test("reference: registered entities as nodes; not callable outside a workflow", async () => {
+  const { compileWorkflow, map, reference } = await import(
+    "../../src/sdk/mod.ts"
+  );
+  const { SCOPE } = await import("../helpers/sdk.ts");
+  const remoteTask = reference({
+    kind: "task",
+    id: {
+      project: "flytesnacks",
+      domain: "development",
+      name: "py.inc",
+      version: "v7",
+    },
+    interface: compileWorkflow(
+      workflow(
+        { name: "ref.shape", inputs: { x: t.int }, outputs: t.int },
+        ({ x }) => add({ a: x, b: 1 }),
+      ),
+      SCOPE,
+    ).workflow.interface,
+  });
+  assertEquals(Object.keys(remoteTask.inputs), ["x"]);
+  const wf = workflow(
+    { name: "ref.user", inputs: { x: t.int }, outputs: t.int },
+    ({ x }) => add({ a: remoteTask({ x }), b: 1 }),
+  );
+  const c = compileWorkflow(wf, SCOPE);
+  const n0 = c.workflow.nodes[0];
+  assert(n0.target.case === "taskNode");
+  assert(n0.target.value.reference.case === "referenceId");
+  assertEquals(n0.target.value.reference.value.name, "py.inc");
+  assertEquals(n0.target.value.reference.value.version, "v7");
+  assertEquals(c.references.map((r) => r.name), ["py.inc"]);
+  assertEquals(c.tasks.map((x) => x.id!.name), ["flows.add"]);
+  assertThrows(
+    () => remoteTask({ x: 1 }),
+    DefinitionError,
+    "call it inside a workflow body",
+  );
+  await assertRejects(
+    () => wf({ x: 1 }),
+    DefinitionError,
+    "cannot run locally",
+  );
+  const mapped = workflow(
+    {
+      name: "ref.mapped",
+      inputs: { xs: t.list(t.int) },
+      outputs: t.list(t.int),
+    },
+    ({ xs }) => map(remoteTask)({ x: xs }),
+  );
+  assertThrows(
+    () => compileWorkflow(mapped, SCOPE),
+    DefinitionError,
+    "map py.inc: mapping a registered task needs its template",
   );
 });
