@@ -394,6 +394,24 @@ export class Interactive {
     );
     const report: InteractiveReport = { tasks: [], uploadedBytes: 0 };
     const prepared = await this.#prepare(plans, scope, report);
+    // The launch plan at this version exists: so does everything under it.
+    const existing = await this.#host.entities.getLaunchPlanById({
+      resourceType: ResourceType.LAUNCH_PLAN,
+      ...scope,
+      name: def.name,
+      version,
+    } as Identifier).catch((e) => {
+      if (e instanceof FlyteEntityNotExistError) return undefined;
+      throw e;
+    });
+    if (
+      existing &&
+      plans.every((p) => !prepared.get(p.def.name)!.prepared.registered)
+    ) {
+      report.tasks = tasks.map((d) => prepared.get(d.name)!.prepared);
+      this.lastReport = report;
+      return { ids: [], launchPlan: existing };
+    }
     const reg = await registerDefinition(this.#host.entities, scope, def, {
       version,
       image: options.image,
