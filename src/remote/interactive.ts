@@ -14,27 +14,14 @@
  */
 import type { Identifier } from "@flyteidl/core/identifier_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
-import {
-  type TaskTemplate,
-  TaskTemplateSchema,
-} from "@flyteidl/core/tasks_pb.ts";
-import { toBinary } from "@bufbuild/protobuf";
-import { LaunchPlanSpecSchema } from "@flyteidl/admin/launch_plan_pb.ts";
-import { WorkflowTemplateSchema } from "@flyteidl/core/workflow_pb.ts";
 import type { TaskDefinition } from "../sdk/contract.ts";
-import { compileTask, DEFAULT_IMAGE } from "../sdk/compile_task.ts";
-import { compileWorkflow } from "../sdk/compile_workflow.ts";
-import { compileLaunchPlan } from "../sdk/compile_launch_plan.ts";
 import type { AnyWorkflow } from "../sdk/workflow.ts";
 import type { AnyLaunchPlan } from "../sdk/launch_plan.ts";
-import { captureTasks } from "../bundle/capture.ts";
-import type { Bundle } from "../bundle/bundle.ts";
 import {
   type FastPackage,
   fastPackage,
   type FastPackageOptions,
 } from "../bundle/fast_package.ts";
-import { taskVersion, workflowVersion } from "../bundle/version.ts";
 import { DataTransfer } from "../data/transfer.ts";
 import {
   FlyteEntityNotExistError,
@@ -44,6 +31,14 @@ import type { RemoteServices } from "./context.ts";
 import type { Entities } from "./entities.ts";
 import type { ExecuteOptions, Executions } from "./executions.ts";
 import type { RemoteExecution, RemoteTask } from "./models.ts";
+import {
+  bundleArg,
+  closureVersion,
+  collectTasks,
+  planTasks,
+  type TaskPlan,
+} from "./interactive_plan.ts";
+export { planTasks, type TaskPlan } from "./interactive_plan.ts";
 import {
   type LocalDefinition,
   registerDefinition,
@@ -130,70 +125,6 @@ export interface InteractiveReport {
   tasks: PreparedTask[];
   /** Bytes uploaded by this call. */
   uploadedBytes: number;
-}
-
-/**
- * A task ready to register: its version, its template (without the bundle
- * argument) and its bundle.
- *
- * @example
- * ```ts
- * import type { TaskPlan } from "./interactive.ts";
- * const show = (p: TaskPlan) => `${p.def.name}@${p.version}`;
- * ```
- */
-export interface TaskPlan {
-  /** The definition. */
-  def: TaskDefinition;
-  /** The content version. */
-  version: string;
-  /** The template with an empty version and no bundle argument. */
-  template: TaskTemplate;
-  /** The bundle that carries its code. */
-  bundle: Bundle;
-}
-
-/**
- * Captures tasks and computes their versions, without any network call
- * (every bundle is built and checked here, before anything is uploaded).
- *
- * @example
- * ```ts
- * import { planTasks } from "./interactive.ts";
- * import type { TaskDefinition } from "../sdk/contract.ts";
- * declare const add: TaskDefinition;
- * const [plan] = await planTasks([add], { project: "p", domain: "d" });
- * console.log(plan.version.length); // 22
- * ```
- */
-export async function planTasks(
-  defs: readonly TaskDefinition[],
-  o: { project: string; domain: string; image?: string },
-): Promise<TaskPlan[]> {
-  const captured = await captureTasks(defs);
-  const plans: TaskPlan[] = [];
-  for (const c of captured) {
-    for (const def of c.tasks) {
-      if (!defs.includes(def)) continue;
-      const template = compileTask(def, {
-        project: o.project,
-        domain: o.domain,
-        version: "",
-        image: o.image,
-      });
-      const image = template.target.case === "container"
-        ? template.target.value.image
-        : DEFAULT_IMAGE;
-      const bytes = toBinary(TaskTemplateSchema, template);
-      const version = taskVersion({
-        bundleSha256: c.bundle.sha256,
-        template: bytes,
-        image,
-      });
-      plans.push({ def, version, template, bundle: c.bundle });
-    }
-  }
-  return plans;
 }
 
 /**
@@ -382,18 +313,70 @@ export class Interactive {
     const scope = this.#scope(options);
     const tasks = collectTasks(def as AnyWorkflow | AnyLaunchPlan, scope);
     const plans = await planTasks(tasks, { ...scope, image: options.image });
-    const versions = new Map(plans.map((p) => [p.def.name, p.version]));
-    const version = workflowVersion(
-      concat(closureParts(def as AnyWorkflow | AnyLaunchPlan, {
-        ...scope,
-        version: "",
-        image: options.image,
-        versionOf: (d) => d.kind === "task" ? versions.get(d.name) ?? "" : "",
-      }, new Set())),
-      [...versions.values()],
-    );
+    return await this.registerPlanned(def, plans, options);
+  }
+
+  /**
+   * Registers a workflow or launch plan whose tasks are already planned
+   * (their bundles built, their versions computed): uploads what the store
+   * lacks, then registers everything at content versions (the workflow's
+   * from its templates and its tasks' versions). `register` and
+   * `registerScript` use it.
+   *
+   * @example
+   * ```ts
+   * import type { Interactive } from "./interactive.ts";
+   * import { planTasks } from "./interactive_plan.ts";
+   * import type { AnyWorkflow } from "../sdk/workflow.ts";
+   * declare const interactive: Interactive;
+   * declare const wf: AnyWorkflow;
+   * const plans = await planTasks(wf.tasks(), { project: "p", domain: "d" });
+   * const reg = await interactive.registerPlanned(wf, plans, { project: "p", domain: "d" });
+   * ```
+   */
+  async registerPlanned(
+    def: LocalDefinition,
+    plans: readonly TaskPlan[],
+    options: InteractiveOptions = {},
+  ): Promise<Registration> {
+    const scope = this.#scope(options);
     const report: InteractiveReport = { tasks: [], uploadedBytes: 0 };
     const prepared = await this.#prepare(plans, scope, report);
+    const versions = new Map(plans.map((p) => [p.def.name, p.version]));
+    const finish = async (reg: Registration) => {
+      for (const p of plans) {
+        const r = prepared.get(p.def.name)!.prepared;
+        r.task ??= await this.#host.entities.getTaskById({
+          resourceType: ResourceType.TASK,
+          ...scope,
+          name: p.def.name,
+          version: p.version,
+        } as Identifier);
+      }
+      report.tasks = plans.map((p) => prepared.get(p.def.name)!.prepared);
+      this.lastReport = report;
+      return reg;
+    };
+    const extraArgsOf = (d: TaskDefinition) => [
+      "--bundle",
+      prepared.get(d.name)!.uri,
+    ];
+    if (def.kind === "task") {
+      const version = versions.get(def.name)!;
+      const reg = prepared.get(def.name)!.prepared.registered
+        ? await registerDefinition(this.#host.entities, scope, def, {
+          version,
+          image: options.image,
+          extraArgsOf,
+        })
+        : { ids: [] };
+      return await finish(reg);
+    }
+    const version = closureVersion(
+      def as AnyWorkflow | AnyLaunchPlan,
+      { ...scope, image: options.image },
+      versions,
+    );
     // The launch plan at this version exists: so does everything under it.
     const existing = await this.#host.entities.getLaunchPlanById({
       resourceType: ResourceType.LAUNCH_PLAN,
@@ -408,29 +391,17 @@ export class Interactive {
       existing &&
       plans.every((p) => !prepared.get(p.def.name)!.prepared.registered)
     ) {
-      report.tasks = tasks.map((d) => prepared.get(d.name)!.prepared);
-      this.lastReport = report;
-      return { ids: [], launchPlan: existing };
+      return await finish({ ids: [], launchPlan: existing });
     }
-    const reg = await registerDefinition(this.#host.entities, scope, def, {
-      version,
-      image: options.image,
-      versionOf: (d) =>
-        d.kind === "task" ? versions.get(d.name) ?? version : version,
-      extraArgsOf: (d) => ["--bundle", prepared.get(d.name)!.uri],
-    });
-    for (const p of plans) {
-      const r = prepared.get(p.def.name)!.prepared;
-      r.task ??= await this.#host.entities.getTaskById({
-        resourceType: ResourceType.TASK,
-        ...scope,
-        name: p.def.name,
-        version: p.version,
-      } as Identifier);
-    }
-    report.tasks = tasks.map((d) => prepared.get(d.name)!.prepared);
-    this.lastReport = report;
-    return reg;
+    return await finish(
+      await registerDefinition(this.#host.entities, scope, def, {
+        version,
+        image: options.image,
+        versionOf: (d) =>
+          d.kind === "task" ? versions.get(d.name) ?? version : version,
+        extraArgsOf,
+      }),
+    );
   }
 
   /**
@@ -483,60 +454,4 @@ export class Interactive {
       options,
     );
   }
-}
-
-/** The `--bundle` argument of a registered TypeScript task's template. */
-function bundleArg(tpl: TaskTemplate | undefined): string | undefined {
-  if (tpl?.target.case !== "container") return undefined;
-  const args = tpl.target.value.args;
-  const i = args.indexOf("--bundle");
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-/** Every TypeScript task a workflow or launch plan needs, launched launch plans' included. */
-function collectTasks(
-  def: AnyWorkflow | AnyLaunchPlan,
-  scope: { project: string; domain: string },
-  seen = new Set<unknown>(),
-): TaskDefinition[] {
-  const wf = def.kind === "launchPlan" ? def.workflow : def;
-  if (seen.has(wf)) return [];
-  seen.add(wf);
-  const out = new Map<string, TaskDefinition>();
-  for (const t of wf.tasks()) out.set(t.name, t);
-  const c = compileWorkflow(wf, { ...scope, version: "-" });
-  for (const lp of c.launchPlans) {
-    for (const t of collectTasks(lp, scope, seen)) out.set(t.name, t);
-  }
-  return [...out.values()];
-}
-
-/** The templates (version "") of a workflow's closure, for its version. */
-function closureParts(
-  def: AnyWorkflow | AnyLaunchPlan,
-  o: Parameters<typeof compileWorkflow>[1],
-  seen: Set<unknown>,
-): Uint8Array[] {
-  if (seen.has(def)) return [];
-  seen.add(def);
-  const wf = def.kind === "launchPlan" ? def.workflow : def;
-  const c = compileWorkflow(wf, o);
-  const parts: Uint8Array[] = [
-    toBinary(WorkflowTemplateSchema, c.workflow),
-    ...c.subWorkflows.map((w) => toBinary(WorkflowTemplateSchema, w)),
-    toBinary(LaunchPlanSpecSchema, compileLaunchPlan(def, o).spec),
-  ];
-  for (const lp of c.launchPlans) parts.push(...closureParts(lp, o, seen));
-  return parts;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 4, 0));
-  let at = 0;
-  for (const p of parts) {
-    new DataView(out.buffer).setUint32(at, p.length);
-    out.set(p, at + 4);
-    at += p.length + 4;
-  }
-  return out;
 }
