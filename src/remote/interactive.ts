@@ -103,6 +103,8 @@ export interface PreparedTask {
   bundleSha256: string;
   /** Bundle size in bytes. */
   bundleBytes: number;
+  /** Where the bundle is (native URI). */
+  bundleUri: string;
   /** Whether its bundle was uploaded by this call. */
   uploaded: boolean;
   /** Whether it was registered by this call (false: it already existed). */
@@ -172,6 +174,21 @@ export class Interactive {
     this.#host = host;
   }
 
+  /**
+   * The project and domain a call works in (the options', else the
+   * remote's defaults); throws when neither names them.
+   *
+   * @example
+   * ```ts
+   * import type { Interactive } from "./interactive.ts";
+   * declare const interactive: Interactive;
+   * console.log(interactive.scopeOf({}).project);
+   * ```
+   */
+  scopeOf(o: InteractiveOptions): { project: string; domain: string } {
+    return this.#scope(o);
+  }
+
   #scope(o: InteractiveOptions) {
     const project = o.project ?? this.#host.options.defaultProject;
     const domain = o.domain ?? this.#host.options.defaultDomain;
@@ -232,6 +249,7 @@ export class Interactive {
           version: p.version,
           bundleSha256: p.bundle.sha256,
           bundleBytes: p.bundle.bytes.length,
+          bundleUri: uri,
           uploaded,
           registered: !existing,
           task: existing as RemoteTask,

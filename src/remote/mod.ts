@@ -52,6 +52,7 @@ export type {
   TaskPlan,
   UploadedPackage,
 } from "./interactive.ts";
+export type { RegisterScriptOptions, ScriptRegistration } from "./script.ts";
 export type { ExecutionRef, SignalType } from "./signals.ts";
 export type { ExecutionMetrics, ExecutionSpan } from "./metrics.ts";
 export type { BackfillOptions, BackfillResult } from "./backfill.ts";

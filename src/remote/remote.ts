@@ -53,6 +53,7 @@ import type {
   InteractiveOptions,
   UploadedPackage,
 } from "./interactive.ts";
+import type { RegisterScriptOptions, ScriptRegistration } from "./script.ts";
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
  * @example
@@ -359,6 +360,26 @@ export class FlyteRemote {
     options?: Parameters<Interactive["fastPackage"]>[1],
   ): Promise<UploadedPackage> {
     return await (await this.interactive()).fastPackage(dir, options);
+  }
+  /**
+   * Script mode: packs the script's folder (see {@link FlyteRemote.fastPackage}),
+   * uploads it once and registers the script's entities (or
+   * `options.entity`) at versions from the package; see src/remote/script.ts.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const r = await remote.registerScript("./workflows/flows.ts", { entity: "flows.wf" });
+   * console.log(r.packageUri, r.entities[0].registration.launchPlan?.id.version);
+   * ```
+   */
+  async registerScript(
+    file: string,
+    options?: RegisterScriptOptions,
+  ): Promise<ScriptRegistration> {
+    const { registerScript } = await import("./script.ts");
+    return await registerScript(await this.interactive(), file, options);
   }
   /** Registers a flyteidl task spec. */
   registerTask(

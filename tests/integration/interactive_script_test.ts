@@ -7,6 +7,7 @@
  */
 import {
   assertEquals,
+  assertNotEquals,
   assertRejects,
   assertStringIncludes,
 } from "../helpers/assert.ts";
@@ -155,6 +156,76 @@ Deno.test("interactive: a bundle another process uploaded is not uploaded again"
       third.registered,
     ], [4, first.version, false, false]);
   } finally {
+    await sb.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("registerScript: the script's folder as a fast package, its workflow registered and run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "interactive-regscript-" });
+  const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
+  const remote = await FlyteRemote.forSandbox({ endpoint: sb.endpoint });
+  try {
+    await Deno.mkdir(`${dir}/wf/lib`, { recursive: true });
+    await Deno.writeTextFile(
+      `${dir}/wf/lib/helper.ts`,
+      `export const bump = (x: number) => x + 100;\n`,
+    );
+    await Deno.writeTextFile(`${dir}/wf/data.txt`, "seven\n");
+    await Deno.writeTextFile(`${dir}/wf/.flyteignore`, "notes.md\n");
+    await Deno.writeTextFile(`${dir}/wf/notes.md`, "not shipped");
+    await Deno.writeTextFile(
+      `${dir}/wf/flows.ts`,
+      `import { t, task, workflow } from "${repoRoot}/mod.ts";
+import { bump } from "./lib/helper.ts";
+export const len = task({ name: "rs.len", inputs: { x: t.int }, outputs: t.int },
+  ({ x }) => bump(x) + Deno.readTextFileSync("data.txt").trim().length);
+export const wf = workflow({ name: "rs.wf", inputs: { x: t.int }, outputs: t.int }, ({ x }) => len({ x }));
+if (import.meta.main) throw new Error("the main block must not run");
+`,
+    );
+    const r1 = await remote.registerScript(`${dir}/wf/flows.ts`);
+    assertEquals(r1.entities.map((e) => e.name).sort(), ["rs.len", "rs.wf"]);
+    assertStringIncludes(r1.packageUri, `fast${r1.packageSha256}.zip`);
+    const lp = r1.entities.find((e) => e.name === "rs.wf")!.registration
+      .launchPlan!;
+    const e = await remote.execute(lp, { x: 1 }, {
+      wait: { pollInterval: 100 },
+    });
+    assertEquals(e.phase, "SUCCEEDED", e.error?.message);
+    assertEquals(e.outputs.o0, 106);
+    // Again: same package, same versions, nothing uploaded.
+    const r2 = await remote.registerScript(`${dir}/wf/flows.ts`, {
+      entity: "rs.wf",
+    });
+    assertEquals(r2.packageSha256, r1.packageSha256);
+    assertEquals(
+      r2.entities[0].registration.launchPlan?.id.version,
+      lp.id.version,
+    );
+    assertEquals((await remote.interactive()).lastReport?.uploadedBytes, 0);
+    // An ignored file changes nothing; a helper change gives new versions.
+    await Deno.writeTextFile(`${dir}/wf/notes.md`, "still not shipped");
+    const r3 = await remote.registerScript(`${dir}/wf/flows.ts`, {
+      entity: "rs.wf",
+    });
+    assertEquals(r3.packageSha256, r1.packageSha256);
+    await Deno.writeTextFile(
+      `${dir}/wf/lib/helper.ts`,
+      `export const bump = (x: number) => x + 200;\n`,
+    );
+    const r4 = await remote.registerScript(`${dir}/wf/flows.ts`, {
+      entity: "rs.wf",
+    });
+    assertNotEquals(r4.packageSha256, r1.packageSha256);
+    const lp4 = r4.entities[0].registration.launchPlan!;
+    assertNotEquals(lp4.id.version, lp.id.version);
+    const e4 = await remote.execute(lp4, { x: 1 }, {
+      wait: { pollInterval: 100 },
+    });
+    assertEquals(e4.outputs.o0, 206);
+  } finally {
+    await remote.close();
     await sb.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
