@@ -129,6 +129,12 @@ export interface TaskDefinition extends DefinitionBase {
   readonly options: Readonly<Record<string, unknown>>;
   /** The task type (`"typescript"` for tasks run by the runtime). */
   readonly taskType: string;
+  /**
+   * Whether the outputs were declared as one type: then `fn` returns the
+   * value of `o0` itself; otherwise an object of named outputs. When absent:
+   * true exactly when the only output is named `o0`.
+   */
+  readonly singleOutput?: boolean;
 }
 
 /**
