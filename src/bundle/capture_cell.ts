@@ -315,7 +315,7 @@ class CellCapture {
           JSON.stringify(def.name)
         }, __flyteTask${index}, ${types(def.inputs)}, ${types(def.outputs)}, ${
           JSON.stringify(def.taskType || "typescript")
-        });`,
+        }, ${JSON.stringify(def.singleOutput ?? null)} ?? undefined);`,
       );
     }
     for (const [local, taskName] of this.#taskBindings) {

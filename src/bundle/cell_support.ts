@@ -42,6 +42,7 @@ export function registerCaptured(
   inputs: Record<string, AnyFlyteType>,
   outputs: Record<string, AnyFlyteType>,
   taskType = "typescript",
+  singleOutput?: boolean,
 ): ((inputs: unknown) => unknown) & { name: string } {
   const def = Object.assign((i: unknown) => fn(i), {
     kind: "task" as const,
@@ -50,6 +51,7 @@ export function registerCaptured(
     outputs,
     options: {},
     taskType,
+    singleOutput,
   });
   Object.defineProperty(def, "name", { value: name });
   const g = globalThis as Record<symbol, unknown>;

@@ -198,7 +198,8 @@ function namedOutputs(
 ): Record<string, unknown> {
   const names = Object.keys(def.outputs);
   if (names.length === 0) return {};
-  if (names.length === 1 && names[0] === "o0") return { o0: value };
+  const single = def.singleOutput ?? (names.length === 1 && names[0] === "o0");
+  if (single) return { [names[0]]: value };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     if (names.length === 1) return { [names[0]]: value };
     throw new TypeError(

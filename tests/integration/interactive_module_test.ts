@@ -12,7 +12,13 @@ import {
 } from "../helpers/assert.ts";
 import { startSandbox } from "../../src/sandbox/mod.ts";
 import { FlyteRemote } from "../../src/remote/mod.ts";
-import { add, boom, greet, wrongType } from "../fixtures/interactive/flows.ts";
+import {
+  add,
+  boom,
+  greet,
+  one,
+  wrongType,
+} from "../fixtures/interactive/flows.ts";
 
 Deno.test("interactive: module-file tasks run on the sandbox through the runtime", async () => {
   const dir = await Deno.makeTempDir({ prefix: "interactive-module-" });
@@ -47,6 +53,10 @@ Deno.test("interactive: module-file tasks run on the sandbox through the runtime
     // An explicit version goes through the sdk's path and registers that version.
     const explicit = await remote.register(add, { version: "v-explicit" });
     assertEquals(explicit.task?.id.version, "v-explicit");
+
+    // One named output, returned as an object (singleOutput false).
+    const e6 = await remote.execute(one, {}, { wait: true });
+    assertEquals(e6.outputs, { total: 5 });
 
     const e4 = await remote.execute(boom, {}, { wait: true });
     assertEquals(e4.phase, "FAILED");
