@@ -107,6 +107,24 @@ export {
   renderValue,
   show,
 } from "./src/display/mod.ts";
+// Interactive mode's errors and cap (bundles of local TypeScript tasks).
+export {
+  BundleError,
+  BundleIntegrityError,
+  BundleTooLargeError,
+  CaptureError,
+  UnshippableReferenceError,
+} from "./src/bundle/errors.ts";
+export {
+  type Manifest,
+  MAX_BUNDLE_BYTES,
+  RUNTIME_VERSION,
+} from "./src/bundle/manifest.ts";
+export type { Bundle } from "./src/bundle/bundle.ts";
+export type {
+  FastPackage,
+  FastPackageOptions,
+} from "./src/bundle/fast_package.ts";
 // Data transfers through the data proxy (uploads, downloads).
 export * from "./src/data/mod.ts";
 // The connection layer (transports, auth, deadlines, retries) for raw service access.

@@ -40,3 +40,15 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
 echo "notebook suite tools: $NOTEBOOK_PKGS"
+# moto's S3 server (server mode) in its own venv, so its dependencies never meet
+# flytekit's: the runtime's s3:// test starts it on loopback.
+MOTO_VERSION=5.1.18
+MOTO_STAMP=".venv-moto/.moto-$MOTO_VERSION"
+if [ ! -f "$MOTO_STAMP" ] || [ ! -x .venv-moto/bin/moto_server ]; then
+  rm -rf .venv-moto
+  "$PY" -m venv .venv-moto
+  .venv-moto/bin/pip install --quiet --disable-pip-version-check --no-input \
+    "moto[server]==$MOTO_VERSION"
+  touch "$MOTO_STAMP"
+fi
+echo "moto $MOTO_VERSION in .venv-moto"

@@ -314,6 +314,67 @@ export class DataTransfer {
   }
 
   /**
+   * Uploads bytes held in memory as one file named `filename` (content
+   * addressed by md5, sent once); returns the native URI.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const uri = await data.uploadBytes(new Uint8Array([1]), "one.bin", { project: "p", domain: "d" });
+   * ```
+   */
+  async uploadBytes(
+    data: Uint8Array,
+    filename: string,
+    options: UploadOptions,
+  ): Promise<string> {
+    return (await this.uploadValue(data, { ...options, name: filename })).uri;
+  }
+
+  /**
+   * Like {@link DataTransfer.uploadBytes}, for content-addressed names (the
+   * name carries the content's digest): when the store already holds an
+   * object of that size at the upload location — asked of the backend, so
+   * across processes too — nothing is sent. Returns the native URI and
+   * whether bytes were sent.
+   *
+   * @example
+   * ```ts
+   * import { DataTransfer } from "./transfer.ts";
+   * declare const data: DataTransfer;
+   * const r = await data.uploadBytesOnce(new Uint8Array([1]), "blob-<sha>.bin", { project: "p", domain: "d" });
+   * console.log(r.uri, r.uploaded);
+   * ```
+   */
+  async uploadBytesOnce(
+    data: Uint8Array,
+    filename: string,
+    options: UploadOptions,
+  ): Promise<{ uri: string; uploaded: boolean }> {
+    checkScope(filename, options);
+    const { createHash } = await import("node:crypto");
+    const loc = await this.#services.dataProxy.createUploadLocation({
+      project: options.project,
+      domain: options.domain,
+      filename,
+      contentMd5: new Uint8Array(createHash("md5").update(data).digest()),
+    }, { signal: options.signal });
+    try {
+      const there = await openRanges(this.#read, loc.nativeUrl);
+      if (there.byteLength === data.length) {
+        return { uri: loc.nativeUrl, uploaded: false };
+      }
+    } catch {
+      // Not there (or not readable): send it.
+    }
+    return {
+      uri: await this.uploadBytes(data, filename, options),
+      uploaded: true,
+    };
+  }
+
+  /**
    * A stream of the file at `uri` (`flyte://`, signed URL, `file://`,
    * object store); it errors with FlyteIntegrityError if the bytes do not
    * match the length or md5 the server reported.

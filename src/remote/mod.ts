@@ -43,6 +43,16 @@ export {
   type Registration,
 } from "./register.ts";
 export type { WaitOptions } from "./wait.ts";
+export type {
+  Interactive,
+  InteractiveHost,
+  InteractiveOptions,
+  InteractiveReport,
+  PreparedTask,
+  TaskPlan,
+  UploadedPackage,
+} from "./interactive.ts";
+export type { RegisterScriptOptions, ScriptRegistration } from "./script.ts";
 export type { ExecutionRef, SignalType } from "./signals.ts";
 export type { ExecutionMetrics, ExecutionSpan } from "./metrics.ts";
 export type { BackfillOptions, BackfillResult } from "./backfill.ts";

@@ -598,6 +598,10 @@ export class RemoteExecution<
   get launchPlanId(): Identifier | undefined {
     return this.raw.spec?.launchPlan;
   }
+  /** The version of the launch plan (or task) it was started from. */
+  get version(): string {
+    return this.raw.spec?.launchPlan?.version ?? "";
+  }
   /** The workflow it ran. */
   get workflowId(): Identifier | undefined {
     return this.raw.closure?.workflowId;

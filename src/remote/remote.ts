@@ -55,6 +55,12 @@ import type { FlyteDirectory, FlyteFile } from "../types/values.ts";
 import type { InlineDirectory, InlineValue } from "../data/inline.ts";
 import type { DownloadOptions } from "../data/download.ts";
 import { type DataSource, FlyteData } from "../data/reader.ts";
+import type {
+  Interactive,
+  InteractiveOptions,
+  UploadedPackage,
+} from "./interactive.ts";
+import type { RegisterScriptOptions, ScriptRegistration } from "./script.ts";
 
 /** Connection options accepted by `forEndpoint` (whatever src/client's createConnection takes, minus the endpoint).  *
  * @example
@@ -131,6 +137,7 @@ export class FlyteRemote {
   readonly options: Readonly<FlyteRemoteOptions>;
   readonly #ctx: RemoteContext;
   readonly #connection: RemoteConnection;
+  #interactiveMode?: Promise<Interactive>;
 
   /**
    * Wraps an existing connection (any object with the admin, signal and
@@ -340,6 +347,64 @@ export class FlyteRemote {
   ): Promise<void> {
     return this.entities.deactivateLaunchPlan(target, options);
   }
+  /**
+   * Interactive mode (loaded on first use): versions local definitions by
+   * content, uploads their bundles once and registers them. `execute` uses
+   * it for local definitions; `lastReport` says what the last call did.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const interactive = await remote.interactive();
+   * console.log(interactive.lastReport);
+   * ```
+   */
+  interactive(): Promise<Interactive> {
+    this.#interactiveMode ??= import("./interactive.ts").then((m) =>
+      new m.Interactive(this)
+    );
+    return this.#interactiveMode;
+  }
+  /**
+   * Packs a directory as a deterministic zip (`.gitignore`, `.flyteignore`,
+   * `.dockerignore` and default rules) and uploads it through the data
+   * proxy; see src/bundle/fast_package.ts.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const pkg = await remote.fastPackage("./workflows");
+   * console.log(pkg.sha256, pkg.uri);
+   * ```
+   */
+  async fastPackage(
+    dir: string,
+    options?: Parameters<Interactive["fastPackage"]>[1],
+  ): Promise<UploadedPackage> {
+    return await (await this.interactive()).fastPackage(dir, options);
+  }
+  /**
+   * Script mode: packs the script's folder (see {@link FlyteRemote.fastPackage}),
+   * uploads it once and registers the script's entities (or
+   * `options.entity`) at versions from the package; see src/remote/script.ts.
+   *
+   * @example
+   * ```ts
+   * import { FlyteRemote } from "./remote.ts";
+   * const remote = await FlyteRemote.forSandbox();
+   * const r = await remote.registerScript("./workflows/flows.ts", { entity: "flows.wf" });
+   * console.log(r.packageUri, r.entities[0].registration.launchPlan?.id.version);
+   * ```
+   */
+  async registerScript(
+    file: string,
+    options?: RegisterScriptOptions,
+  ): Promise<ScriptRegistration> {
+    const { registerScript } = await import("./script.ts");
+    return await registerScript(await this.interactive(), file, options);
+  }
   /** Registers a flyteidl task spec. */
   registerTask(
     spec: Parameters<Entities["registerTask"]>[0],
@@ -363,32 +428,39 @@ export class FlyteRemote {
 
   /**
    * Registers a TypeScript definition (task, workflow, launch plan) and
-   * what it needs. See {@link registerDefinition}.
+   * what it needs: at `options.version` (see {@link registerDefinition}),
+   * or, with no version, interactively (see {@link FlyteRemote.interactive}).
    */
-  register(
+  async register(
     def: LocalDefinition,
-    options: RegisterOptions,
+    options: Partial<RegisterOptions> & InteractiveOptions = {},
   ): Promise<Registration> {
+    if (!options.version) {
+      return (await this.interactive()).register(def, options);
+    }
     const scope = this.#ctx.scope(options?.project, options?.domain);
-    return registerDefinition(this.entities, scope, def, options);
+    return registerDefinition(this.entities, scope, def, {
+      ...options,
+      version: options.version,
+    });
   }
 
   // --- executions ---------------------------------------------------------
   /**
    * Starts an execution. See {@link Executions.execute}. A local
-   * definition (from `task()` / `workflow()` / `launchPlan()`) is registered
-   * first at `options.version`, then its launch plan (or task) executed.
+   * definition (from `task()` / `workflow()` / `launchPlan()`) is
+   * registered first: at `options.version` when given, else interactively
+   * (versions from content, bundles uploaded once; see
+   * {@link FlyteRemote.interactive}); the execution's `version` says which.
    */
   async execute<O extends Record<string, unknown> = Record<string, unknown>>(
     entity: Executable | LocalDefinition,
     inputs?: Record<string, unknown>,
-    options?: ExecuteOptions & Partial<RegisterOptions>,
+    options?: ExecuteOptions & Partial<RegisterOptions> & InteractiveOptions,
   ): Promise<RemoteExecution<O>> {
     if (isLocalDefinition(entity)) {
       if (!options?.version) {
-        throw new FlyteInvalidInputError(
-          `execute ${entity.name}: a local definition needs options.version to be registered`,
-        );
+        return (await this.interactive()).execute<O>(entity, inputs, options);
       }
       const reg = await this.register(entity, {
         ...options,

@@ -134,6 +134,12 @@ export interface TaskOptions<
   secretRequests?: SecretRequest[];
   /** The container image [the runtime's default image]. */
   image?: string;
+  /**
+   * Files shipped in the task's bundle (interactive mode), relative to the
+   * defining module's folder (a notebook's working directory); the task runs
+   * in the unpacked bundle, so it reads them at the same relative paths [none].
+   */
+  files?: readonly string[];
   /** A pod template: `{ primaryContainerName, podSpec }` (a Kubernetes PodSpec object) [none]. */
   podTemplate?: {
     primaryContainerName?: string;

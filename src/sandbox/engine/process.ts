@@ -10,6 +10,35 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ExecutionError_ErrorKind } from "@flyteidl/core/execution_pb.ts";
 import { NodeFailure } from "./errors.ts";
+import { RUNTIME_COMMAND } from "../../sdk/contract.ts";
+
+const CHECKOUT = new URL("../../../", import.meta.url);
+
+/**
+ * Expands {@link RUNTIME_COMMAND} (a TypeScript task's container command) to
+ * this checkout's runtime run by the running Deno, so task templates stay
+ * machine-independent (a task image puts the same command on PATH). Other
+ * argv are returned as they are.
+ *
+ * @example
+ * ```ts
+ * import { expandRuntimeCommand } from "./process.ts";
+ * const argv = expandRuntimeCommand(["flyte-deno-runtime", "--task", "m.t"]);
+ * argv[0] === Deno.execPath(); // true
+ * ```
+ */
+export function expandRuntimeCommand(argv: string[]): string[] {
+  if (argv[0] !== RUNTIME_COMMAND) return argv;
+  return [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--config",
+    new URL("deno.json", CHECKOUT).pathname,
+    new URL("src/runtime/main.ts", CHECKOUT).pathname,
+    ...argv.slice(1),
+  ];
+}
 
 /**
  * Maps a container (image + argv) to the local argv to run. The default

@@ -69,7 +69,7 @@ import {
 import { compileTask, compileWorkflow } from "../compiler/mod.ts";
 import { DynamicJobSpecSchema } from "@flyteidl/core/dynamic_job_pb.ts";
 import { renderArg } from "./template.ts";
-import { resolveCommand, runProcess } from "./process.ts";
+import { expandRuntimeCommand, resolveCommand, runProcess } from "./process.ts";
 import { readOutcome } from "./outcome.ts";
 import { collectCopilotOutputs, prepareCopilotInputs } from "./copilot.ts";
 import { Semaphore } from "./concurrency.ts";
@@ -1137,7 +1137,9 @@ export class Run implements RunApi {
         cwd = `${scratch}/code`;
         await Deno.mkdir(cwd, { recursive: true });
       }
-      const mapped = s.commandMapper(container.image, localized);
+      const mapped = expandRuntimeCommand(
+        s.commandMapper(container.image, localized),
+      );
       const exe = await resolveCommand(mapped[0], s.extraPath, env.PATH);
       const timeout = o.ctx.node.metadata?.timeout ?? task.metadata?.timeout;
       const stdoutPath = `${s.dataDir}/logs/${stdoutRel}`;
