@@ -92,7 +92,6 @@ Deno.test("data large: a directory of 1,000 files in subfolders round trips (loc
 Deno.test({
   name:
     "data large: 1 GiB up and down, streamed (flat memory, progress, identical copy)",
-  ignore: Deno.env.get("FLYTE_DENO_SKIP_1GIB") === "1",
   fn: async () => {
     await withDataRemote(async (remote, dir) => {
       const size = 1024 ** 3;

@@ -4,7 +4,7 @@
  * constant from another cell and an npm module imported by a cell's static
  * `import`, executed on a sandbox started in the notebook; an unshippable
  * reference (a socket) fails in the notebook naming the variable. Needs
- * Debian's python3-nbclient (`/usr/bin/python3`); ignored without it.
+ * Debian's python3-nbclient (`/usr/bin/python3`, installed by .ci/setup.sh).
  */
 import {
   assertEquals,
@@ -51,8 +51,12 @@ conn.close();`,
 Deno.test({
   name:
     "interactive: a task defined in a Deno Jupyter notebook runs on the sandbox",
-  ignore: !hasNbclient,
   async fn() {
+    if (!hasNbclient) {
+      throw new Error(
+        `${PY} has no nbclient: run .ci/setup.sh (it installs Debian's python3-nbclient)`,
+      );
+    }
     const dir = await Deno.makeTempDir({ prefix: "interactive-nb-" });
     try {
       await Deno.mkdir(`${dir}/kernels/deno`, { recursive: true });
