@@ -93,6 +93,13 @@ export class ClosureInspector {
       ins.#scripts.set(p.scriptId, p.url);
     });
     await session.post("Debugger.enable");
+    // V8 reports every script already loaded as scriptParsed events, which
+    // Deno's Session may deliver after the enable reply: take them all
+    // (until none arrives for a few ms) before anyone reads `scripts`.
+    for (let seen = -1, i = 0; seen !== ins.#scripts.size && i < 50; i++) {
+      seen = ins.#scripts.size;
+      await new Promise((r) => setTimeout(r, 5));
+    }
     return ins;
   }
 
