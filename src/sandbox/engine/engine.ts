@@ -24,7 +24,7 @@ import {
 import { Run } from "./run.ts";
 import { Semaphore } from "./concurrency.ts";
 import { Scheduler } from "./scheduler.ts";
-import type { CommandMapper } from "./process.ts";
+import { type CommandMapper, killGroup } from "./process.ts";
 
 /**
  * Options of {@link Engine}.
@@ -296,7 +296,7 @@ export class Engine implements ExecutionLauncher {
           environ.includes(`FLYTE_INTERNAL_EXECUTION_ID=${name}\0`) &&
           environ.includes(`FLYTE_INTERNAL_EXECUTION_PROJECT=${project}\0`) &&
           environ.includes(`FLYTE_INTERNAL_EXECUTION_DOMAIN=${domain}\0`);
-        if (mine) Deno.kill(p.pid, "SIGKILL");
+        if (mine) killGroup(p.pid);
       } catch { /* gone or not ours */ }
     }
     this.#store.clearProcesses();

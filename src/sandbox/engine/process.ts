@@ -143,6 +143,26 @@ export interface ProcessResult {
   aborted: boolean;
 }
 
+/**
+ * SIGKILLs a task process and its process group (a task process leads its
+ * own group); a process already gone is not an error.
+ *
+ * @example
+ * ```ts
+ * import { killGroup } from "./process.ts";
+ * killGroup(2 ** 22 + 12345); // no such process: nothing happens
+ * ```
+ */
+export function killGroup(pid: number): void {
+  try {
+    Deno.kill(-pid, "SIGKILL");
+  } catch {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch { /* already gone */ }
+  }
+}
+
 async function pump(
   stream: ReadableStream<Uint8Array>,
   path: string,
@@ -176,15 +196,14 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    // Its own process group (as a container is its own pid namespace), so
+    // killing the task kills what it started (`sh -c "..."` children too).
+    detached: true,
   }).spawn();
   spec.onSpawn?.(child.pid);
   let timedOut = false;
   let aborted = false;
-  const kill = () => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  };
+  const kill = () => killGroup(child.pid);
   const onAbort = () => {
     aborted = true;
     kill();
@@ -202,6 +221,9 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     pump(child.stderr, spec.stderrPath),
   ]);
   const status = await child.status;
+  // The container ends with its main process: whatever it left running in
+  // its group goes too (and stops holding the log pipes open).
+  killGroup(child.pid);
   await pumps;
   if (timer !== undefined) clearTimeout(timer);
   spec.signal.removeEventListener("abort", onAbort);
