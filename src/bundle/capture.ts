@@ -100,12 +100,28 @@ async function definingModules(
   try {
     for (const d of defs) {
       const { url } = await ins.site(d.fn);
-      if (isModuleFile(url)) out.set(d, url);
+      if (isModuleFile(url) && !unguardedMain(url)) out.set(d, url);
     }
   } finally {
     ins.close();
   }
   return out;
+}
+
+/**
+ * True for the script being run when it does its work at its top level
+ * (no `import.meta.main` guard): bundling it whole would run that work again
+ * in the container, so its tasks ship as closures, like notebook cells.
+ */
+function unguardedMain(url: string): boolean {
+  if (url !== Deno.mainModule) return false;
+  try {
+    return !Deno.readTextFileSync(fromFileUrl(url)).includes(
+      "import.meta.main",
+    );
+  } catch {
+    return false;
+  }
 }
 
 function moduleTasks(

@@ -29,8 +29,9 @@ import type { TaskDefinition } from "../sdk/contract.ts";
 import { CaptureError, UnshippableReferenceError } from "./errors.ts";
 import { ClosureInspector, type ScopeBinding, userGlobal } from "./inspect.ts";
 import { NotSerialisable, typeSource, valueSource } from "./serialise.ts";
-import { bundleModule } from "./capture_module.ts";
-import { isModuleFile } from "./paths.ts";
+import { bundleModule, findConfig } from "./capture_module.ts";
+import { fromFileUrl, isModuleFile } from "./paths.ts";
+import { dirname } from "node:path";
 import { sha256Hex } from "./bundle.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -84,8 +85,10 @@ function asExpression(fn: AnyFunction): { code: string; offset: number } {
 }
 
 function isLibraryUrl(url: string): boolean {
+  // The script being run is the user's code too (its tasks come here when it
+  // works at its top level: see capture.ts).
   return /^(file|https?|npm|jsr|node|ext|data):/.test(url) &&
-    !url.includes("$deno$");
+    !url.includes("$deno$") && url !== Deno.mainModule;
 }
 
 class CellCapture {
@@ -354,8 +357,15 @@ export async function captureCells(
   const dir = await Deno.makeTempDir({ prefix: "flyte-cell-" });
   try {
     await Deno.writeTextFile(`${dir}/cells.js`, source);
+    // Imports resolve as they do for the code that defined the tasks: with
+    // the deno.json of the script being run (a script's tasks come here when
+    // it works at its top level), else of the working directory (a notebook's).
+    const main = isModuleFile(Deno.mainModule)
+      ? findConfig(dirname(fromFileUrl(Deno.mainModule)))
+      : undefined;
     return await bundleModule(`${dir}/cells.js`, {
       cacheKey: `cells:${sha256Hex(source)}`,
+      config: main,
     });
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -82,8 +82,14 @@ function unchanged(files: readonly FileStamp[]): boolean {
 /**
  * The deno.json (or deno.jsonc) nearest above `dir`, else the nearest above
  * the working directory (a notebook's folder), else none.
+ *
+ * @example
+ * ```ts
+ * import { findConfig } from "./capture_module.ts";
+ * console.log(findConfig(Deno.cwd()));
+ * ```
  */
-function findConfig(dir: string): string | undefined {
+export function findConfig(dir: string): string | undefined {
   const has = (p: string) => {
     try {
       return Deno.statSync(p).isFile;
