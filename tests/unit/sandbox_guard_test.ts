@@ -55,6 +55,12 @@ Deno.test("guard: a token is needed everywhere but health, signed blobs and auth
   assertEquals(check({ host }, p)?.status, 401);
   assertEquals(check({ host, authorization: "Bearer nope" }, p)?.status, 401);
   assertEquals(check({ host, authorization: "Bearer tok" }, p), undefined);
+  // With a token, clients on other machines may use any name for it.
+  assertEquals(
+    check({ host: "sandbox.lan:30080", authorization: "Bearer tok" }, p),
+    undefined,
+  );
+  assertEquals(check({ host: "sandbox.lan:30080" }, p)?.status, 401);
   assertEquals(
     check({ host, "flyte-authorization": "bearer tok" }, p),
     undefined,

@@ -3,9 +3,11 @@
  * must not be able to register or run anything through a sandbox on their
  * machine, nor read its answers.
  *
- * - Host: the `Host` (or HTTP/2 `:authority`) must name the sandbox —
- *   loopback names, the host it listens on, or a configured one — so DNS
- *   rebinding (a hostile name resolving to 127.0.0.1) gets 403.
+ * - Host: without a token, the `Host` (or HTTP/2 `:authority`) must name the
+ *   sandbox — loopback names, the host it listens on, or a configured one —
+ *   so DNS rebinding (a hostile name resolving to 127.0.0.1) gets 403. With
+ *   a token any name may be used (clients on other machines reach it by
+ *   whatever name they know; a rebinding page has no token).
  * - Origin: a request that carries an `Origin` other than the sandbox's own
  *   (`http://` + its Host) gets 403, on every route. Browsers send Origin on
  *   every cross-origin write, "simple" text/plain POSTs included; command-line
@@ -175,7 +177,10 @@ export function checkRequest(
   headers: Headers,
 ): Refusal | undefined {
   const host = headers.get("host") ?? headers.get(":authority") ?? "";
-  if (host && !policy.hosts.has(hostName(host))) {
+  // With a token (a sandbox reachable from other machines), any name may
+  // reach it: a rebinding page cannot know the token. Without one, only the
+  // sandbox's own names.
+  if (host && !policy.token && !policy.hosts.has(hostName(host))) {
     return {
       status: 403,
       message:
