@@ -90,10 +90,49 @@ function checkPath(p: string): string {
   return p;
 }
 
-function biggest(entries: readonly { path: string; size: number }[]) {
+/**
+ * The five biggest entries, for {@link BundleTooLargeError}.
+ *
+ * @example
+ * ```ts
+ * import { biggest } from "./bundle.ts";
+ * console.log(biggest([{ path: "a", size: 1 }, { path: "b", size: 2 }])[0].path); // "b"
+ * ```
+ */
+export function biggest(entries: readonly { path: string; size: number }[]) {
   return [...entries].sort((a, b) =>
     b.size - a.size || (a.path < b.path ? -1 : 1)
   ).slice(0, 5);
+}
+
+/**
+ * Adds the manifest entry, writes the zip and refuses it past `limit`
+ * (naming the five biggest of `sizes`): the zip's bytes and sha-256. Shared
+ * by task bundles and fast packages.
+ *
+ * @example
+ * ```ts
+ * import { sealZip } from "./bundle.ts";
+ * import { RUNTIME_VERSION } from "./manifest.ts";
+ * const { sha256 } = sealZip([], { format: 1, entry: "", tasks: [], runtimeVersion: RUNTIME_VERSION, digests: {} }, 1024, []);
+ * console.log(sha256.length); // 64
+ * ```
+ */
+export function sealZip(
+  entries: ZipEntry[],
+  manifest: Manifest,
+  limit: number,
+  sizes: readonly { path: string; size: number }[],
+): { bytes: Uint8Array; sha256: string } {
+  entries.push({
+    path: MANIFEST_PATH,
+    data: new TextEncoder().encode(JSON.stringify(manifest, null, 1)),
+  });
+  const bytes = writeZip(entries);
+  if (bytes.length > limit) {
+    throw new BundleTooLargeError(bytes.length, limit, biggest(sizes));
+  }
+  return { bytes, sha256: sha256Hex(bytes) };
 }
 
 /**
@@ -140,14 +179,6 @@ export function buildBundle(input: BundleInput): Bundle {
     runtimeVersion: RUNTIME_VERSION,
     digests,
   };
-  entries.push({
-    path: MANIFEST_PATH,
-    data: new TextEncoder().encode(JSON.stringify(manifest, null, 1)),
-  });
-  const bytes = writeZip(entries);
-  if (bytes.length > limit) {
-    throw new BundleTooLargeError(bytes.length, limit, biggest(sizes));
-  }
-  const sha256 = sha256Hex(bytes);
+  const { bytes, sha256 } = sealZip(entries, manifest, limit, sizes);
   return { bytes, sha256, fileName: `bundle-${sha256}.zip`, manifest };
 }

@@ -10,10 +10,10 @@
  */
 import ignore from "ignore";
 import { join } from "node:path";
-import { MAX_BUNDLE_BYTES, sha256Hex } from "./bundle.ts";
+import { biggest, MAX_BUNDLE_BYTES, sealZip, sha256Hex } from "./bundle.ts";
 import { BundleTooLargeError, CaptureError } from "./errors.ts";
 import { type Manifest, MANIFEST_PATH, RUNTIME_VERSION } from "./manifest.ts";
-import { writeZip, type ZipEntry } from "./zip.ts";
+import type { ZipEntry } from "./zip.ts";
 
 /**
  * Rules applied to every package (gitignore syntax).
@@ -167,8 +167,7 @@ export async function fastPackage(
   );
   const total = sizes.reduce((n, f) => n + f.size, 0);
   if (total > limit) {
-    const biggest = [...sizes].sort((a, b) => b.size - a.size).slice(0, 5);
-    throw new BundleTooLargeError(total, limit, biggest);
+    throw new BundleTooLargeError(total, limit, biggest(sizes));
   }
   if (found.some((f) => f.path === MANIFEST_PATH)) {
     throw new CaptureError(
@@ -194,19 +193,7 @@ export async function fastPackage(
     runtimeVersion: RUNTIME_VERSION,
     digests,
   };
-  entries.push({
-    path: MANIFEST_PATH,
-    data: new TextEncoder().encode(JSON.stringify(manifest, null, 1)),
-  });
-  const bytes = writeZip(entries);
-  if (bytes.length > limit) {
-    throw new BundleTooLargeError(
-      bytes.length,
-      limit,
-      [...sizes].sort((a, b) => b.size - a.size).slice(0, 5),
-    );
-  }
-  const sha256 = sha256Hex(bytes);
+  const { bytes, sha256 } = sealZip(entries, manifest, limit, sizes);
   return {
     bytes,
     sha256,
