@@ -23,7 +23,7 @@ import { FlyteDirectory, FlyteFile } from "../types/values.ts";
 import { localPathOf } from "./local.ts";
 import { type PutFn, putStream } from "./http.ts";
 import { Progress, type ProgressCallback } from "./progress.ts";
-import { fileSource } from "./source.ts";
+import { bytesSource, fileSource } from "./source.ts";
 import type { InlineDirectory, InlineValue } from "./inline.ts";
 import {
   send,
@@ -353,12 +353,13 @@ export class DataTransfer {
     options: UploadOptions,
   ): Promise<{ uri: string; uploaded: boolean }> {
     checkScope(filename, options);
-    const { createHash } = await import("node:crypto");
+    // Hashed once: the same source answers "is it there?" and is sent.
+    const src = await bytesSource(data, filename);
     const loc = await this.#services.dataProxy.createUploadLocation({
       project: options.project,
       domain: options.domain,
       filename,
-      contentMd5: new Uint8Array(createHash("md5").update(data).digest()),
+      contentMd5: src.md5,
     }, { signal: options.signal });
     try {
       const there = await openRanges(this.#read, loc.nativeUrl);
@@ -368,10 +369,13 @@ export class DataTransfer {
     } catch {
       // Not there (or not readable): send it.
     }
-    return {
-      uri: await this.uploadBytes(data, filename, options),
-      uploaded: true,
-    };
+    const progress = new Progress("upload", options.onProgress, {
+      bytes: src.size,
+      files: 1,
+    });
+    const { uri } = await send(this.#up, src, options, progress);
+    progress.finish();
+    return { uri, uploaded: true };
   }
 
   /**
