@@ -11,7 +11,7 @@ const check = (
   headers: Record<string, string>,
   policy = guardPolicy({ host: "127.0.0.1" }),
   at = url,
-) => checkRequest(policy, "POST", at, new Headers(headers));
+) => checkRequest(policy, at, new Headers(headers));
 
 Deno.test("guard: loopback Host names pass, foreign ones (DNS rebinding) are refused", () => {
   for (

@@ -26,7 +26,7 @@
  * ```ts
  * import { checkRequest, guardPolicy } from "./guard.ts";
  * const policy = guardPolicy({ host: "127.0.0.1" });
- * const refusal = checkRequest(policy, "POST", new URL("http://x/api/v1/tasks"),
+ * const refusal = checkRequest(policy, new URL("http://x/api/v1/tasks"),
  *   new Headers({ host: "evil.example:30080" }));
  * console.log(refusal?.status); // 403
  * ```
@@ -165,14 +165,13 @@ function sameSecret(a: string, b: string): boolean {
  * ```ts
  * import { checkRequest, guardPolicy } from "./guard.ts";
  * const p = guardPolicy({ host: "127.0.0.1" });
- * const ok = checkRequest(p, "GET", new URL("http://127.0.0.1:30080/api/v1/projects"),
+ * const ok = checkRequest(p, new URL("http://127.0.0.1:30080/api/v1/projects"),
  *   new Headers({ host: "127.0.0.1:30080" }));
  * console.log(ok); // undefined
  * ```
  */
 export function checkRequest(
   policy: GuardPolicy,
-  _method: string,
   url: URL,
   headers: Headers,
 ): Refusal | undefined {
@@ -233,7 +232,7 @@ export function refuseFetch(
   const url = new URL(req.url);
   const headers = new Headers(req.headers);
   if (!headers.has("host")) headers.set("host", url.host);
-  const r = checkRequest(policy, req.method, url, headers);
+  const r = checkRequest(policy, url, headers);
   return r
     ? new Response(r.message, {
       status: r.status,

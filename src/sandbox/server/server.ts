@@ -151,7 +151,7 @@ function refuse(guard: GuardPolicy, req: NodeReq, res: NodeRes): boolean {
     headers.set("host", authority);
   }
   const url = new URL(req.url ?? "/", "http://sandbox");
-  const refusal = checkRequest(guard, req.method ?? "GET", url, headers);
+  const refusal = checkRequest(guard, url, headers);
   if (!refusal) {
     // A page opened with ?token= keeps it for its own later requests.
     const token = url.searchParams.get("token");
