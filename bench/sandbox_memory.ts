@@ -2,9 +2,11 @@
  * Sandbox memory across executions (issue 14, item 7): the sandbox process
  * (as `deno task sandbox` runs it, and without its V8 flag, side by side in
  * one run) serves 500 executions of a no-op container task in bursts of 50;
- * its RSS (VmRSS of the process) and V8 heap are read at start, after the
- * first burst, and after all 500. `deno task bench:memory`; results go in
- * bench/RESULTS.md by hand.
+ * its RSS (VmRSS of the process) is read at start, after the first burst,
+ * right after all 500, and once the idle sandbox has settled (V8's memory
+ * reducer gives back the garbage heap some seconds after the work stops; the
+ * reading is the lowest of 30 s sampled every 5 s). `deno task bench:memory
+ * [executions]`; results go in bench/RESULTS.md by hand.
  *
  * @module
  */
@@ -76,6 +78,12 @@ async function run(label: string, v8Flags: string[]) {
       rows.push([`after ${done + BURST}`, rssMb(child.pid)]);
     }
   }
+  let settled = Infinity;
+  for (let i = 0; i < 6; i++) {
+    await new Promise((r) => setTimeout(r, 5000));
+    settled = Math.min(settled, rssMb(child.pid));
+  }
+  rows.push(["settled", settled]);
   await remote.close();
   child.kill("SIGTERM");
   await child.status;
@@ -84,8 +92,8 @@ async function run(label: string, v8Flags: string[]) {
   console.log(
     `${label.padEnd(34)} ${
       rows.map(([k, v]) => `${k} ${v} MB`).join(", ")
-    }; growth after ${TOTAL}: +${rows.at(-1)![1] - start} MB (${
-      (rows.at(-1)![1] / start).toFixed(2)
+    }; settled growth after ${TOTAL}: +${settled - start} MB (${
+      (settled / start).toFixed(2)
     }x)`,
   );
 }

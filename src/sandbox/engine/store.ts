@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -163,6 +163,19 @@ export function decodeRequest(text: string): LaunchRequest {
  */
 export class EngineStore {
   #db: DatabaseSync;
+  // One compiled statement per SQL text: preparing one per call leaves its
+  // native memory to the garbage collector, which V8 does not see, so a busy
+  // sandbox grew by megabytes per hundred executions.
+  readonly #statements = new Map<string, StatementSync>();
+
+  #prepare(sql: string): StatementSync {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
 
   /** Opens (creating) the database at `path` (`:memory:` allowed). */
   constructor(path: string) {
@@ -198,7 +211,7 @@ export class EngineStore {
 
   /** Records an accepted execution; false when it was already known. */
   addExecution(r: LaunchRequest): boolean {
-    const res = this.#db.prepare(
+    const res = this.#prepare(
       "INSERT OR IGNORE INTO executions (key, request, created_at) VALUES (?, ?, ?)",
     ).run(execKey(r.id), encodeRequest(r), Date.now());
     return Number(res.changes) > 0;
@@ -206,19 +219,19 @@ export class EngineStore {
 
   /** Marks an execution finished (no resume after restart). */
   finishExecution(key: string): void {
-    this.#db.prepare("UPDATE executions SET done = 1 WHERE key = ?").run(key);
-    this.#db.prepare("DELETE FROM processes WHERE exec_key = ?").run(key);
+    this.#prepare("UPDATE executions SET done = 1 WHERE key = ?").run(key);
+    this.#prepare("DELETE FROM processes WHERE exec_key = ?").run(key);
   }
 
   /** Remembers that an execution was asked to terminate. */
   setTerminateCause(key: string, cause: string): void {
-    this.#db.prepare("UPDATE executions SET terminate_cause = ? WHERE key = ?")
+    this.#prepare("UPDATE executions SET terminate_cause = ? WHERE key = ?")
       .run(cause, key);
   }
 
   /** The terminate cause, if termination was requested. */
   terminateCause(key: string): string | undefined {
-    const row = this.#db.prepare(
+    const row = this.#prepare(
       "SELECT terminate_cause FROM executions WHERE key = ?",
     ).get(key) as { terminate_cause: string | null } | undefined;
     return row?.terminate_cause ?? undefined;
@@ -226,7 +239,7 @@ export class EngineStore {
 
   /** Whether an execution was ever accepted by this engine. */
   isKnown(key: string): boolean {
-    return this.#db.prepare("SELECT 1 FROM executions WHERE key = ?").get(
+    return this.#prepare("SELECT 1 FROM executions WHERE key = ?").get(
       key,
     ) !==
       undefined;
@@ -234,14 +247,14 @@ export class EngineStore {
 
   /** Whether an execution is known and not finished. */
   isActive(key: string): boolean {
-    const row = this.#db.prepare("SELECT done FROM executions WHERE key = ?")
+    const row = this.#prepare("SELECT done FROM executions WHERE key = ?")
       .get(key) as { done: number } | undefined;
     return row !== undefined && row.done === 0;
   }
 
   /** Executions accepted but not finished, oldest first. */
   pendingExecutions(): LaunchRequest[] {
-    const rows = this.#db.prepare(
+    const rows = this.#prepare(
       "SELECT request FROM executions WHERE done = 0 ORDER BY created_at",
     ).all() as Array<{ request: string }>;
     return rows.map((r) => decodeRequest(r.request));
@@ -249,7 +262,7 @@ export class EngineStore {
 
   /** The stored record of a node, if any. */
   node(key: string, uniqueId: string): NodeRecord | undefined {
-    const row = this.#db.prepare(
+    const row = this.#prepare(
       "SELECT * FROM nodes WHERE exec_key = ? AND unique_id = ?",
     ).get(key, uniqueId) as Record<string, unknown> | undefined;
     if (!row) return undefined;
@@ -266,7 +279,7 @@ export class EngineStore {
 
   /** Writes a node record. */
   putNode(key: string, uniqueId: string, r: NodeRecord): void {
-    this.#db.prepare(
+    this.#prepare(
       `INSERT INTO nodes (exec_key, unique_id, phase, attempts, system_failures, started_at, output_uri, cache_status, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (exec_key, unique_id) DO UPDATE SET phase = excluded.phase,
@@ -288,14 +301,14 @@ export class EngineStore {
 
   /** Registers a live task process. */
   addProcess(key: string, uniqueId: string, attempt: number, pid: number) {
-    this.#db.prepare(
+    this.#prepare(
       "INSERT OR REPLACE INTO processes VALUES (?, ?, ?, ?, ?)",
     ).run(key, uniqueId, attempt, pid, Date.now());
   }
 
   /** Forgets a task process. */
   removeProcess(key: string, uniqueId: string, attempt: number) {
-    this.#db.prepare(
+    this.#prepare(
       "DELETE FROM processes WHERE exec_key = ? AND unique_id = ? AND attempt = ?",
     ).run(key, uniqueId, attempt);
   }
@@ -304,7 +317,7 @@ export class EngineStore {
   processes(): Array<
     { key: string; uniqueId: string; attempt: number; pid: number }
   > {
-    return (this.#db.prepare("SELECT * FROM processes").all() as Array<
+    return (this.#prepare("SELECT * FROM processes").all() as Array<
       Record<string, unknown>
     >).map((r) => ({
       key: String(r.exec_key),
@@ -321,7 +334,7 @@ export class EngineStore {
 
   /** Looks up a cache entry. */
   cacheGet(dataset: string, tag: string): CacheEntry | undefined {
-    const row = this.#db.prepare(
+    const row = this.#prepare(
       "SELECT * FROM cache WHERE dataset = ? AND tag = ?",
     ).get(dataset, tag) as Record<string, unknown> | undefined;
     if (!row) return undefined;
@@ -336,7 +349,7 @@ export class EngineStore {
 
   /** Writes (or overwrites) a cache entry. */
   cachePut(dataset: string, tag: string, e: CacheEntry): void {
-    this.#db.prepare(
+    this.#prepare(
       "INSERT OR REPLACE INTO cache VALUES (?, ?, ?, ?, ?, ?, ?)",
     ).run(
       dataset,
@@ -351,7 +364,7 @@ export class EngineStore {
 
   /** A small engine setting kept across restarts. */
   meta(key: string): string | undefined {
-    const row = this.#db.prepare("SELECT value FROM meta WHERE key = ?").get(
+    const row = this.#prepare("SELECT value FROM meta WHERE key = ?").get(
       key,
     ) as
       | { value: string }
@@ -361,7 +374,7 @@ export class EngineStore {
 
   /** Stores a small engine setting. */
   setMeta(key: string, value: string): void {
-    this.#db.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)").run(
+    this.#prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)").run(
       key,
       value,
     );
@@ -369,7 +382,7 @@ export class EngineStore {
 
   /** The last tick fired for a scheduled launch plan. */
   lastTick(key: string): number | undefined {
-    const row = this.#db.prepare(
+    const row = this.#prepare(
       "SELECT last_tick FROM schedules WHERE key = ?",
     )
       .get(key) as { last_tick: number } | undefined;
@@ -378,7 +391,7 @@ export class EngineStore {
 
   /** Records the last tick fired for a scheduled launch plan. */
   setLastTick(key: string, ms: number): void {
-    this.#db.prepare("INSERT OR REPLACE INTO schedules VALUES (?, ?)").run(
+    this.#prepare("INSERT OR REPLACE INTO schedules VALUES (?, ?)").run(
       key,
       ms,
     );
