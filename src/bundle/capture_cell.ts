@@ -91,6 +91,11 @@ function isLibraryUrl(url: string): boolean {
     !url.includes("$deno$") && url !== Deno.mainModule;
 }
 
+/** Whether a binding lives at a cell's (script's or module's) top level. */
+function isTopLevel(b: ScopeBinding): boolean {
+  return b.scope === "Script" || b.scope === "Module";
+}
+
 class CellCapture {
   readonly #ins: ClosureInspector;
   readonly #imports = new Map<string, ImportBinding>();
@@ -105,8 +110,9 @@ class CellCapture {
     this.#ins = ins;
   }
 
-  async #index(): Promise<Map<string, ImportBinding>> {
-    if (this.#importIndex) return this.#importIndex;
+  async #index(refresh = false): Promise<Map<string, ImportBinding>> {
+    if (this.#importIndex && !refresh) return this.#importIndex;
+    if (refresh) await this.#ins.settle(50, 2000);
     const index = new Map<string, ImportBinding>();
     for (const [id, url] of this.#ins.scripts) {
       if (isLibraryUrl(url)) continue;
@@ -206,7 +212,8 @@ class CellCapture {
     for (const b of await this.#ins.bindings(fn)) {
       if (!bindings.has(b.name)) bindings.set(b.name, b);
     }
-    const index = await this.#index();
+    let index = await this.#index();
+    let refreshed = false;
     for (const [name, node] of free) {
       if (SKIP.has(name)) continue;
       const at = (node as { start?: number }).start ?? offset;
@@ -217,7 +224,17 @@ class CellCapture {
         (ownerUrl && !isModuleFile(ownerUrl) ? ownerUrl : "a notebook cell");
       const ref = { name, owner, where, line };
       const b = bindings.get(name);
-      if (b && b.scope !== "Script" && b.scope !== "Module") {
+      if (
+        b && !refreshed && !index.has(name) && isTopLevel(b) &&
+        typeof b.value === "function"
+      ) {
+        // A cell-level function not found among the cells' imports may be
+        // an import whose cell's script report is still on its way: look
+        // once more, with a longer quiet time, before judging it.
+        index = await this.#index(true);
+        refreshed = true;
+      }
+      if (b && !isTopLevel(b)) {
         await this.#value(ref, b.value);
       } else if (index.has(name)) {
         this.#imports.set(name, index.get(name)!);
