@@ -424,6 +424,11 @@ export class RemoteNodeExecution {
   readonly raw: NodeExecution;
   /** What kind of node this is. */
   kind: NodeKind = "unknown";
+  /**
+   * True for the workflow's failure node (flytekit's `on_failure`), which
+   * runs only when the workflow fails; `kind` says what it runs.
+   */
+  isFailureNode = false;
   /** The interface of what the node ran, when known (types the decoded inputs and outputs). */
   interface?: TypedInterface;
   /** Input literals, when fetched. */

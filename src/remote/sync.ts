@@ -14,6 +14,7 @@ import {
 } from "@flyteidl/core/literals_pb.ts";
 import { FlyteError } from "../client/errors.ts";
 import type { NodeExecution } from "@flyteidl/admin/node_execution_pb.ts";
+import { NodeExecution_Phase } from "@flyteidl/core/execution_pb.ts";
 import {
   type Identifier,
   ResourceType,
@@ -74,6 +75,8 @@ export interface SyncOptions {
 interface Scope {
   closure?: CompiledWorkflowClosure;
   nodes: Map<string, Node>;
+  /** The id of the workflow's failure node (`on_failure`), when it has one. */
+  failureNodeId?: string;
 }
 
 function sameId(a: Identifier | undefined, b: Identifier | undefined) {
@@ -90,7 +93,7 @@ function scopeOfTemplate(
   if (template?.failureNode) {
     nodes.set(template.failureNode.id, template.failureNode);
   }
-  return { closure, nodes };
+  return { closure, nodes, failureNodeId: template?.failureNode?.id };
 }
 
 function scopeOfNodes(
@@ -101,7 +104,9 @@ function scopeOfNodes(
 }
 
 function classify(raw: NodeExecution, node: Node | undefined): NodeKind {
-  const id = raw.id?.nodeId ?? "";
+  // Nested start and end nodes are `<parent>-<attempt>-start-node`: their
+  // spec id is the plain one.
+  const id = raw.metadata?.specNodeId || raw.id?.nodeId || "";
   if (id === "start-node") return "start";
   if (id === "end-node") return "end";
   if (raw.metadata?.isArray) return "array";
@@ -323,6 +328,8 @@ export class Monitor {
     signal?.throwIfAborted();
     const spec = scope.nodes.get(node.specNodeId);
     node.kind = classify(node.raw, spec);
+    node.isFailureNode = !!scope.failureNodeId &&
+      node.specNodeId === scope.failureNodeId;
     node.consoleUrl ||= consoleUrl(this.#ctx.settings.consoleBase, node.id);
     node.interface = this.#interfaceOfNode(spec, scope.closure);
     const what = formatNodeExecutionId(node.id);
@@ -339,7 +346,7 @@ export class Monitor {
           ),
       ).then((d) => {
         node.inputLiterals = d.fullInputs;
-        node.outputLiterals = d.fullOutputs ?? closureOutputs(node.raw);
+        node.outputLiterals = nodeOutputs(node.raw, d.fullOutputs);
         if (d.dynamicWorkflow?.compiledWorkflow) {
           node.dynamicWorkflow = d.dynamicWorkflow;
         }
@@ -398,7 +405,7 @@ export class Monitor {
                   ),
               );
               node.inputLiterals = d.fullInputs;
-              node.outputLiterals = d.fullOutputs ?? closureOutputs(node.raw);
+              node.outputLiterals = nodeOutputs(node.raw, d.fullOutputs);
               node.dynamicWorkflow = d.dynamicWorkflow;
               wf = d.dynamicWorkflow?.compiledWorkflow;
             }
@@ -543,8 +550,11 @@ export class Monitor {
         ).then((d) => {
           task.inputLiterals = d.fullInputs;
           const r = task.raw.closure?.outputResult;
-          task.outputLiterals = d.fullOutputs ??
-            (r?.case === "outputData" ? r.value : undefined);
+          // Only a finished attempt has outputs: admin answers an empty map
+          // for one still running or failed.
+          task.outputLiterals = task.phase !== "SUCCEEDED"
+            ? undefined
+            : d.fullOutputs ?? (r?.case === "outputData" ? r.value : undefined);
         }),
       );
     }
@@ -618,9 +628,15 @@ async function offloaded(
   return fromBinary(LiteralMapSchema, new Uint8Array(await res.arrayBuffer()));
 }
 
-function closureOutputs(raw: NodeExecution) {
+/**
+ * A node's outputs: only a SUCCEEDED node has them (admin answers an empty
+ * map for one still running, failed or skipped, which would not decode
+ * through the interface).
+ */
+function nodeOutputs(raw: NodeExecution, full: LiteralMap | undefined) {
+  if (raw.closure?.phase !== NodeExecution_Phase.SUCCEEDED) return undefined;
   const r = raw.closure?.outputResult;
-  return r?.case === "outputData" ? r.value : undefined;
+  return full ?? (r?.case === "outputData" ? r.value : undefined);
 }
 
 /** A node view over the newest admin message, keeping what was synced below it. */
