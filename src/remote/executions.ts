@@ -28,7 +28,8 @@ import {
 } from "../client/errors.ts";
 import { consoleUrl } from "./console.ts";
 import type { RemoteContext } from "./context.ts";
-import type { Entities, Lazy } from "./entities.ts";
+import type { Entities, FetchOptions, Lazy } from "./entities.ts";
+import type { BackfillOptions, BackfillResult } from "./backfill.ts";
 import {
   chooseExecutionName,
   executionId,
@@ -445,6 +446,78 @@ export class Executions {
       `terminate ${formatExecutionId(id)}`,
       () => this.#ctx.services.admin.terminateExecution({ id, cause }),
     );
+  }
+
+  /**
+   * Waits until the execution is done (polling, with reconnects through
+   * outages); see {@link WaitOptions}. `remote.wait` is this.
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * declare const e: import("./models.ts").RemoteExecution;
+   * const done = await x.wait(e, { timeout: 60_000 });
+   * ```
+   */
+  wait<O extends Record<string, unknown>>(
+    execution: RemoteExecution<O>,
+    options?: WaitOptions,
+  ): Promise<RemoteExecution<O>> {
+    return waitForExecution(this.#ctx, this.#monitor, execution, options);
+  }
+
+  /**
+   * The live view of an execution (started here or elsewhere, given as an
+   * object or its name): waits with the progress display on, syncs its
+   * nodes and their attempts at the end and returns it (whose own display
+   * is the full execution, log links included).
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * const done = await x.watch("f0123456789abcdef012");
+   * ```
+   */
+  async watch<O extends Record<string, unknown>>(
+    execution: RemoteExecution<O> | string,
+    options: Omit<WaitOptions, "display"> = {},
+  ): Promise<RemoteExecution<O>> {
+    const e = typeof execution === "string"
+      ? await this.fetchExecution<O>(execution)
+      : execution;
+    return await waitForExecution(this.#ctx, this.#monitor, e, {
+      nodes: true,
+      taskExecutions: true,
+      ...options,
+      display: true,
+    });
+  }
+
+  /**
+   * Backfills a scheduled launch plan (an object or its name) between two
+   * dates, both included: one execution per schedule tick, as flytekit's
+   * `launch_backfill` (see src/remote/backfill.ts).
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * const r = await x.launchBackfill("nightly", new Date("2024-01-01"), new Date("2024-01-03"), { dryRun: true });
+   * ```
+   */
+  async launchBackfill(
+    launchPlan: RemoteLaunchPlan | string,
+    from: Date,
+    to: Date,
+    options?: BackfillOptions & FetchOptions,
+  ): Promise<BackfillResult> {
+    const lp = typeof launchPlan === "string"
+      ? await this.#entities.fetchLaunchPlan(launchPlan, options)
+      : launchPlan;
+    const { launchBackfill } = await import("./backfill.ts");
+    return launchBackfill(this.#entities, this, lp, from, to, options);
   }
 }
 
