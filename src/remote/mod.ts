@@ -13,7 +13,7 @@
  * - `remote.data` ({@link RemoteData}): call it to read a file, directory or
  *   dataset; upload, upload a directory, download, GetData.
  *
- * The older names on FlyteRemote (`remote.listSignals`, `remote.registerTask`,
+ * The older names on FlyteRemote (`remote.signals.listSignals`, `remote.entities.registerTask`,
  * ...) still work as deprecated aliases naming the new call
  * (remote_aliases.ts). Local files/directories given to `execute` for
  * file/directory inputs are uploaded first.

@@ -121,7 +121,7 @@ async function untilSignals(
 ) {
   for (let i = 0; i < 1200; i++) {
     const ids = new Set<string>();
-    for await (const s of remote.listSignals(exec)) ids.add(s.signalId);
+    for await (const s of remote.signals.listSignals(exec)) ids.add(s.signalId);
     if (names.every((n) => ids.has(n))) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -189,8 +189,8 @@ Deno.test("interop: flytekit workflows with every node kind are synced by our Fl
       if (n.phase !== "SUCCEEDED") assertEquals(n.outputs, {}, `${n}`);
     }
 
-    await remote.setInput("extra", exec, 7);
-    await remote.approve("review", exec);
+    await remote.signals.setInput("extra", exec, 7);
+    await remote.signals.approve("review", exec);
     exec = await remote.wait(exec, { timeout: 240_000, pollInterval: 300 });
     assertEquals(exec.phase, "SUCCEEDED", exec.error?.message);
     exec = await remote.syncExecution(exec, {
