@@ -77,7 +77,12 @@ export interface RecentOptions extends ListOptions {
 }
 
 /**
- * The executions sub-client (`remote.executions`).
+ * The executions sub-client (`remote.executions`): `execute` (tasks,
+ * workflows through their default launch plan, launch plans; inputs
+ * checked first), `fetchExecution`, `recentExecutions`, `wait`, `watch`
+ * (the live view), `relaunch`, `terminate` and `launchBackfill`. The facade's
+ * `execute`, `fetchExecution` and `wait` are these (its `execute` also
+ * registers local definitions first).
  *
  * @example
  * ```ts

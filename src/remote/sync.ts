@@ -76,8 +76,11 @@ export interface SyncOptions {
 }
 
 /**
- * The monitoring sub-client (`remote.monitor`): sync executions, nodes and
- * task attempts.
+ * The monitoring sub-client (`remote.monitor`): `syncExecution` (with
+ * `nodes`, the whole node tree: every node kind, nested and child
+ * executions), `syncNodeExecution`, `syncTaskExecution`, and
+ * `getExecutionMetrics` (the span tree with `explain()`). The facade's
+ * `syncExecution` is this one.
  *
  * @example
  * ```ts
