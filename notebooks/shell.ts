@@ -1,7 +1,7 @@
 /**
  * Notebook helpers: container tasks that run a shell command, and workflows
- * of task nodes, as the flyteidl specs `remote.registerTask` and
- * `remote.registerWorkflow` take. A shell task reads each input from a file
+ * of task nodes, as the flyteidl specs `remote.entities.registerTask` and
+ * `remote.entities.registerWorkflow` take. A shell task reads each input from a file
  * `/var/inputs/<name>` and writes each output to `/var/outputs/<name>`
  * (Flyte's raw-container data contract; the sandbox maps both folders).
  *
@@ -58,7 +58,7 @@ const variables = (m: Record<string, ShellType>) => ({
 export const scope = { project: "flytesnacks", domain: "development" };
 
 /**
- * A shell-command container task spec for `remote.registerTask`.
+ * A shell-command container task spec for `remote.entities.registerTask`.
  *
  * @example
  * ```ts
@@ -126,7 +126,7 @@ export type WorkflowNode =
   | { approve: string; inputs: Record<string, Ref>; after?: string[] };
 
 /**
- * A workflow spec for `remote.registerWorkflow` from task nodes: each node
+ * A workflow spec for `remote.entities.registerWorkflow` from task nodes: each node
  * names its task (same version) and where its inputs come from.
  *
  * @example

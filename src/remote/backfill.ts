@@ -95,7 +95,7 @@ async function digest(text: string): Promise<string> {
  * import type { FlyteRemote } from "./remote.ts";
  * declare const remote: FlyteRemote;
  * const lp = await remote.fetchLaunchPlan("nightly");
- * const r = await remote.launchBackfill(lp, new Date("2024-01-01"), new Date("2024-01-07"), { dryRun: true });
+ * const r = await remote.executions.launchBackfill(lp, new Date("2024-01-01"), new Date("2024-01-07"), { dryRun: true });
  * console.log(r.ticks.length); // 7 for a daily schedule: both ends included
  * ```
  */

@@ -15,7 +15,7 @@ import { RemoteExecution, type RemoteSignal } from "./models.ts";
 
 /**
  * A list (of executions, entities, nodes, signals or any values) with a
- * table as its notebook display: `asTable(await Array.fromAsync(remote.recentExecutions()))`.
+ * table as its notebook display: `asTable(await Array.fromAsync(remote.executions.recentExecutions()))`.
  *
  * @example
  * ```ts

@@ -83,7 +83,12 @@ export interface ScopedListOptions extends ListOptions {
 }
 
 /**
- * The entities sub-client (`remote.entities`).
+ * The entities sub-client (`remote.entities`): `fetchTask`,
+ * `fetchWorkflow`, `fetchLaunchPlan` (latest or a version; the facade's
+ * fetches are these), their lazy forms, `fetchActiveLaunchPlan`,
+ * `listTasksByVersion`, `listProjects`, `getDomains`, `registerTask`,
+ * `registerWorkflow`, `registerLaunchPlan` (flyteidl specs) and
+ * `activateLaunchPlan` / `deactivateLaunchPlan`.
  *
  * @example
  * ```ts

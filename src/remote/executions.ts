@@ -6,17 +6,8 @@
  *
  * @module
  */
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import {
-  ExecutionMetadata_ExecutionMode,
-  ExecutionSpecSchema,
-} from "@flyteidl/admin/execution_pb.ts";
-import {
-  type NotificationSchema,
-  Sort_Direction,
-} from "@flyteidl/admin/common_pb.ts";
+import { Sort_Direction } from "@flyteidl/admin/common_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
-import type { SecurityContextSchema } from "@flyteidl/core/security_pb.ts";
 import type {
   Identifier,
   WorkflowExecutionIdentifier,
@@ -28,13 +19,9 @@ import {
 } from "../client/errors.ts";
 import { consoleUrl } from "./console.ts";
 import type { RemoteContext } from "./context.ts";
-import type { Entities, Lazy } from "./entities.ts";
-import {
-  chooseExecutionName,
-  executionId,
-  formatEntityId,
-  formatExecutionId,
-} from "./ids.ts";
+import type { Entities, FetchOptions, Lazy } from "./entities.ts";
+import type { BackfillOptions, BackfillResult } from "./backfill.ts";
+import { executionId, formatEntityId, formatExecutionId } from "./ids.ts";
 import { checkInputs, type InterfaceInput } from "./inputs.ts";
 import { differenceFrom } from "./existing_execution.ts";
 import { hasLocalBlobs, withPlaceholders } from "../data/local.ts";
@@ -47,7 +34,14 @@ import {
 import { type ListOptions, paginate } from "./paging.ts";
 import type { Monitor } from "./sync.ts";
 import { waitForExecution, type WaitOptions } from "./wait.ts";
+import {
+  buildSpec,
+  type ExecuteOptions,
+  executionNameOf,
+} from "./execution_spec.ts";
 import { FlyteInvalidInputError } from "../client/errors.ts";
+
+export { buildSpec, type ExecuteOptions } from "./execution_spec.ts";
 
 /**
  * What `execute` can run.
@@ -63,57 +57,6 @@ export type Executable =
   | RemoteLaunchPlan
   | Lazy<RemoteTask>
   | Lazy<RemoteWorkflow>;
-
-/**
- * Options of `execute`. Every field is optional; defaults in brackets.
- *
- * @example
- * ```ts
- * import type { ExecuteOptions } from "./executions.ts";
- * const o: ExecuteOptions = { executionNamePrefix: "nightly", tags: ["demo"], wait: { timeout: 60_000 } };
- * ```
- */
-export interface ExecuteOptions {
-  /** Project of the execution [the entity's project]. */
-  project?: string;
-  /** Domain of the execution [the entity's domain]. */
-  domain?: string;
-  /** Exact execution name (exclusive with executionNamePrefix) [generated: `f` + 19 hex]. */
-  executionName?: string;
-  /** Name prefix; `-<19 hex>` is appended. */
-  executionNamePrefix?: string;
-  /** Wait for the execution to finish (true, or wait options) [false]. */
-  wait?: boolean | WaitOptions;
-  /** Recompute cached tasks [false]. */
-  overwriteCache?: boolean;
-  /** Run tasks as interruptible (true/false) [the entity's setting]. */
-  interruptible?: boolean;
-  /** Environment variables for every task [none]. */
-  envs?: Record<string, string>;
-  /** Execution tags [none]. */
-  tags?: string[];
-  /** Kubernetes labels [the launch plan's]. */
-  labels?: Record<string, string>;
-  /** Kubernetes annotations [the launch plan's]. */
-  annotations?: Record<string, string>;
-  /** Cluster pool to run in [server default]. */
-  clusterPool?: string;
-  /** Execution cluster label [server default]. */
-  executionClusterLabel?: string;
-  /** "launchPlan" (use its notifications), "disable" (none), or a list [launchPlan]. */
-  notifications?:
-    | "launchPlan"
-    | "disable"
-    | MessageInitShape<typeof NotificationSchema>[];
-  /** Prefix for raw output data [the remote's rawOutputDataPrefix, else server default]. */
-  rawOutputDataPrefix?: string;
-  /** Most nodes running at once [launch plan / server default]. */
-  maxParallelism?: number;
-  /** Run-as identity, secrets, tokens [launch plan's]. */
-  securityContext?: MessageInitShape<typeof SecurityContextSchema>;
-  /** Aborts the create call (and the wait, when waiting). */
-  signal?: AbortSignal;
-}
 
 /**
  * Options of `recentExecutions`.
@@ -134,7 +77,12 @@ export interface RecentOptions extends ListOptions {
 }
 
 /**
- * The executions sub-client (`remote.executions`).
+ * The executions sub-client (`remote.executions`): `execute` (tasks,
+ * workflows through their default launch plan, launch plans; inputs
+ * checked first), `fetchExecution`, `recentExecutions`, `wait`, `watch`
+ * (the live view), `relaunch`, `terminate` and `launchBackfill`. The facade's
+ * `execute`, `fetchExecution` and `wait` are these (its `execute` also
+ * registers local definitions first).
  *
  * @example
  * ```ts
@@ -446,80 +394,76 @@ export class Executions {
       () => this.#ctx.services.admin.terminateExecution({ id, cause }),
     );
   }
-}
 
-/** The execution name to use, with a bad name/prefix pair as an invalid-input error. */
-function executionNameOf(
-  options: Pick<ExecuteOptions, "executionName" | "executionNamePrefix">,
-): string {
-  try {
-    return chooseExecutionName({
-      name: options.executionName,
-      prefix: options.executionNamePrefix,
+  /**
+   * Waits until the execution is done (polling, with reconnects through
+   * outages); see {@link WaitOptions}. `remote.wait` is this.
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * declare const e: import("./models.ts").RemoteExecution;
+   * const done = await x.wait(e, { timeout: 60_000 });
+   * ```
+   */
+  wait<O extends Record<string, unknown>>(
+    execution: RemoteExecution<O>,
+    options?: WaitOptions,
+  ): Promise<RemoteExecution<O>> {
+    return waitForExecution(this.#ctx, this.#monitor, execution, options);
+  }
+
+  /**
+   * The live view of an execution (started here or elsewhere, given as an
+   * object or its name): waits with the progress display on, syncs its
+   * nodes and their attempts at the end and returns it (whose own display
+   * is the full execution, log links included).
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * const done = await x.watch("f0123456789abcdef012");
+   * ```
+   */
+  async watch<O extends Record<string, unknown>>(
+    execution: RemoteExecution<O> | string,
+    options: Omit<WaitOptions, "display"> = {},
+  ): Promise<RemoteExecution<O>> {
+    const e = typeof execution === "string"
+      ? await this.fetchExecution<O>(execution)
+      : execution;
+    return await waitForExecution(this.#ctx, this.#monitor, e, {
+      nodes: true,
+      taskExecutions: true,
+      ...options,
+      display: true,
     });
-  } catch (e) {
-    throw new FlyteInvalidInputError((e as Error).message);
   }
-}
 
-function kv(r: Record<string, string> | undefined) {
-  return r ? { values: r } : undefined;
-}
-
-/** The ExecutionSpec for `options` (exported for tests).  *
- * @example
- * ```ts
- * import { buildSpec } from "./executions.ts";
- * import { entityId } from "./ids.ts";
- * const spec = buildSpec(entityId("launch_plan", "p", "d", "lp", "v1"), { tags: ["x"] });
- * ```
- */
-export function buildSpec(
-  launch: Identifier,
-  options: ExecuteOptions,
-  defaultRawPrefix?: string,
-) {
-  const n = options.notifications;
-  const rawPrefix = options.rawOutputDataPrefix ?? defaultRawPrefix;
-  if (
-    options.maxParallelism !== undefined &&
-    !(Number.isInteger(options.maxParallelism) && options.maxParallelism >= 0)
-  ) {
-    throw new FlyteInvalidInputError(
-      `maxParallelism must be a non-negative integer, got ${options.maxParallelism}`,
-    );
+  /**
+   * Backfills a scheduled launch plan (an object or its name) between two
+   * dates, both included: one execution per schedule tick, as flytekit's
+   * `launch_backfill` (see src/remote/backfill.ts).
+   *
+   * @example
+   * ```ts
+   * import type { Executions } from "./executions.ts";
+   * declare const x: Executions;
+   * const r = await x.launchBackfill("nightly", new Date("2024-01-01"), new Date("2024-01-03"), { dryRun: true });
+   * ```
+   */
+  async launchBackfill(
+    launchPlan: RemoteLaunchPlan | string,
+    from: Date,
+    to: Date,
+    options?: BackfillOptions & FetchOptions,
+  ): Promise<BackfillResult> {
+    const lp = typeof launchPlan === "string"
+      ? await this.#entities.fetchLaunchPlan(launchPlan, options)
+      : launchPlan;
+    const { launchBackfill } = await import("./backfill.ts");
+    return launchBackfill(this.#entities, this, lp, from, to, options);
   }
-  return create(ExecutionSpecSchema, {
-    launchPlan: launch,
-    metadata: { mode: ExecutionMetadata_ExecutionMode.MANUAL },
-    overwriteCache: options.overwriteCache ?? false,
-    interruptible: options.interruptible,
-    labels: kv(options.labels),
-    annotations: kv(options.annotations),
-    envs: options.envs
-      ? {
-        values: Object.entries(options.envs).map(([key, value]) => ({
-          key,
-          value,
-        })),
-      }
-      : undefined,
-    tags: options.tags ?? [],
-    clusterAssignment: options.clusterPool
-      ? { clusterPoolName: options.clusterPool }
-      : undefined,
-    executionClusterLabel: options.executionClusterLabel
-      ? { value: options.executionClusterLabel }
-      : undefined,
-    notificationOverrides: n === "disable"
-      ? { case: "disableAll", value: true }
-      : Array.isArray(n)
-      ? { case: "notifications", value: { notifications: n } }
-      : { case: undefined },
-    rawOutputDataConfig: rawPrefix
-      ? { outputLocationPrefix: rawPrefix }
-      : undefined,
-    maxParallelism: options.maxParallelism ?? 0,
-    securityContext: options.securityContext,
-  });
 }

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { RegisterScriptOptions, ScriptRegistration } from "./script.ts";
 import type { Identifier } from "@flyteidl/core/identifier_pb.ts";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import type { TaskDefinition } from "../sdk/contract.ts";
@@ -420,6 +421,28 @@ export class Interactive {
         extraArgsOf,
       }),
     );
+  }
+
+  /**
+   * Script mode: packs the script's folder (see {@link Interactive.fastPackage}),
+   * uploads it once and registers the script's entities (or
+   * `options.entity`) at versions from the package; see src/remote/script.ts.
+   *
+   * @example
+   * ```ts
+   * import type { Interactive } from "./interactive.ts";
+   * declare const interactive: Interactive;
+   * const r = await interactive.registerScript("./workflows/flows.ts", { entity: "flows.wf" });
+   * console.log(r.packageUri, r.entities[0].registration.launchPlan?.id.version);
+   * ```
+   */
+  async registerScript(
+    file: string,
+    options?: RegisterScriptOptions,
+  ): Promise<ScriptRegistration> {
+    // Loaded on first use: the script loader is not needed otherwise.
+    const { registerScript } = await import("./script.ts");
+    return await registerScript(this, file, options);
   }
 
   /**

@@ -146,7 +146,7 @@ export function explainSpan(root: ExecutionSpan): string {
  * import type { FlyteRemote } from "./remote.ts";
  * declare const remote: FlyteRemote;
  * declare const e: import("./models.ts").RemoteExecution;
- * console.log((await remote.getExecutionMetrics(e)).explain());
+ * console.log((await remote.monitor.getExecutionMetrics(e)).explain());
  * ```
  */
 export async function getExecutionMetrics(

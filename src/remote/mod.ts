@@ -1,32 +1,45 @@
 /**
  * FlyteRemote: drive a Flyte backend (a real cluster or the sandbox) from
- * Deno. Owns the facade ({@link FlyteRemote}) and one module per concern:
- * ids, console, paging, pool, inputs, models, entities, executions, sync
- * (monitoring), wait, signals, metrics, schedule and backfill.
+ * Deno. Owns the facade ({@link FlyteRemote}: fetch*, execute, register,
+ * wait, syncExecution, upload, download, generateConsoleUrl) and the
+ * sub-clients it composes, each documenting its calls:
+ * - `remote.entities` ({@link Entities}): fetch (also lazily and the active
+ *   launch plan), list, register flyteidl specs, (de)activate launch plans;
+ * - `remote.executions` ({@link Executions}): execute, fetch, list recent,
+ *   wait, watch, relaunch, terminate, backfill;
+ * - `remote.monitor` ({@link Monitor}): sync executions, node trees and task
+ *   attempts; execution metrics;
+ * - `remote.signals` ({@link Signals}): list, approve, reject, set gate inputs;
+ * - `remote.data` ({@link RemoteData}): call it to read a file, directory or
+ *   dataset; upload, upload a directory, download, GetData.
  *
- * Data: local files/directories given to `execute` for file/directory
- * inputs are uploaded first; `upload`, `download`, `getData` transfer data
- * (src/data, loaded on first use).
+ * The older names on FlyteRemote (`remote.signals.listSignals`, `remote.entities.registerTask`,
+ * ...) still work as deprecated aliases naming the new call
+ * (remote_aliases.ts). Local files/directories given to `execute` for
+ * file/directory inputs are uploaded first.
  *
  * May import: src/client (connection, config, errors), src/types (literal
- * conversion), src/data (transfers), the generated flyteidl bindings. Never
- * src/sandbox.
+ * conversion), src/sdk, src/bundle, src/data (transfers), src/display, the
+ * generated flyteidl bindings. Never src/sandbox.
  *
  * @example
  * ```ts
  * import { FlyteRemote } from "./mod.ts";
  * const remote = await FlyteRemote.forSandbox();
- * for await (const e of remote.recentExecutions({ limit: 5 })) console.log(e.name, e.phase);
+ * for await (const e of remote.executions.recentExecutions({ limit: 5 })) console.log(e.name, e.phase);
  * ```
  *
  * @module
  */
-export {
-  type ConnectOptions,
-  FlyteRemote,
-  type FlyteRemoteOptions,
-  type RemoteConnection,
-} from "./remote.ts";
+export { FlyteRemote } from "./remote.ts";
+export type {
+  ConnectOptions,
+  FlyteRemoteOptions,
+  RemoteConnection,
+  SandboxOptions,
+} from "./connect.ts";
+export type { RemoteData } from "./data_client.ts";
+export { FlyteRemoteAliases } from "./remote_aliases.ts";
 export type { RemoteServices } from "./context.ts";
 export type { FetchOptions, Lazy, ScopedListOptions } from "./entities.ts";
 export type {

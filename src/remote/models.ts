@@ -1,16 +1,12 @@
 /**
- * The objects FlyteRemote returns: fetched entities and execution snapshots,
- * camelCase views over the flyteidl messages (kept in `raw` as an escape
- * hatch), with phases as strings and outputs decoded through the interface.
+ * The objects FlyteRemote returns: fetched entities (models_entities.ts)
+ * and execution snapshots — executions, node executions, task attempts,
+ * signals — camelCase views over the flyteidl messages (kept in `raw` as an
+ * escape hatch), with phases as strings (models_common.ts) and outputs
+ * decoded through the interface.
  *
  * @module
  */
-import type { Task } from "@flyteidl/admin/task_pb.ts";
-import type { Workflow } from "@flyteidl/admin/workflow_pb.ts";
-import {
-  type LaunchPlan,
-  LaunchPlanState,
-} from "@flyteidl/admin/launch_plan_pb.ts";
 import type { Execution } from "@flyteidl/admin/execution_pb.ts";
 import type {
   DynamicWorkflowNodeMetadata,
@@ -31,274 +27,45 @@ import {
   type TaskLog,
   WorkflowExecution_Phase,
 } from "@flyteidl/core/execution_pb.ts";
-import type { TypedInterface, Variable } from "@flyteidl/core/interface_pb.ts";
+import type { TypedInterface } from "@flyteidl/core/interface_pb.ts";
 import type { LiteralMap } from "@flyteidl/core/literals_pb.ts";
 import type { LiteralType } from "@flyteidl/core/types_pb.ts";
-import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
-import type { WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
 import type { CompiledWorkflowClosure } from "@flyteidl/core/compiler_pb.ts";
-import type { Schedule } from "@flyteidl/admin/schedule_pb.ts";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { FlyteError } from "../client/errors.ts";
-import { fromLiteralMap } from "../types/mod.ts";
-import {
-  inputsOfParameters,
-  inputsOfVariables,
-  type InterfaceInput,
-} from "./inputs.ts";
 import {
   type MimeBundle,
   renderExecution,
-  renderLaunchPlan,
   renderNodeExecution,
-  renderTask,
   renderTaskExecution,
-  renderWorkflow,
 } from "../display/mod.ts";
 import {
-  formatEntityId,
   formatExecutionId,
   formatNodeExecutionId,
   formatTaskExecutionId,
 } from "./ids.ts";
+import {
+  decode,
+  type ExecutionPhase,
+  type NodePhase,
+  outputVariables,
+  type TaskPhase,
+  TERMINAL_EXECUTION,
+  TERMINAL_NODE,
+  TERMINAL_TASK,
+  toDate,
+} from "./models_common.ts";
 
-/** Workflow execution phases, as strings.  *
- * @example
- * ```ts
- * import type { ExecutionPhase } from "./models.ts";
- * const p: ExecutionPhase = "SUCCEEDED";
- * ```
- */
-export type ExecutionPhase = keyof typeof WorkflowExecution_Phase;
-/** Node execution phases, as strings.  *
- * @example
- * ```ts
- * import type { NodePhase } from "./models.ts";
- * const p: NodePhase = "SKIPPED";
- * ```
- */
-export type NodePhase = keyof typeof NodeExecution_Phase;
-/** Task execution phases, as strings.  *
- * @example
- * ```ts
- * import type { TaskPhase } from "./models.ts";
- * const p: TaskPhase = "RETRYABLE_FAILED";
- * ```
- */
-export type TaskPhase = keyof typeof TaskExecution_Phase;
-
-const TERMINAL_EXECUTION = new Set<ExecutionPhase>([
-  "SUCCEEDED",
-  "FAILED",
-  "ABORTED",
-  "TIMED_OUT",
-]);
-const TERMINAL_NODE = new Set<NodePhase>([
-  "SUCCEEDED",
-  "FAILED",
-  "ABORTED",
-  "SKIPPED",
-  "TIMED_OUT",
-  "RECOVERED",
-]);
-const TERMINAL_TASK = new Set<TaskPhase>(["SUCCEEDED", "FAILED", "ABORTED"]);
-
-/**
- * True for ABORTED, FAILED, SUCCEEDED and TIMED_OUT.
- *
- * @example
- * ```ts
- * import { isTerminalPhase } from "./models.ts";
- * isTerminalPhase("RUNNING"); // false
- * ```
- */
-export function isTerminalPhase(phase: ExecutionPhase): boolean {
-  return TERMINAL_EXECUTION.has(phase);
-}
-
-/** Converts a protobuf Timestamp to a Date (undefined stays undefined). */
-function toDate(ts: Timestamp | undefined): Date | undefined {
-  if (!ts) return undefined;
-  return new Date(Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6));
-}
-
-function decode(
-  map: LiteralMap | undefined,
-  vars: Record<string, Variable> | undefined,
-  root: "inputs" | "outputs",
-): Record<string, unknown> {
-  return map
-    ? fromLiteralMap(map, vars, { root, partial: root === "inputs" })
-    : {};
-}
-
-function outputVariables(iface: TypedInterface | undefined) {
-  return iface?.outputs?.variables ?? {};
-}
-
-/**
- * A fetched task: its id, template and interface.
- *
- * @example
- * ```ts
- * import type { RemoteTask } from "./models.ts";
- * function inputs(t: RemoteTask) { return t.inputs.map((i) => i.name); }
- * ```
- */
-export class RemoteTask {
-  /** Always "task". */
-  readonly kind = "task" as const;
-  /** The admin message. */
-  readonly raw: Task;
-  /** Console link ("" until known). */
-  consoleUrl = "";
-  /** Rich notebook display (text/html and text/plain; see src/display). */
-  [Symbol.for("Jupyter.display")](): MimeBundle {
-    return renderTask(this.raw, this.consoleUrl);
-  }
-  /** Creates the view. */
-  constructor(raw: Task) {
-    this.raw = raw;
-  }
-  /** The task's id. */
-  get id(): Identifier {
-    return this.raw.id!;
-  }
-  /** The task template. */
-  get template(): TaskTemplate | undefined {
-    return this.raw.closure?.compiledTask?.template;
-  }
-  /** The typed interface. */
-  get interface(): TypedInterface | undefined {
-    return this.template?.interface;
-  }
-  /** The inputs (all required). */
-  get inputs(): InterfaceInput[] {
-    return inputsOfVariables(this.interface?.inputs);
-  }
-  /** When it was registered. */
-  get createdAt(): Date | undefined {
-    return toDate(this.raw.closure?.createdAt);
-  }
-  /** `task project/domain/name@version`. */
-  toString(): string {
-    return formatEntityId(this.id);
-  }
-}
-
-/**
- * A fetched workflow: its id, compiled closure and interface.
- *
- * @example
- * ```ts
- * import type { RemoteWorkflow } from "./models.ts";
- * function nodes(w: RemoteWorkflow) { return w.template?.nodes.length ?? 0; }
- * ```
- */
-export class RemoteWorkflow {
-  /** Always "workflow". */
-  readonly kind = "workflow" as const;
-  /** The admin message. */
-  readonly raw: Workflow;
-  /** Console link ("" until known). */
-  consoleUrl = "";
-  /** Rich notebook display (text/html and text/plain; see src/display). */
-  [Symbol.for("Jupyter.display")](): MimeBundle {
-    return renderWorkflow(this.raw, this.consoleUrl);
-  }
-  /** Creates the view. */
-  constructor(raw: Workflow) {
-    this.raw = raw;
-  }
-  /** The workflow's id. */
-  get id(): Identifier {
-    return this.raw.id!;
-  }
-  /** The compiled closure (primary workflow, sub-workflows, tasks). */
-  get closure(): CompiledWorkflowClosure | undefined {
-    return this.raw.closure?.compiledWorkflow;
-  }
-  /** The primary workflow template. */
-  get template(): WorkflowTemplate | undefined {
-    return this.closure?.primary?.template;
-  }
-  /** The typed interface. */
-  get interface(): TypedInterface | undefined {
-    return this.template?.interface;
-  }
-  /** The inputs of the workflow itself (defaults live on its launch plan). */
-  get inputs(): InterfaceInput[] {
-    return inputsOfVariables(this.interface?.inputs);
-  }
-  /** When it was registered. */
-  get createdAt(): Date | undefined {
-    return toDate(this.raw.closure?.createdAt);
-  }
-  /** `workflow project/domain/name@version`. */
-  toString(): string {
-    return formatEntityId(this.id);
-  }
-}
-
-/**
- * A fetched launch plan, with its defaults, schedule and state.
- *
- * @example
- * ```ts
- * import type { RemoteLaunchPlan } from "./models.ts";
- * function active(lp: RemoteLaunchPlan) { return lp.isActive; }
- * ```
- */
-export class RemoteLaunchPlan {
-  /** Always "launch_plan". */
-  readonly kind = "launch_plan" as const;
-  /** The admin message. */
-  readonly raw: LaunchPlan;
-  /** Console link ("" until known). */
-  consoleUrl = "";
-  /** Rich notebook display (text/html and text/plain; see src/display). */
-  [Symbol.for("Jupyter.display")](): MimeBundle {
-    return renderLaunchPlan(this.raw, this.consoleUrl);
-  }
-  /** Creates the view. */
-  constructor(raw: LaunchPlan) {
-    this.raw = raw;
-  }
-  /** The launch plan's id. */
-  get id(): Identifier {
-    return this.raw.id!;
-  }
-  /** The workflow it launches. */
-  get workflowId(): Identifier | undefined {
-    return this.raw.spec?.workflowId;
-  }
-  /** Its inputs, defaults included (fixed inputs are not listed: they cannot be set). */
-  get inputs(): InterfaceInput[] {
-    return inputsOfParameters(
-      this.raw.closure?.expectedInputs ?? this.raw.spec?.defaultInputs,
-    );
-  }
-  /** The output variables. */
-  get outputs(): Record<string, Variable> {
-    return this.raw.closure?.expectedOutputs?.variables ?? {};
-  }
-  /** Inputs fixed by the launch plan. */
-  get fixedInputs(): LiteralMap | undefined {
-    return this.raw.spec?.fixedInputs;
-  }
-  /** Its schedule, if any. */
-  get schedule(): Schedule | undefined {
-    return this.raw.spec?.entityMetadata?.schedule;
-  }
-  /** True when the launch plan is ACTIVE (its schedule runs). */
-  get isActive(): boolean {
-    return this.raw.closure?.state === LaunchPlanState.ACTIVE;
-  }
-  /** `launch_plan project/domain/name@version`. */
-  toString(): string {
-    return formatEntityId(this.id);
-  }
-}
+export {
+  type ExecutionPhase,
+  isTerminalPhase,
+  type NodePhase,
+  type TaskPhase,
+} from "./models_common.ts";
+export {
+  RemoteLaunchPlan,
+  RemoteTask,
+  RemoteWorkflow,
+} from "./models_entities.ts";
 
 /** What kind of node a node execution ran, read from the workflow template and the node's metadata.  *
  * @example
@@ -424,6 +191,11 @@ export class RemoteNodeExecution {
   readonly raw: NodeExecution;
   /** What kind of node this is. */
   kind: NodeKind = "unknown";
+  /**
+   * True for the workflow's failure node (flytekit's `on_failure`), which
+   * runs only when the workflow fails; `kind` says what it runs.
+   */
+  isFailureNode = false;
   /** The interface of what the node ran, when known (types the decoded inputs and outputs). */
   interface?: TypedInterface;
   /** Input literals, when fetched. */

@@ -70,7 +70,10 @@ export type ExecutionRef = RemoteExecution | WorkflowExecutionIdentifier;
 const idOf = (e: ExecutionRef) => e instanceof RemoteExecution ? e.id : e;
 
 /**
- * The signals sub-client (`remote.signals`).
+ * The signals sub-client (`remote.signals`): `listSignals` of an execution
+ * (set or awaited), `approve` / `reject` an approval gate, `setInput` for a
+ * `waitForInput` gate (converted through the signal's own type unless one
+ * is given).
  *
  * @example
  * ```ts

@@ -7,20 +7,14 @@
  *
  * @module
  */
-import { create, fromBinary } from "@bufbuild/protobuf";
-import {
-  type LiteralMap,
-  LiteralMapSchema,
-} from "@flyteidl/core/literals_pb.ts";
-import { FlyteError } from "../client/errors.ts";
+import { create } from "@bufbuild/protobuf";
 import type { NodeExecution } from "@flyteidl/admin/node_execution_pb.ts";
 import {
   type Identifier,
   ResourceType,
   type WorkflowExecutionIdentifier,
 } from "@flyteidl/core/identifier_pb.ts";
-import type { CompiledWorkflowClosure } from "@flyteidl/core/compiler_pb.ts";
-import type { Node, WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
+import type { Node } from "@flyteidl/core/workflow_pb.ts";
 import {
   type TypedInterface,
   TypedInterfaceSchema,
@@ -31,11 +25,22 @@ import { formatExecutionId, formatNodeExecutionId } from "./ids.ts";
 import { consoleUrl } from "./console.ts";
 import { paginate } from "./paging.ts";
 import {
-  type NodeKind,
   RemoteExecution,
   RemoteNodeExecution,
   RemoteTaskExecution,
 } from "./models.ts";
+import { type ExecutionMetrics, getExecutionMetrics } from "./metrics.ts";
+import {
+  classify,
+  interfaceOfNode,
+  nodeOutputs,
+  offloaded,
+  refresh,
+  sameId,
+  type Scope,
+  scopeOfNodes,
+  scopeOfTemplate,
+} from "./sync_tree.ts";
 
 /**
  * How deep a sync goes.
@@ -70,67 +75,12 @@ export interface SyncOptions {
   signal?: AbortSignal;
 }
 
-/** Where nested node ids are looked up: the workflow a set of nodes belongs to. */
-interface Scope {
-  closure?: CompiledWorkflowClosure;
-  nodes: Map<string, Node>;
-}
-
-function sameId(a: Identifier | undefined, b: Identifier | undefined) {
-  return !!a && !!b && a.project === b.project && a.domain === b.domain &&
-    a.name === b.name && a.version === b.version;
-}
-
-function scopeOfTemplate(
-  closure: CompiledWorkflowClosure | undefined,
-  template: WorkflowTemplate | undefined,
-): Scope {
-  const nodes = new Map<string, Node>();
-  for (const n of template?.nodes ?? []) nodes.set(n.id, n);
-  if (template?.failureNode) {
-    nodes.set(template.failureNode.id, template.failureNode);
-  }
-  return { closure, nodes };
-}
-
-function scopeOfNodes(
-  closure: CompiledWorkflowClosure | undefined,
-  list: Node[],
-) {
-  return { closure, nodes: new Map(list.map((n) => [n.id, n])) };
-}
-
-function classify(raw: NodeExecution, node: Node | undefined): NodeKind {
-  const id = raw.id?.nodeId ?? "";
-  if (id === "start-node") return "start";
-  if (id === "end-node") return "end";
-  if (raw.metadata?.isArray) return "array";
-  if (raw.metadata?.isDynamic) return "dynamic";
-  switch (node?.target.case) {
-    case "taskNode":
-      return "task";
-    case "workflowNode":
-      return node.target.value.reference.case === "launchplanRef"
-        ? "launchplan"
-        : "subworkflow";
-    case "branchNode":
-      return "branch";
-    case "gateNode":
-      return "gate";
-    case "arrayNode":
-      return "array";
-  }
-  const wf = raw.closure?.targetMetadata;
-  if (wf?.case === "workflowNodeMetadata" && wf.value.executionId) {
-    return "launchplan";
-  }
-  if (wf?.case === "taskNodeMetadata") return "task";
-  return "unknown";
-}
-
 /**
- * The monitoring sub-client (`remote.monitor`): sync executions, nodes and
- * task attempts.
+ * The monitoring sub-client (`remote.monitor`): `syncExecution` (with
+ * `nodes`, the whole node tree: every node kind, nested and child
+ * executions), `syncNodeExecution`, `syncTaskExecution`, and
+ * `getExecutionMetrics` (the span tree with `explain()`). The facade's
+ * `syncExecution` is this one.
  *
  * @example
  * ```ts
@@ -175,6 +125,25 @@ export class Monitor {
       },
       outputs: plan.raw.closure?.expectedOutputs,
     });
+  }
+
+  /**
+   * The span tree of an execution (GetExecutionMetrics, `depth` levels
+   * [10]), with `explain()`: where the time went.
+   *
+   * @example
+   * ```ts
+   * import type { Monitor } from "./sync.ts";
+   * declare const m: Monitor;
+   * declare const e: import("./models.ts").RemoteExecution;
+   * console.log((await m.getExecutionMetrics(e)).explain());
+   * ```
+   */
+  getExecutionMetrics(
+    execution: RemoteExecution | WorkflowExecutionIdentifier,
+    options?: { depth?: number },
+  ): Promise<ExecutionMetrics> {
+    return getExecutionMetrics(this.#ctx, execution, options);
   }
 
   /**
@@ -323,8 +292,10 @@ export class Monitor {
     signal?.throwIfAborted();
     const spec = scope.nodes.get(node.specNodeId);
     node.kind = classify(node.raw, spec);
+    node.isFailureNode = !!scope.failureNodeId &&
+      node.specNodeId === scope.failureNodeId;
     node.consoleUrl ||= consoleUrl(this.#ctx.settings.consoleBase, node.id);
-    node.interface = this.#interfaceOfNode(spec, scope.closure);
+    node.interface = interfaceOfNode(spec, scope.closure);
     const what = formatNodeExecutionId(node.id);
     const wantData = (options.nodeData ?? false) && node.kind !== "start";
     const work: Promise<unknown>[] = [];
@@ -339,7 +310,7 @@ export class Monitor {
           ),
       ).then((d) => {
         node.inputLiterals = d.fullInputs;
-        node.outputLiterals = d.fullOutputs ?? closureOutputs(node.raw);
+        node.outputLiterals = nodeOutputs(node.raw, d.fullOutputs);
         if (d.dynamicWorkflow?.compiledWorkflow) {
           node.dynamicWorkflow = d.dynamicWorkflow;
         }
@@ -398,7 +369,7 @@ export class Monitor {
                   ),
               );
               node.inputLiterals = d.fullInputs;
-              node.outputLiterals = d.fullOutputs ?? closureOutputs(node.raw);
+              node.outputLiterals = nodeOutputs(node.raw, d.fullOutputs);
               node.dynamicWorkflow = d.dynamicWorkflow;
               wf = d.dynamicWorkflow?.compiledWorkflow;
             }
@@ -450,29 +421,6 @@ export class Monitor {
       return this.#syncNode(child, scope, options);
     }));
     node.children = fresh;
-  }
-
-  #interfaceOfNode(
-    spec: Node | undefined,
-    closure: CompiledWorkflowClosure | undefined,
-  ): TypedInterface | undefined {
-    if (!spec || !closure) return undefined;
-    const t = spec.target;
-    if (t.case === "taskNode" && t.value.reference.case === "referenceId") {
-      const ref = t.value.reference.value;
-      return closure.tasks.find((c) => sameId(c.template?.id, ref))?.template
-        ?.interface;
-    }
-    if (t.case === "workflowNode") {
-      const ref = t.value.reference.value;
-      if (t.value.reference.case === "subWorkflowRef") {
-        return closure.subWorkflows.find((w) => sameId(w.template?.id, ref))
-          ?.template?.interface;
-      }
-      return closure.launchPlans.find((l) => sameId(l.template?.id, ref))
-        ?.template?.interface;
-    }
-    return undefined;
   }
 
   async #syncTaskExecutions(
@@ -543,8 +491,11 @@ export class Monitor {
         ).then((d) => {
           task.inputLiterals = d.fullInputs;
           const r = task.raw.closure?.outputResult;
-          task.outputLiterals = d.fullOutputs ??
-            (r?.case === "outputData" ? r.value : undefined);
+          // Only a finished attempt has outputs: admin answers an empty map
+          // for one still running or failed.
+          task.outputLiterals = task.phase !== "SUCCEEDED"
+            ? undefined
+            : d.fullOutputs ?? (r?.case === "outputData" ? r.value : undefined);
         }),
       );
     }
@@ -596,43 +547,4 @@ export class Monitor {
     });
     return fresh;
   }
-}
-
-/**
- * Reads a LiteralMap that admin did not inline (over its inline size limit)
- * from the signed http(s) URL it returned; other URLs (native s3://, gs://)
- * cannot be read without storage credentials and give undefined.
- */
-async function offloaded(
-  url: string | undefined,
-  signal?: AbortSignal,
-): Promise<LiteralMap | undefined> {
-  if (!url || !/^https?:\/\//.test(url)) return undefined;
-  const res = await fetch(url, { signal });
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new FlyteError(
-      `reading offloaded data from ${url}: HTTP ${res.status}`,
-    );
-  }
-  return fromBinary(LiteralMapSchema, new Uint8Array(await res.arrayBuffer()));
-}
-
-function closureOutputs(raw: NodeExecution) {
-  const r = raw.closure?.outputResult;
-  return r?.case === "outputData" ? r.value : undefined;
-}
-
-/** A node view over the newest admin message, keeping what was synced below it. */
-function refresh(
-  old: RemoteNodeExecution | undefined,
-  raw: NodeExecution,
-): RemoteNodeExecution {
-  const n = new RemoteNodeExecution(raw);
-  if (old) {
-    n.children = old.children;
-    n.childExecution = old.childExecution;
-    n.dynamicWorkflow = old.dynamicWorkflow;
-  }
-  return n;
 }

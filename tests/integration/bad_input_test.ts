@@ -161,19 +161,19 @@ const rows: Row[] = [
   {
     area: "client",
     what: "register version with '/'",
-    run: () => remote.registerTask(squareTask("a/b/../c").spec!),
+    run: () => remote.entities.registerTask(squareTask("a/b/../c").spec!),
     expect: { error: FlyteInvalidInputError, names: "id.version [a/b/../c]" },
   },
   {
     area: "client",
     what: "register name with NUL",
-    run: () => remote.registerTask(taskNamed("a\u0000b").spec!),
+    run: () => remote.entities.registerTask(taskNamed("a\u0000b").spec!),
     expect: { error: FlyteInvalidInputError, names: "id.name" },
   },
   {
     area: "client",
     what: "register without a version",
-    run: () => remote.registerTask(squareTask("").spec!),
+    run: () => remote.entities.registerTask(squareTask("").spec!),
     expect: { error: FlyteInvalidInputError, names: "version" },
   },
   {

@@ -25,7 +25,7 @@ Deno.test("data dataset: Parquet head reads the footer and first row group only"
   await withDataRemote(async (remote) => {
     const bytes = table(300_000);
     assert(bytes.length > 2_500_000, `${bytes.length} bytes`);
-    const dir = await remote.uploadDirectory({ "part-0.parquet": bytes });
+    const dir = await remote.data.uploadDirectory({ "part-0.parquet": bytes });
     const sd = new StructuredDataset(dir.uri, { format: "parquet" });
     const want = [{ id: 0, label: "row-0-" }, { id: 1, label: "row-1-x" }];
     assertEquals(await remote.data(sd).head(2), want);

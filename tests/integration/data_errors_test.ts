@@ -322,7 +322,7 @@ Deno.test("data errors: one bad file fails a directory download, leaving no part
   await withDataRemote(async (remote, dir) => {
     const entries: Record<string, string> = {};
     for (let i = 0; i < 20; i++) entries[`sub${i % 3}/f${i}.txt`] = `f${i}`;
-    const d = await remote.uploadDirectory(entries);
+    const d = await remote.data.uploadDirectory(entries);
     const corrupting: typeof fetch = async (url, init) => {
       const res = await fetch(url, init);
       if (!String(url).includes("/f7.txt")) return res;

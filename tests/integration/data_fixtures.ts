@@ -85,7 +85,7 @@ export async function withDataRemote(
 }
 
 async function registerFilesTask(remote: FlyteRemote, dir: string) {
-  await remote.registerTask({
+  await remote.entities.registerTask({
     template: {
       id: ident(ResourceType.TASK, "files"),
       type: "python-task",

@@ -113,7 +113,7 @@ Deno.test("data inline: same content and name go to one place, sent once", async
 
 Deno.test("data inline: a directory of named values, listed and read (local and signed listing)", async () => {
   await withDataRemote(async (remote) => {
-    const d = await remote.uploadDirectory(directoryOf({
+    const d = await remote.data.uploadDirectory(directoryOf({
       "a.txt": "alpha",
       "sub/b.json": { b: 1 },
       "sub/deeper/c.bin": enc("c"),
@@ -137,7 +137,7 @@ Deno.test("data inline: a directory of named values, listed and read (local and 
       ["sub/deeper/c.bin", 1, "c"],
     ]);
     // The same values again: the same place.
-    const again = await remote.uploadDirectory({
+    const again = await remote.data.uploadDirectory({
       "sub/deeper/c.bin": enc("c"),
       "a.txt": "alpha",
       "sub/b.json": { b: 1 },

@@ -45,7 +45,9 @@ Deno.test("console pages at every URL generateConsoleUrl produces, drawn by src/
       assertStringIncludes(execPage, `?nodeId=${n}`);
     }
 
-    const node = await remote.syncNodeExecution(exec.nodeExecutions.get("n1")!);
+    const node = await remote.monitor.syncNodeExecution(
+      exec.nodeExecutions.get("n1")!,
+    );
     assertEquals(node.taskExecutions.length, 1);
     const nodePage = await get(remote.generateConsoleUrl(node));
     assertStringIncludes(nodePage, "Node n1");

@@ -70,7 +70,7 @@ function promise(nodeId: string, v: string) {
 
 /** Registers `double` (n -> n*2), `greet` (name -> text) and the workflow `pipeline` (n, name -> doubled, greeting). */
 export async function registerPipeline(remote: FlyteRemote, version = "v1") {
-  await remote.registerTask(
+  await remote.entities.registerTask(
     shellTask(
       "double",
       'printf %s "$(( $(cat /var/inputs/n) * 2 ))" > /var/outputs/o0',
@@ -79,7 +79,7 @@ export async function registerPipeline(remote: FlyteRemote, version = "v1") {
       version,
     ),
   );
-  await remote.registerTask(
+  await remote.entities.registerTask(
     shellTask(
       "greet",
       'printf "hello %s" "$(cat /var/inputs/name)" > /var/outputs/o0',
@@ -107,7 +107,7 @@ export async function registerPipeline(remote: FlyteRemote, version = "v1") {
       },
     },
   });
-  await remote.registerWorkflow({
+  await remote.entities.registerWorkflow({
     template: {
       id: id(ResourceType.WORKFLOW, "pipeline", version),
       metadata: {},

@@ -64,14 +64,14 @@ Deno.test("client: registerTask refuses a version with '/' before sending it", a
   try {
     const spec = squareTask("a/b/../c").spec!;
     const e = await assertRejects(
-      () => remote.registerTask(spec),
+      () => remote.entities.registerTask(spec),
       FlyteInvalidInputError,
     );
     assertStringIncludes(
       e.message,
       "id.version [a/b/../c] must not contain '/'",
     );
-    const ok = await remote.registerTask(squareTask("v7").spec!);
+    const ok = await remote.entities.registerTask(squareTask("v7").spec!);
     assertEquals(ok.id.version, "v7");
   } finally {
     await remote.close();

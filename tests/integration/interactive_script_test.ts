@@ -91,7 +91,7 @@ Deno.test("interactive: fastPackage packs a folder deterministically and uploads
     await Deno.writeTextFile(`${dir}/code/sub/data.csv`, "a,b\n1,2\n");
     await Deno.writeTextFile(`${dir}/code/.flyteignore`, "*.tmp\n");
     await Deno.writeTextFile(`${dir}/code/scratch.tmp`, "no");
-    const pkg = await remote.fastPackage(`${dir}/code`);
+    const pkg = await (await remote.interactive()).fastPackage(`${dir}/code`);
     assertEquals(pkg.files.map((f) => f.path), [
       ".flyteignore",
       "flows.ts",
@@ -101,7 +101,7 @@ Deno.test("interactive: fastPackage packs a folder deterministically and uploads
     await remote.download(pkg.uri, `${dir}/back.zip`);
     const { sha256Hex } = await import("../../src/bundle/bundle.ts");
     assertEquals(sha256Hex(await Deno.readFile(`${dir}/back.zip`)), pkg.sha256);
-    const again = await remote.fastPackage(`${dir}/code`);
+    const again = await (await remote.interactive()).fastPackage(`${dir}/code`);
     assertEquals([again.sha256, again.uri], [pkg.sha256, pkg.uri]);
   } finally {
     await remote.close();
@@ -184,7 +184,9 @@ export const wf = workflow({ name: "rs.wf", inputs: { x: t.int }, outputs: t.int
 if (import.meta.main) throw new Error("the main block must not run");
 `,
     );
-    const r1 = await remote.registerScript(`${dir}/wf/flows.ts`);
+    const r1 = await (await remote.interactive()).registerScript(
+      `${dir}/wf/flows.ts`,
+    );
     assertEquals(r1.entities.map((e) => e.name).sort(), ["rs.len", "rs.wf"]);
     assertStringIncludes(r1.packageUri, `fast${r1.packageSha256}.zip`);
     const lp = r1.entities.find((e) => e.name === "rs.wf")!.registration
@@ -195,9 +197,12 @@ if (import.meta.main) throw new Error("the main block must not run");
     assertEquals(e.phase, "SUCCEEDED", e.error?.message);
     assertEquals(e.outputs.o0, 106);
     // Again: same package, same versions, nothing uploaded.
-    const r2 = await remote.registerScript(`${dir}/wf/flows.ts`, {
-      entity: "rs.wf",
-    });
+    const r2 = await (await remote.interactive()).registerScript(
+      `${dir}/wf/flows.ts`,
+      {
+        entity: "rs.wf",
+      },
+    );
     assertEquals(r2.packageSha256, r1.packageSha256);
     assertEquals(
       r2.entities[0].registration.launchPlan?.id.version,
@@ -206,17 +211,23 @@ if (import.meta.main) throw new Error("the main block must not run");
     assertEquals((await remote.interactive()).lastReport?.uploadedBytes, 0);
     // An ignored file changes nothing; a helper change gives new versions.
     await Deno.writeTextFile(`${dir}/wf/notes.md`, "still not shipped");
-    const r3 = await remote.registerScript(`${dir}/wf/flows.ts`, {
-      entity: "rs.wf",
-    });
+    const r3 = await (await remote.interactive()).registerScript(
+      `${dir}/wf/flows.ts`,
+      {
+        entity: "rs.wf",
+      },
+    );
     assertEquals(r3.packageSha256, r1.packageSha256);
     await Deno.writeTextFile(
       `${dir}/wf/lib/helper.ts`,
       `export const bump = (x: number) => x + 200;\n`,
     );
-    const r4 = await remote.registerScript(`${dir}/wf/flows.ts`, {
-      entity: "rs.wf",
-    });
+    const r4 = await (await remote.interactive()).registerScript(
+      `${dir}/wf/flows.ts`,
+      {
+        entity: "rs.wf",
+      },
+    );
     assertNotEquals(r4.packageSha256, r1.packageSha256);
     const lp4 = r4.entities[0].registration.launchPlan!;
     assertNotEquals(lp4.id.version, lp.id.version);

@@ -31,9 +31,9 @@ Deno.test("interactive: a TS workflow with a branch, a map and a gate runs end t
       timeout: 120_000,
       onProgress: async (e) => {
         if (approved) return;
-        for await (const s of remote.listSignals(e)) {
+        for await (const s of remote.signals.listSignals(e)) {
           if (s.signalId === "approve-sum") {
-            await remote.approve("approve-sum", e);
+            await remote.signals.approve("approve-sum", e);
             approved = true;
           }
         }
@@ -50,7 +50,9 @@ Deno.test("interactive: a TS workflow with a branch, a map and a gate runs end t
       interactive.lastReport!.tasks.some((t) => t.registered),
       false,
     );
-    await remote.terminate(again, "done with the test").catch(() => {});
+    await remote.executions.terminate(again, "done with the test").catch(
+      () => {},
+    );
   } finally {
     await remote.close();
     await sb.close();

@@ -78,7 +78,7 @@ async function withRemote(
   const sb = await startSandbox({ port: 0, dataDir: `${dir}/data` });
   const remote = await FlyteRemote.forSandbox({ endpoint: sb.endpoint });
   try {
-    await remote.registerTask({
+    await remote.entities.registerTask({
       template: {
         id: ident(ResourceType.TASK, "files"),
         type: "python-task",
@@ -189,7 +189,7 @@ Deno.test("data: execute uploads local file/directory inputs; download outputs",
       FlyteEntityNotExistError,
       `${exec.name}/${node.nodeId}`,
     );
-    const listing = await remote.getData(`${base}/listing`);
+    const listing = await remote.data.getData(`${base}/listing`);
     assertEquals(listing.kind, "literal");
     await assertRejects(
       () => remote.download(`${base}/listing`, `${dir}/out/x`),
@@ -226,7 +226,7 @@ Deno.test("data: bad local inputs are named before any execution starts", async 
       "d",
     );
     let n = 0;
-    for await (const _ of remote.recentExecutions()) n++;
+    for await (const _ of remote.executions.recentExecutions()) n++;
     assertEquals(n, 0);
   });
 });

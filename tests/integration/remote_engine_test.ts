@@ -167,7 +167,7 @@ async function registerBasics(remote: FlyteRemote, program: string) {
         listOutputs: ["o0"],
       },
     ]
-  ) await remote.registerTask(taskSpec(program, s));
+  ) await remote.entities.registerTask(taskSpec(program, s));
 }
 
 function flatten(
@@ -209,7 +209,7 @@ Deno.test("remote+engine: execute a task, a workflow and a launch plan with wait
     assertEquals(te.outputs.o0, 42);
     assertEquals(te.inputs, { a: 2, b: 40 });
 
-    await remote.registerWorkflow({
+    await remote.entities.registerWorkflow({
       template: template(
         "pipeline",
         [
@@ -230,7 +230,7 @@ Deno.test("remote+engine: execute a task, a workflow and a launch plan with wait
     assertMatch(we.name, /^wf-/);
 
     // A launch plan with a default input, run with and without overriding it.
-    const lp = await remote.registerLaunchPlan(
+    const lp = await remote.entities.registerLaunchPlan(
       ident(ResourceType.LAUNCH_PLAN, "pipeline_lp"),
       {
         workflowId: ident(ResourceType.WORKFLOW, "pipeline"),
@@ -312,7 +312,7 @@ Deno.test("remote+engine: syncExecution with nodes over sub-workflow, branch, ma
       } as never),
       tnode("sum", "add", { a: "ok.o0", b: "num.o0" }),
     ];
-    await remote.registerWorkflow({
+    await remote.entities.registerWorkflow({
       template: template("kinds", nodes, { out: "sum.o0", m: "map.o0" }, {
         a: "int",
         xs: "list",
@@ -328,7 +328,9 @@ Deno.test("remote+engine: syncExecution with nodes over sub-workflow, branch, ma
     // Both gates are reached; answer them through FlyteRemote.
     const signalIds = async () => {
       const ids: string[] = [];
-      for await (const s of remote.listSignals(exec)) ids.push(s.signalId);
+      for await (const s of remote.signals.listSignals(exec)) {
+        ids.push(s.signalId);
+      }
       return ids;
     };
     await waitForPhase(
@@ -343,8 +345,8 @@ Deno.test("remote+engine: syncExecution with nodes over sub-workflow, branch, ma
     assertEquals(mid.nodeExecutions.get("ok")?.kind, "gate");
     assertEquals(mid.nodeExecutions.get("ok")?.isDone, false);
 
-    await remote.approve("approve-me", exec);
-    await remote.setInput("a-number", exec, 100);
+    await remote.signals.approve("approve-me", exec);
+    await remote.signals.setInput("a-number", exec, 100);
     const done = await remote.wait(exec, { pollInterval: 50, timeout: 60_000 });
     assertEquals(done.phase, "SUCCEEDED", done.error?.message);
     // n0 = 4, branch takes `small` (inc) = 5, sub-workflow doubles = 10, + 100.
@@ -395,7 +397,9 @@ Deno.test("remote+engine: syncExecution with nodes over sub-workflow, branch, ma
     assert(all.size >= 10, `only ${all.size} nodes synced`);
 
     // syncNodeExecution on one node refreshes it alone.
-    const n0 = await remote.syncNodeExecution(synced.nodeExecutions.get("n0")!);
+    const n0 = await remote.monitor.syncNodeExecution(
+      synced.nodeExecutions.get("n0")!,
+    );
     assertEquals(n0.taskExecutions[0].outputs, { o0: 4 });
     assertStringIncludes(remote.generateConsoleUrl(n0), "kinds1");
   });
@@ -404,7 +408,7 @@ Deno.test("remote+engine: syncExecution with nodes over sub-workflow, branch, ma
 Deno.test("remote+engine: a failing node's error is surfaced; reject fails a gate", async () => {
   await withRemote(async (remote, program) => {
     await registerBasics(remote, program);
-    await remote.registerWorkflow({
+    await remote.entities.registerWorkflow({
       template: template(
         "failing",
         [
@@ -430,7 +434,7 @@ Deno.test("remote+engine: a failing node's error is surfaced; reject fails a gat
     assertEquals(n1.error?.code, "Boom");
     assertEquals(n1.taskExecutions[0].phase, "FAILED");
 
-    await remote.registerWorkflow({
+    await remote.entities.registerWorkflow({
       template: template(
         "rejected",
         [
@@ -449,12 +453,12 @@ Deno.test("remote+engine: a failing node's error is surfaced; reject fails a gat
       a: 1,
     });
     await waitForPhase(remote, r, async () => {
-      for await (const s of remote.listSignals(r)) {
+      for await (const s of remote.signals.listSignals(r)) {
         if (s.signalId === "go") return true;
       }
       return false;
     }, "gate go");
-    await remote.reject("go", r);
+    await remote.signals.reject("go", r);
     const rd = await remote.wait(r, { pollInterval: 50 });
     assertEquals(rd.phase, "FAILED");
     assertStringIncludes(rd.error?.message ?? "", "reject");
@@ -475,7 +479,7 @@ Deno.test("remote+engine: terminate a running execution; metrics of a real run; 
         n.taskExecutions.some((t) => t.phase === "RUNNING")
       );
     }, "task RUNNING");
-    await remote.terminate(exec, "no longer needed");
+    await remote.executions.terminate(exec, "no longer needed");
     const ended = await remote.wait(exec, {
       pollInterval: 50,
       timeout: 30_000,
@@ -487,7 +491,7 @@ Deno.test("remote+engine: terminate a running execution; metrics of a real run; 
 
     const add = await remote.fetchTask("add");
     const ok = await remote.execute(add, { a: 1, b: 2 }, { wait: true });
-    const metrics = await remote.getExecutionMetrics(ok);
+    const metrics = await remote.monitor.getExecutionMetrics(ok);
     assertEquals(metrics.root.kind, "workflow");
     assert(metrics.root.durationMs > 0);
     assert(metrics.root.children.length > 0, "no spans under the execution");
@@ -495,7 +499,7 @@ Deno.test("remote+engine: terminate a running execution; metrics of a real run; 
     assertStringIncludes(text, ok.name);
 
     // Relaunch: same inputs, a new execution that runs for real.
-    const again = await remote.relaunch(ok, {
+    const again = await remote.executions.relaunch(ok, {
       executionName: "again",
       wait: true,
     });

@@ -48,7 +48,9 @@ Deno.test("execute: an existing executionName with the same request returns it, 
     assertStringIncludes(entity.message, "tests.square");
     // Nothing else was created.
     let n = 0;
-    for await (const _ of remote.recentExecutions({ limit: 10 })) n++;
+    for await (const _ of remote.executions.recentExecutions({ limit: 10 })) {
+      n++;
+    }
     assertEquals(n, 1);
   } finally {
     await remote.close();

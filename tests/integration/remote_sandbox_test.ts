@@ -74,11 +74,11 @@ async function setup() {
 
 async function registerChain(remote: FlyteRemote) {
   const t = squareTask();
-  await remote.registerTask(t.spec!);
+  await remote.entities.registerTask(t.spec!);
   const w = chainWorkflow();
-  await remote.registerWorkflow(w.spec!, { defaultLaunchPlan: false });
+  await remote.entities.registerWorkflow(w.spec!, { defaultLaunchPlan: false });
   const lp = chainLaunchPlan();
-  return await remote.registerLaunchPlan(lp.id!, lp.spec!);
+  return await remote.entities.registerLaunchPlan(lp.id!, lp.spec!);
 }
 
 Deno.test("remote entities: register, fetch (latest/version/lazy), list, activate", async () => {
@@ -87,10 +87,10 @@ Deno.test("remote entities: register, fetch (latest/version/lazy), list, activat
     const lp = await registerChain(remote);
     assertEquals(lp.id.name, "tests.chain");
     // Registering the same entity again is success.
-    await remote.registerTask(squareTask().spec!);
-    await remote.registerTask(squareTask("v2").spec!);
+    await remote.entities.registerTask(squareTask().spec!);
+    await remote.entities.registerTask(squareTask("v2").spec!);
     // A workflow registered with its default launch plan.
-    await remote.registerWorkflow(chainWorkflow("v2").spec!);
+    await remote.entities.registerWorkflow(chainWorkflow("v2").spec!);
 
     assertEquals((await remote.fetchTask("tests.square")).id.version, "v2");
     const t1 = await remote.fetchTask("tests.square", { version: "v1" });
@@ -123,33 +123,45 @@ Deno.test("remote entities: register, fetch (latest/version/lazy), list, activat
     });
     assertEquals(defaultLp.workflowId?.version, "v2");
 
-    const lazy = remote.fetchTaskLazy("tests.square", { version: "v1" });
+    const lazy = remote.entities.fetchTaskLazy("tests.square", {
+      version: "v1",
+    });
     assertEquals(lazy.id.name, "tests.square");
     assertEquals((await lazy.get()).id.version, "v1");
     assert(lazy.get() === lazy.get(), "fetched once");
-    const lazyWf = remote.fetchWorkflowLazy("tests.chain");
+    const lazyWf = remote.entities.fetchWorkflowLazy("tests.chain");
     assertEquals((await lazyWf.get()).id.version, "v2");
 
     const v1Tasks = [];
-    for await (const t of remote.listTasksByVersion("v1")) v1Tasks.push(t);
+    for await (const t of remote.entities.listTasksByVersion("v1")) {
+      v1Tasks.push(t);
+    }
     assertEquals(v1Tasks.map((t) => `${t.id.name}@${t.id.version}`), [
       "tests.square@v1",
     ]);
     const projects = [];
-    for await (const p of remote.listProjects({ limit: 50 })) {
+    for await (const p of remote.entities.listProjects({ limit: 50 })) {
       projects.push(p.id);
     }
     assert(projects.includes(PROJECT), `projects: ${projects}`);
-    assert((await remote.getDomains()).some((d) => d.id === DOMAIN));
+    assert((await remote.entities.getDomains()).some((d) => d.id === DOMAIN));
 
-    assertEquals(await remote.fetchActiveLaunchPlan("tests.chain"), undefined);
-    await remote.activateLaunchPlan(fetchedLp);
     assertEquals(
-      (await remote.fetchActiveLaunchPlan("tests.chain"))?.id.version,
+      await remote.entities.fetchActiveLaunchPlan("tests.chain"),
+      undefined,
+    );
+    await remote.entities.activateLaunchPlan(fetchedLp);
+    assertEquals(
+      (await remote.entities.fetchActiveLaunchPlan("tests.chain"))?.id.version,
       "v1",
     );
-    await remote.deactivateLaunchPlan("tests.chain", { version: "v1" });
-    assertEquals(await remote.fetchActiveLaunchPlan("tests.chain"), undefined);
+    await remote.entities.deactivateLaunchPlan("tests.chain", {
+      version: "v1",
+    });
+    assertEquals(
+      await remote.entities.fetchActiveLaunchPlan("tests.chain"),
+      undefined,
+    );
     assertStringIncludes(
       remote.generateConsoleUrl(fetchedLp),
       "/console/projects/flytesnacks/domains/development/launch_plan/tests.chain/version/v1",
@@ -210,7 +222,7 @@ Deno.test("remote execute: tasks, workflows and launch plans; input checking; op
     assertEquals(rec.launched.length, 3);
 
     const recent = [];
-    for await (const e of remote.recentExecutions({ limit: 2 })) {
+    for await (const e of remote.executions.recentExecutions({ limit: 2 })) {
       recent.push(e.name);
     }
     assertEquals(recent, [e3.name, e2.name]);
@@ -260,14 +272,14 @@ Deno.test("remote execute: tasks, workflows and launch plans; input checking; op
     assertEquals(waited.raw.spec?.notificationOverrides.case, "disableAll");
     assertEquals(waited.raw.spec?.maxParallelism, 2);
 
-    await remote.terminate(e3, "not needed");
+    await remote.executions.terminate(e3, "not needed");
     assertEquals(rec.terminated, [`${e3.name}:not needed`]);
     await assertRejects(
       () => remote.fetchExecution("never-was"),
       FlyteEntityNotExistError,
     );
     // A workflow without a launch plan of its own id cannot be run directly.
-    await remote.registerWorkflow(chainWorkflow("v3").spec!, {
+    await remote.entities.registerWorkflow(chainWorkflow("v3").spec!, {
       defaultLaunchPlan: false,
     });
     await assertRejects(
@@ -473,16 +485,20 @@ Deno.test("remote monitoring: wait, syncExecution with nodes (task, branch-style
       { o0: 256 },
     );
     assertEquals(n0.taskExecutions[1].outputs, { o0: 4 });
-    const n1 = await remote.syncNodeExecution(full.nodeExecutions.get("n1")!);
+    const n1 = await remote.monitor.syncNodeExecution(
+      full.nodeExecutions.get("n1")!,
+    );
     assertEquals(n1.outputs, { o0: 16 });
-    const attempt = await remote.syncTaskExecution(n0.taskExecutions[1]);
+    const attempt = await remote.monitor.syncTaskExecution(
+      n0.taskExecutions[1],
+    );
     assertEquals(attempt.phase, "SUCCEEDED");
     assertStringIncludes(
       remote.generateConsoleUrl(attempt),
       `/executions/${exec.name}?nodeId=n0&retryAttempt=1`,
     );
 
-    const metrics = await remote.getExecutionMetrics(exec);
+    const metrics = await remote.monitor.getExecutionMetrics(exec);
     assertEquals(metrics.root.kind, "workflow");
     assertStringIncludes(metrics.explain(), exec.name);
   } finally {
@@ -514,20 +530,22 @@ Deno.test("remote signals: list, approve, reject, setInput with the signal's typ
         type,
       });
     }
-    await remote.approve("ok", exec);
-    await remote.reject("no", exec.id);
-    await remote.setInput("n", exec, 42);
-    await remote.setInput("m", exec, 7, t.int); // a `t` type converts too
+    await remote.signals.approve("ok", exec);
+    await remote.signals.reject("no", exec.id);
+    await remote.signals.setInput("n", exec, 42);
+    await remote.signals.setInput("m", exec, 7, t.int); // a `t` type converts too
     await assertRejects(
-      () => remote.setInput("n", exec, "forty-two"),
+      () => remote.signals.setInput("n", exec, "forty-two"),
       FlyteInvalidInputError,
       "expects integer",
     );
     const seen: Record<string, unknown> = {};
-    for await (const s of remote.listSignals(exec)) seen[s.signalId] = s.value;
+    for await (const s of remote.signals.listSignals(exec)) {
+      seen[s.signalId] = s.value;
+    }
     assertEquals(seen, { ok: true, no: false, n: 42, m: 7 });
     await assertRejects(
-      () => remote.setInput("missing", exec, 1),
+      () => remote.signals.setInput("missing", exec, 1),
       FlyteEntityNotExistError,
       "missing",
     );
@@ -543,7 +561,7 @@ Deno.test("remote launchBackfill: ticks include both ends; serial workflow of la
       type: { case: "simple", value: SimpleType.DATETIME },
     });
     const tid = ident(ResourceType.TASK, "tests.stamp");
-    await remote.registerTask(
+    await remote.entities.registerTask(
       create(TaskCreateRequestSchema, {
         id: tid,
         spec: {
@@ -564,7 +582,7 @@ Deno.test("remote launchBackfill: ticks include both ends; serial workflow of la
       }).spec!,
     );
     const wid = ident(ResourceType.WORKFLOW, "tests.daily");
-    await remote.registerWorkflow(
+    await remote.entities.registerWorkflow(
       create(WorkflowCreateRequestSchema, {
         id: wid,
         spec: {
@@ -621,10 +639,12 @@ Deno.test("remote launchBackfill: ticks include both ends; serial workflow of la
         },
       },
     });
-    const lp = await remote.registerLaunchPlan(lpReq.id!, lpReq.spec!);
+    const lp = await remote.entities.registerLaunchPlan(lpReq.id!, lpReq.spec!);
     const from = new Date("2024-03-01T00:00:00Z");
     const to = new Date("2024-03-05T00:00:00Z");
-    const dry = await remote.launchBackfill(lp, from, to, { dryRun: true });
+    const dry = await remote.executions.launchBackfill(lp, from, to, {
+      dryRun: true,
+    });
     assertEquals(
       dry.ticks.map((d) => d.toISOString().slice(0, 10)),
       ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", "2024-03-05"],
@@ -635,9 +655,14 @@ Deno.test("remote launchBackfill: ticks include both ends; serial workflow of la
       FlyteEntityNotExistError,
     );
 
-    const run = await remote.launchBackfill("tests.daily", from, to, {
-      version: "v1",
-    });
+    const run = await remote.executions.launchBackfill(
+      "tests.daily",
+      from,
+      to,
+      {
+        version: "v1",
+      },
+    );
     assertEquals(run.workflowId.name, "backfill-tests.daily");
     const wf = await remote.fetchWorkflow("backfill-tests.daily", {
       version: "v1",
@@ -664,7 +689,7 @@ Deno.test("remote launchBackfill: ticks include both ends; serial workflow of la
     );
     assertEquals(run.execution?.launchPlanId?.name, "backfill-tests.daily");
     assertEquals(rec.launched.length, 1);
-    const par = await remote.launchBackfill(lp, from, to, {
+    const par = await remote.executions.launchBackfill(lp, from, to, {
       parallel: true,
       execute: false,
     });
@@ -674,7 +699,7 @@ Deno.test("remote launchBackfill: ticks include both ends; serial workflow of la
       true,
     );
     await assertRejects(
-      () => remote.launchBackfill(lp, to, from),
+      () => remote.executions.launchBackfill(lp, to, from),
       FlyteInvalidInputError,
       "before its start",
     );

@@ -36,7 +36,7 @@ Deno.test("wait: across a SIGKILL and restart of the sandbox the client gets the
         names.map((n) => [n, { type: t.int.literalType, description: n }]),
       ),
     });
-    await remote.registerTask({
+    await remote.entities.registerTask({
       template: {
         id,
         type: "raw-container",
@@ -80,7 +80,9 @@ Deno.test("wait: across a SIGKILL and restart of the sandbox the client gets the
     assertEquals(done.outputs.o0, 35);
     assert(heard.length > 0, "the wait reported reconnecting");
     let n = 0;
-    for await (const _ of remote.recentExecutions({ limit: 20 })) n++;
+    for await (const _ of remote.executions.recentExecutions({ limit: 20 })) {
+      n++;
+    }
     assertEquals(n, 1, "one execution, not a duplicate");
   } finally {
     await remote.close();

@@ -113,7 +113,9 @@ try {
       name: `<img src=x onerror=alert(1)> & "friends"`,
     }, { wait: true });
     await remote.syncExecution(exec, { nodes: true });
-    const node = await remote.syncNodeExecution(exec.nodeExecutions.get("n1")!);
+    const node = await remote.monitor.syncNodeExecution(
+      exec.nodeExecutions.get("n1")!,
+    );
     const base = sb.endpoint;
     await shoot(
       "console-executions",

@@ -52,7 +52,7 @@ import {
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import { FlyteTimeoutError } from "../../src/client/errors.ts";
 import { FlyteRemote } from "../../src/remote/mod.ts";
-import type { RemoteConnection } from "../../src/remote/remote.ts";
+import type { RemoteConnection } from "../../src/remote/connect.ts";
 
 const P = "flytesnacks", D = "development";
 const exId = (name: string) => ({ project: P, domain: D, name });
