@@ -26,7 +26,12 @@ import type {
 import type { Literal, LiteralMap } from "@flyteidl/core/literals_pb.ts";
 import type { SQLInputValue } from "node:sqlite";
 import type { SandboxDb } from "../store/db.ts";
-import { nextToken } from "../store/query.ts";
+import {
+  buildList,
+  type Columns,
+  type ListParams,
+  nextToken,
+} from "../store/query.ts";
 import type { BlobStore } from "../blobs/store.ts";
 import type { ExecutionLauncher } from "../launcher.ts";
 import { invalidArgument, missing } from "./errors.ts";
@@ -143,6 +148,49 @@ export function listPage<Desc extends DescMessage>(
     items: rows.map((r) => fromBinary(schema, r.data as Uint8Array)),
     token: nextToken(q.offset, q.limit, rows.length),
   };
+}
+
+/**
+ * One page of a list RPC: builds the query over `table` (base conditions
+ * `where` with `params`, the request's filters, sort and token) and decodes
+ * the stored messages; the same as `listPage(db, buildList(...), schema)`.
+ *
+ * @example
+ * ```ts
+ * import { pagedList } from "./context.ts";
+ * import { TaskSchema } from "@flyteidl/admin/task_pb.ts";
+ * declare const db: import("../store/db.ts").SandboxDb;
+ * const { items } = pagedList(db, TaskSchema, "tasks", ["project = ?"], ["p"],
+ *   { limit: 10, token: "", filters: "" }, {}, "task");
+ * ```
+ */
+export function pagedList<Desc extends DescMessage>(
+  db: SandboxDb,
+  schema: Desc,
+  table: string,
+  where: string[],
+  params: SQLInputValue[],
+  req: ListParams,
+  columns: Columns,
+  entity: string,
+  defaultSort = "created_at",
+): { items: MessageShape<Desc>[]; token: string } {
+  const q = buildList(table, where, params, req, columns, entity, defaultSort);
+  return listPage(db, q, schema);
+}
+
+/**
+ * The request itself when it names a sort key, else the request sorted by
+ * `key` ascending (the order FlyteAdmin lists these in by default).
+ *
+ * @example
+ * ```ts
+ * import { sortedBy } from "./context.ts";
+ * sortedBy({ limit: 10, token: "", filters: "" }, "name").sortBy?.key; // "name"
+ * ```
+ */
+export function sortedBy(req: ListParams, key: string): ListParams {
+  return req.sortBy?.key ? req : { ...req, sortBy: { key, direction: 1 } };
 }
 
 /**

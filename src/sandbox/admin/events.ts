@@ -60,7 +60,7 @@ import {
   saveExecution,
   urlBlob,
 } from "./executions.ts";
-import { getWorkflow } from "./entities.ts";
+import { getWorkflow } from "./registry.ts";
 
 type Impl = Partial<ServiceImpl<typeof AdminService>>;
 

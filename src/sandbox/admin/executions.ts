@@ -64,7 +64,7 @@ import {
   missing,
   notFound,
 } from "./errors.ts";
-import { getLaunchPlan, getTask, getWorkflow } from "./entities.ts";
+import { getLaunchPlan, getTask, getWorkflow } from "./registry.ts";
 
 type Impl = Partial<ServiceImpl<typeof AdminService>>;
 

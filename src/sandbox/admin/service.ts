@@ -1,5 +1,6 @@
 /**
- * AdminService assembled from its parts (registration, executions, events),
+ * AdminService assembled from its parts (projects, tasks, workflows, launch
+ * plans, named entities, descriptions, executions, events),
  * plus GetVersion.
  *
  * @module
@@ -8,7 +9,12 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { VERSION } from "../../version.ts";
 import type { AdminContext } from "./context.ts";
-import { entityService } from "./entities.ts";
+import { projectService } from "./projects.ts";
+import { taskService } from "./tasks.ts";
+import { workflowService } from "./workflows.ts";
+import { launchPlanService } from "./launch_plans.ts";
+import { namedEntityService } from "./named_entities.ts";
+import { descriptionService } from "./descriptions.ts";
 import { executionService } from "./executions.ts";
 import { eventService } from "./events.ts";
 import { attributeService } from "./attributes.ts";
@@ -38,7 +44,12 @@ export function adminService(
   ctx: AdminContext,
 ): Partial<ServiceImpl<typeof AdminService>> {
   return {
-    ...entityService(ctx),
+    ...projectService(ctx),
+    ...taskService(ctx),
+    ...workflowService(ctx),
+    ...launchPlanService(ctx),
+    ...namedEntityService(ctx),
+    ...descriptionService(ctx),
     ...executionService(ctx),
     ...eventService(ctx),
     ...attributeService(ctx),
