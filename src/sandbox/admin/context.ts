@@ -207,6 +207,34 @@ export function isoOf(ts: Timestamp | undefined): string {
 }
 
 /**
+ * Milliseconds since the epoch of a Timestamp (0 when absent).
+ *
+ * @example
+ * ```ts
+ * import { msOf } from "./context.ts";
+ * console.log(msOf(undefined)); // 0
+ * ```
+ */
+export function msOf(ts: Timestamp | undefined): number {
+  return ts ? timestampDate(ts).getTime() : 0;
+}
+
+/**
+ * A Duration in seconds (0 when absent), as the duration columns hold it.
+ *
+ * @example
+ * ```ts
+ * import { secondsOf } from "./context.ts";
+ * secondsOf({ seconds: 2n, nanos: 500_000_000 }); // 2.5
+ * ```
+ */
+export function secondsOf(
+  d: { seconds: bigint; nanos: number } | undefined,
+): number {
+  return d ? Number(d.seconds) + d.nanos / 1e9 : 0;
+}
+
+/**
  * `project/domain/name/version` for messages.
  *
  * @example

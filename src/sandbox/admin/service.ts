@@ -15,7 +15,7 @@ import { workflowService } from "./workflows.ts";
 import { launchPlanService } from "./launch_plans.ts";
 import { namedEntityService } from "./named_entities.ts";
 import { descriptionService } from "./descriptions.ts";
-import { executionService } from "./executions.ts";
+import { executionService } from "./execution_service.ts";
 import { eventService } from "./events.ts";
 import { attributeService } from "./attributes.ts";
 
