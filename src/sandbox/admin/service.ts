@@ -1,6 +1,7 @@
 /**
  * AdminService assembled from its parts (projects, tasks, workflows, launch
- * plans, named entities, descriptions, executions, events),
+ * plans, named entities, descriptions, executions, workflow / node / task
+ * events and execution reads, metrics),
  * plus GetVersion.
  *
  * @module
@@ -16,7 +17,10 @@ import { launchPlanService } from "./launch_plans.ts";
 import { namedEntityService } from "./named_entities.ts";
 import { descriptionService } from "./descriptions.ts";
 import { executionService } from "./execution_service.ts";
-import { eventService } from "./events.ts";
+import { workflowEventService } from "./workflow_events.ts";
+import { nodeExecutionService } from "./node_executions.ts";
+import { taskExecutionService } from "./task_executions.ts";
+import { metricsService } from "./metrics.ts";
 import { attributeService } from "./attributes.ts";
 
 /** Build time reported by GetVersion (process start). */
@@ -51,7 +55,10 @@ export function adminService(
     ...namedEntityService(ctx),
     ...descriptionService(ctx),
     ...executionService(ctx),
-    ...eventService(ctx),
+    ...workflowEventService(ctx),
+    ...nodeExecutionService(ctx),
+    ...taskExecutionService(ctx),
+    ...metricsService(ctx),
     ...attributeService(ctx),
     getVersion() {
       return {
