@@ -29,6 +29,7 @@ import type { SandboxDb } from "../store/db.ts";
 import {
   buildList,
   type Columns,
+  type ColumnSpec,
   type ListParams,
   nextToken,
 } from "../store/query.ts";
@@ -149,6 +150,38 @@ export function listPage<Desc extends DescMessage>(
     token: nextToken(q.offset, q.limit, rows.length),
   };
 }
+
+/**
+ * A filterable column holding a protobuf enum (filters may name its
+ * values).
+ *
+ * @example
+ * ```ts
+ * import { enumColumn } from "./context.ts";
+ * import { WorkflowExecution_Phase } from "@flyteidl/core/execution_pb.ts";
+ * const phase = enumColumn("phase", WorkflowExecution_Phase);
+ * ```
+ */
+export function enumColumn(col: string, values: object): ColumnSpec {
+  return { col, kind: "enum", values: values as Record<string, number> };
+}
+
+/**
+ * The time columns every execution-like row has (created, updated, started,
+ * duration in seconds).
+ *
+ * @example
+ * ```ts
+ * import { TIMING_COLUMNS } from "./context.ts";
+ * TIMING_COLUMNS.duration.kind; // "real"
+ * ```
+ */
+export const TIMING_COLUMNS: Columns = {
+  created_at: { col: "created_at", kind: "time" },
+  updated_at: { col: "updated_at", kind: "time" },
+  started_at: { col: "started_at", kind: "time" },
+  duration: { col: "duration", kind: "real" },
+};
 
 /**
  * One page of a list RPC: builds the query over `table` (base conditions

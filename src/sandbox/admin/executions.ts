@@ -27,12 +27,11 @@ import type { Columns } from "../store/query.ts";
 import {
   type AdminContext,
   checkProjectDomain,
+  enumColumn,
   isoOf,
   secondsOf,
 } from "./context.ts";
 import { missing, notFound } from "./errors.ts";
-
-const PHASES = WorkflowExecution_Phase as unknown as Record<string, number>;
 
 /**
  * Filterable keys of executions.
@@ -47,20 +46,9 @@ export const EXECUTION_COLUMNS: Columns = {
   project: { col: "project", kind: "text" },
   domain: { col: "domain", kind: "text" },
   name: { col: "name", kind: "text" },
-  phase: { col: "phase", kind: "enum", values: PHASES },
-  mode: {
-    col: "mode",
-    kind: "enum",
-    values: ExecutionMetadata_ExecutionMode as unknown as Record<
-      string,
-      number
-    >,
-  },
-  state: {
-    col: "state",
-    kind: "enum",
-    values: ExecutionState as unknown as Record<string, number>,
-  },
+  phase: enumColumn("phase", WorkflowExecution_Phase),
+  mode: enumColumn("mode", ExecutionMetadata_ExecutionMode),
+  state: enumColumn("state", ExecutionState),
   created_at: { col: "created_at", kind: "time" },
   execution_created_at: { col: "created_at", kind: "time" },
   updated_at: { col: "updated_at", kind: "time" },

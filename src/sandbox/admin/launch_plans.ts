@@ -31,6 +31,7 @@ import {
   type AdminContext,
   checkIdentifier,
   checkProjectDomain,
+  enumColumn,
   idKey,
   now,
 } from "./context.ts";
@@ -52,11 +53,7 @@ import {
 const LP_COLUMNS: Columns = {
   ...VERSIONED_COLUMNS,
   updated_at: { col: "updated_at", kind: "time" },
-  state: {
-    col: "state",
-    kind: "enum",
-    values: LaunchPlanState as unknown as Record<string, number>,
-  },
+  state: enumColumn("state", LaunchPlanState),
   "workflow.name": { col: "workflow_name", kind: "text" },
   schedule_type: { col: "schedule_type", kind: "text" },
 };

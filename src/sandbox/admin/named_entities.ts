@@ -20,6 +20,7 @@ import { buildList, type Columns, nextToken } from "../store/query.ts";
 import {
   type AdminContext,
   checkProjectDomain,
+  enumColumn,
   idKey,
   sortedBy,
 } from "./context.ts";
@@ -29,11 +30,7 @@ const NAMED_COLUMNS: Columns = {
   project: { col: "project", kind: "text" },
   domain: { col: "domain", kind: "text" },
   name: { col: "name", kind: "text" },
-  state: {
-    col: "state",
-    kind: "enum",
-    values: NamedEntityState as unknown as Record<string, number>,
-  },
+  state: enumColumn("state", NamedEntityState),
 };
 
 /** The project, domain and name of an entity. */

@@ -28,10 +28,12 @@ import {
 import type { Columns, ListParams } from "../store/query.ts";
 import {
   type AdminContext,
+  enumColumn,
   isoOf,
   pagedList,
   secondsOf,
   sortedBy,
+  TIMING_COLUMNS,
 } from "./context.ts";
 import {
   alreadyExists,
@@ -62,15 +64,8 @@ import {
 
 const NODE_COLUMNS: Columns = {
   node_id: { col: "node_id", kind: "text" },
-  phase: {
-    col: "phase",
-    kind: "enum",
-    values: NodeExecution_Phase as unknown as Record<string, number>,
-  },
-  created_at: { col: "created_at", kind: "time" },
-  updated_at: { col: "updated_at", kind: "time" },
-  started_at: { col: "started_at", kind: "time" },
-  duration: { col: "duration", kind: "real" },
+  phase: enumColumn("phase", NodeExecution_Phase),
+  ...TIMING_COLUMNS,
 };
 
 /** Inserts or updates a node execution row from its message. */

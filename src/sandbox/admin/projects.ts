@@ -13,18 +13,14 @@ import {
   ProjectSchema,
 } from "@flyteidl/admin/project_pb.ts";
 import type { Columns } from "../store/query.ts";
-import { type AdminContext, now, pagedList } from "./context.ts";
+import { type AdminContext, enumColumn, now, pagedList } from "./context.ts";
 import { alreadyExists, invalidArgument, missing, notFound } from "./errors.ts";
 
 const PROJECT_COLUMNS: Columns = {
   identifier: { col: "id", kind: "text" },
   id: { col: "id", kind: "text" },
   name: { col: "name", kind: "text" },
-  state: {
-    col: "state",
-    kind: "enum",
-    values: Project_ProjectState as unknown as Record<string, number>,
-  },
+  state: enumColumn("state", Project_ProjectState),
   created_at: { col: "created_at", kind: "time" },
 };
 

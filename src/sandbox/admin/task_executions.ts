@@ -26,10 +26,12 @@ import {
 import type { Columns } from "../store/query.ts";
 import {
   type AdminContext,
+  enumColumn,
   isoOf,
   pagedList,
   secondsOf,
   sortedBy,
+  TIMING_COLUMNS,
 } from "./context.ts";
 import { alreadyExists, failedPrecondition, missing } from "./errors.ts";
 import {
@@ -51,19 +53,12 @@ import {
 
 const TASK_COLUMNS: Columns = {
   retry_attempt: { col: "retry_attempt", kind: "int" },
-  phase: {
-    col: "phase",
-    kind: "enum",
-    values: TaskExecution_Phase as unknown as Record<string, number>,
-  },
+  phase: enumColumn("phase", TaskExecution_Phase),
   "task.project": { col: "task_project", kind: "text" },
   "task.domain": { col: "task_domain", kind: "text" },
   "task.name": { col: "task_name", kind: "text" },
   "task.version": { col: "task_version", kind: "text" },
-  created_at: { col: "created_at", kind: "time" },
-  updated_at: { col: "updated_at", kind: "time" },
-  started_at: { col: "started_at", kind: "time" },
-  duration: { col: "duration", kind: "real" },
+  ...TIMING_COLUMNS,
 };
 
 function mergeLogs(existing: TaskLog[], latest: TaskLog[]): TaskLog[] {
