@@ -3,7 +3,8 @@
  * imports, type-only imports, `import("./x.ts").T` types, dynamic imports,
  * re-exports), and the directions the design and the folders' READMEs fix:
  * the sandbox never imports remote, remote never imports the sandbox, types
- * imports nothing else in src/, and each folder's "May import" list.
+ * imports nothing else in src/, each folder's "May import" list, and the
+ * one-way order inside src/sandbox/admin that its README lists.
  *
  * The imports are read by Deno's own module-graph parser (`deno info --json`,
  * deno_graph on the SWC TypeScript parser), not by a pattern over the text:
@@ -353,6 +354,80 @@ Deno.test("src/ has no import circles (value, type or dynamic imports)", () => {
 Deno.test("src/ imports flow the way the design and the READMEs say", () => {
   const all = new Map([...graph].map(([f, e]) => [f, [...e.keys()]]));
   assertEquals(ruleViolations(all, RULES, SEAMS), []);
+});
+
+/**
+ * The layers of a README's "Import order" block: one line a layer, a file
+ * importing only files on lines above its own.
+ */
+function importOrder(readme: string): Map<string, number> {
+  const text = fs.readFileSync(readme, "utf8");
+  const block = text.match(/Import order[\s\S]*?```\n([\s\S]*?)```/);
+  assert(block, `${readme} has no "Import order" block`);
+  const layers = new Map<string, number>();
+  block[1].trim().split("\n").forEach((line, i) => {
+    for (const f of line.trim().split(/\s+/)) {
+      assert(!layers.has(f), `${f} is listed twice in ${readme}`);
+      layers.set(f, i);
+    }
+  });
+  return layers;
+}
+
+/**
+ * Imports inside `folder` (relative to src/, ending in "/") that do not go
+ * to a line above their own in the README's import order, and files the
+ * order leaves out or names without a file.
+ */
+function orderViolations(
+  graph: Map<string, Iterable<string>>,
+  folder: string,
+  layers: Map<string, number>,
+): string[] {
+  const bad: string[] = [];
+  const inFolder = (f: string) =>
+    f.startsWith(folder) && !f.slice(folder.length).includes("/");
+  const files = [...graph.keys()].filter(inFolder);
+  for (const f of files) {
+    const name = f.slice(folder.length);
+    if (!layers.has(name)) bad.push(`${f} is not in the import order`);
+  }
+  for (const name of layers.keys()) {
+    if (!graph.has(folder + name)) bad.push(`${folder}${name} does not exist`);
+  }
+  for (const f of files) {
+    const from = layers.get(f.slice(folder.length));
+    for (const to of graph.get(f) ?? []) {
+      if (!inFolder(to)) continue;
+      const at = layers.get(to.slice(folder.length));
+      if (from !== undefined && at !== undefined && at >= from) {
+        bad.push(`${f} imports ${to}, which is not above it`);
+      }
+    }
+  }
+  return bad.sort();
+}
+
+Deno.test("sandbox/admin imports one way, in its README's import order", () => {
+  const all = new Map([...graph].map(([f, e]) => [f, [...e.keys()]]));
+  const layers = importOrder(path.join(SRC, "sandbox/admin/README.md"));
+  assertEquals(orderViolations(all, "sandbox/admin/", layers), []);
+});
+
+Deno.test("orderViolations flags imports sideways or up, and unlisted files", () => {
+  const g = new Map<string, string[]>([
+    ["f/a.ts", []],
+    ["f/b.ts", ["f/a.ts", "f/c.ts", "other/x.ts"]],
+    ["f/c.ts", ["f/a.ts"]],
+    ["f/d.ts", ["f/b.ts"]],
+    ["f/sub/e.ts", ["f/d.ts"]],
+  ]);
+  const layers = new Map([["a.ts", 0], ["b.ts", 1], ["c.ts", 1], ["z.ts", 2]]);
+  assertEquals(orderViolations(g, "f/", layers), [
+    "f/b.ts imports f/c.ts, which is not above it",
+    "f/d.ts is not in the import order",
+    "f/z.ts does not exist",
+  ]);
 });
 
 Deno.test("findCycles names each circle's files and passes over the rest", () => {
