@@ -49,18 +49,20 @@ import {
 } from "./executions.ts";
 import {
   checkNodeId,
-  closureData,
-  closureOutput,
-  elapsed,
   execKey,
-  flyteUrls,
-  inputUriAfter,
   loadNode,
   NODE_TERMINAL,
   nodeKey,
   nodePath,
   requireNode,
 } from "./event_store.ts";
+import {
+  closureData,
+  closureOutput,
+  elapsed,
+  flyteUrls,
+  inputUriAfter,
+} from "./event_data.ts";
 
 const NODE_COLUMNS: Columns = {
   node_id: { col: "node_id", kind: "text" },

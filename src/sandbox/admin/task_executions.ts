@@ -36,12 +36,7 @@ import {
 import { alreadyExists, failedPrecondition, missing } from "./errors.ts";
 import {
   checkNodeId,
-  closureData,
-  closureOutput,
-  elapsed,
   execKey,
-  flyteUrls,
-  inputUriAfter,
   loadTaskAttempt,
   nodeKey,
   nodePath,
@@ -50,6 +45,13 @@ import {
   TASK_TERMINAL,
   taskRowKey,
 } from "./event_store.ts";
+import {
+  closureData,
+  closureOutput,
+  elapsed,
+  flyteUrls,
+  inputUriAfter,
+} from "./event_data.ts";
 
 const TASK_COLUMNS: Columns = {
   retry_attempt: { col: "retry_attempt", kind: "int" },

@@ -17,7 +17,7 @@ import {
   loadExecution,
   saveExecution,
 } from "./executions.ts";
-import { closureOutput, elapsed } from "./event_store.ts";
+import { closureOutput, elapsed } from "./event_data.ts";
 
 /**
  * Builds the workflow event RPC of AdminService.
