@@ -61,7 +61,7 @@ export interface NodeOverrides {
   /** Timeout of this node. */
   timeout?: import("./duration.ts").DurationLike;
   /** Resource requests and limits of this node's task. */
-  resources?: import("./task.ts").ResourcesOption;
+  resources?: import("./resources.ts").ResourcesOption;
   /** Whether this node's task result is cached (and its cache version). */
   cache?: boolean | { version?: string; serialize?: boolean };
   /** Whether this node may run on interruptible machines. */

@@ -24,44 +24,9 @@ import { currentScope, type Ref } from "./graph.ts";
 import { addNode, type NodeHandle, resultOf } from "./nodes.ts";
 import { record } from "./registry.ts";
 import { callSite, defaultName } from "./site.ts";
+import type { ResourcesOption } from "./resources.ts";
 
-/**
- * CPU, memory, GPU and ephemeral storage quantities (Kubernetes notation).
- *
- * @example
- * ```ts
- * import type { ResourceSpec } from "./task.ts";
- * const r: ResourceSpec = { cpu: "500m", mem: "1Gi" };
- * console.log(r);
- * ```
- */
-export interface ResourceSpec {
-  /** CPU, e.g. `"1"`, `"500m"`. */
-  cpu?: string | number;
-  /** Memory, e.g. `"1Gi"`. */
-  mem?: string;
-  /** GPUs, e.g. `1`. */
-  gpu?: string | number;
-  /** Ephemeral storage, e.g. `"10Gi"`. */
-  ephemeralStorage?: string;
-}
-
-/**
- * Resource requests and limits of a task (or a node's override).
- *
- * @example
- * ```ts
- * import type { ResourcesOption } from "./task.ts";
- * const r: ResourcesOption = { requests: { cpu: 1 }, limits: { mem: "2Gi" } };
- * console.log(r);
- * ```
- */
-export interface ResourcesOption {
-  /** What the task asks for. */
-  requests?: ResourceSpec;
-  /** What the task may use at most. */
-  limits?: ResourceSpec;
-}
+export type { ResourcesOption, ResourceSpec } from "./resources.ts";
 
 /**
  * A secret the task needs (flytekit's `Secret`).

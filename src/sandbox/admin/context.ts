@@ -26,7 +26,13 @@ import type {
 import type { Literal, LiteralMap } from "@flyteidl/core/literals_pb.ts";
 import type { SQLInputValue } from "node:sqlite";
 import type { SandboxDb } from "../store/db.ts";
-import { nextToken } from "../store/query.ts";
+import {
+  buildList,
+  type Columns,
+  type ColumnSpec,
+  type ListParams,
+  nextToken,
+} from "../store/query.ts";
 import type { BlobStore } from "../blobs/store.ts";
 import type { ExecutionLauncher } from "../launcher.ts";
 import { invalidArgument, missing } from "./errors.ts";
@@ -146,6 +152,81 @@ export function listPage<Desc extends DescMessage>(
 }
 
 /**
+ * A filterable column holding a protobuf enum (filters may name its
+ * values).
+ *
+ * @example
+ * ```ts
+ * import { enumColumn } from "./context.ts";
+ * import { WorkflowExecution_Phase } from "@flyteidl/core/execution_pb.ts";
+ * const phase = enumColumn("phase", WorkflowExecution_Phase);
+ * ```
+ */
+export function enumColumn(col: string, values: object): ColumnSpec {
+  return { col, kind: "enum", values: values as Record<string, number> };
+}
+
+/**
+ * The time columns every execution-like row has (created, updated, started,
+ * duration in seconds).
+ *
+ * @example
+ * ```ts
+ * import { TIMING_COLUMNS } from "./context.ts";
+ * TIMING_COLUMNS.duration.kind; // "real"
+ * ```
+ */
+export const TIMING_COLUMNS: Columns = {
+  created_at: { col: "created_at", kind: "time" },
+  updated_at: { col: "updated_at", kind: "time" },
+  started_at: { col: "started_at", kind: "time" },
+  duration: { col: "duration", kind: "real" },
+};
+
+/**
+ * One page of a list RPC: builds the query over `table` (base conditions
+ * `where` with `params`, the request's filters, sort and token) and decodes
+ * the stored messages; the same as `listPage(db, buildList(...), schema)`.
+ *
+ * @example
+ * ```ts
+ * import { pagedList } from "./context.ts";
+ * import { TaskSchema } from "@flyteidl/admin/task_pb.ts";
+ * declare const db: import("../store/db.ts").SandboxDb;
+ * const { items } = pagedList(db, TaskSchema, "tasks", ["project = ?"], ["p"],
+ *   { limit: 10, token: "", filters: "" }, {}, "task");
+ * ```
+ */
+export function pagedList<Desc extends DescMessage>(
+  db: SandboxDb,
+  schema: Desc,
+  table: string,
+  where: string[],
+  params: SQLInputValue[],
+  req: ListParams,
+  columns: Columns,
+  entity: string,
+  defaultSort = "created_at",
+): { items: MessageShape<Desc>[]; token: string } {
+  const q = buildList(table, where, params, req, columns, entity, defaultSort);
+  return listPage(db, q, schema);
+}
+
+/**
+ * The request itself when it names a sort key, else the request sorted by
+ * `key` ascending (the order FlyteAdmin lists these in by default).
+ *
+ * @example
+ * ```ts
+ * import { sortedBy } from "./context.ts";
+ * sortedBy({ limit: 10, token: "", filters: "" }, "name").sortBy?.key; // "name"
+ * ```
+ */
+export function sortedBy(req: ListParams, key: string): ListParams {
+  return req.sortBy?.key ? req : { ...req, sortBy: { key, direction: 1 } };
+}
+
+/**
  * ISO string of a Timestamp ("" when absent).
  *
  * @example
@@ -156,6 +237,34 @@ export function listPage<Desc extends DescMessage>(
  */
 export function isoOf(ts: Timestamp | undefined): string {
   return ts ? timestampDate(ts).toISOString() : "";
+}
+
+/**
+ * Milliseconds since the epoch of a Timestamp (0 when absent).
+ *
+ * @example
+ * ```ts
+ * import { msOf } from "./context.ts";
+ * console.log(msOf(undefined)); // 0
+ * ```
+ */
+export function msOf(ts: Timestamp | undefined): number {
+  return ts ? timestampDate(ts).getTime() : 0;
+}
+
+/**
+ * A Duration in seconds (0 when absent), as the duration columns hold it.
+ *
+ * @example
+ * ```ts
+ * import { secondsOf } from "./context.ts";
+ * secondsOf({ seconds: 2n, nanos: 500_000_000 }); // 2.5
+ * ```
+ */
+export function secondsOf(
+  d: { seconds: bigint; nanos: number } | undefined,
+): number {
+  return d ? Number(d.seconds) + d.nanos / 1e9 : 0;
 }
 
 /**

@@ -1,5 +1,7 @@
 /**
- * AdminService assembled from its parts (registration, executions, events),
+ * AdminService assembled from its parts (projects, tasks, workflows, launch
+ * plans, named entities, descriptions, executions, workflow / node / task
+ * events and execution reads, metrics),
  * plus GetVersion.
  *
  * @module
@@ -8,9 +10,17 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { VERSION } from "../../version.ts";
 import type { AdminContext } from "./context.ts";
-import { entityService } from "./entities.ts";
-import { executionService } from "./executions.ts";
-import { eventService } from "./events.ts";
+import { projectService } from "./projects.ts";
+import { taskService } from "./tasks.ts";
+import { workflowService } from "./workflows.ts";
+import { launchPlanService } from "./launch_plans.ts";
+import { namedEntityService } from "./named_entities.ts";
+import { descriptionService } from "./descriptions.ts";
+import { executionService } from "./execution_service.ts";
+import { workflowEventService } from "./workflow_events.ts";
+import { nodeExecutionService } from "./node_executions.ts";
+import { taskExecutionService } from "./task_executions.ts";
+import { metricsService } from "./metrics.ts";
 import { attributeService } from "./attributes.ts";
 
 /** Build time reported by GetVersion (process start). */
@@ -38,9 +48,17 @@ export function adminService(
   ctx: AdminContext,
 ): Partial<ServiceImpl<typeof AdminService>> {
   return {
-    ...entityService(ctx),
+    ...projectService(ctx),
+    ...taskService(ctx),
+    ...workflowService(ctx),
+    ...launchPlanService(ctx),
+    ...namedEntityService(ctx),
+    ...descriptionService(ctx),
     ...executionService(ctx),
-    ...eventService(ctx),
+    ...workflowEventService(ctx),
+    ...nodeExecutionService(ctx),
+    ...taskExecutionService(ctx),
+    ...metricsService(ctx),
     ...attributeService(ctx),
     getVersion() {
       return {
