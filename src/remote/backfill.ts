@@ -22,7 +22,7 @@ import {
 import { WorkflowMetadata_OnFailurePolicy } from "@flyteidl/core/workflow_pb.ts";
 import { FlyteInvalidInputError } from "../client/errors.ts";
 import type { Entities } from "./entities.ts";
-import type { ExecuteOptions, Executions } from "./executions.ts";
+import type { ExecuteOptions } from "./execution_spec.ts";
 import { formatEntityId } from "./ids.ts";
 import type { RemoteExecution, RemoteLaunchPlan } from "./models.ts";
 import { cronOfSchedule, cronTicks } from "./schedule.ts";
@@ -88,6 +88,27 @@ async function digest(text: string): Promise<string> {
 }
 
 /**
+ * What a backfill needs of the executions sub-client: starting the launch
+ * plan it registered (`Executions` is one; declared here so the two modules
+ * do not import each other).
+ *
+ * @example
+ * ```ts
+ * import type { BackfillExecutor } from "./backfill.ts";
+ * import type { Executions } from "./executions.ts";
+ * const asExecutor = (e: Executions): BackfillExecutor => e;
+ * ```
+ */
+export interface BackfillExecutor {
+  /** Starts `target` with `inputs`. */
+  execute(
+    target: RemoteLaunchPlan,
+    inputs: Record<string, unknown>,
+    options: ExecuteOptions,
+  ): Promise<RemoteExecution>;
+}
+
+/**
  * Builds (and unless dryRun registers and runs) the backfill workflow.
  *
  * @example
@@ -101,7 +122,7 @@ async function digest(text: string): Promise<string> {
  */
 export async function launchBackfill(
   entities: Entities,
-  executions: Executions,
+  executions: BackfillExecutor,
   launchPlan: RemoteLaunchPlan,
   from: Date,
   to: Date,

@@ -22,8 +22,15 @@ import {
 } from "../bundle/fast_package.ts";
 import { ClosureInspector } from "../bundle/inspect.ts";
 import { FlyteInvalidInputError } from "../client/errors.ts";
-import type { Interactive, InteractiveOptions } from "./interactive.ts";
-import { collectTasks, planWithBundle } from "./interactive_plan.ts";
+import type {
+  InteractiveOptions,
+  InteractiveReport,
+} from "./interactive_types.ts";
+import {
+  collectTasks,
+  planWithBundle,
+  type TaskPlan,
+} from "./interactive_plan.ts";
 import type { LocalDefinition, Registration } from "./register.ts";
 
 /**
@@ -82,6 +89,30 @@ async function definedIn(url: string): Promise<LocalDefinition[]> {
 }
 
 /**
+ * What the script loader needs of interactive mode (`Interactive` is one;
+ * declared here so the two modules do not import each other).
+ *
+ * @example
+ * ```ts
+ * import type { ScriptHost } from "./script.ts";
+ * import type { Interactive } from "./interactive.ts";
+ * const asHost = (i: Interactive): ScriptHost => i;
+ * ```
+ */
+export interface ScriptHost {
+  /** The project and domain `options` resolve to. */
+  scopeOf(options: InteractiveOptions): { project: string; domain: string };
+  /** Registers `def` with its planned tasks. */
+  registerPlanned(
+    def: LocalDefinition,
+    plans: readonly TaskPlan[],
+    options?: InteractiveOptions,
+  ): Promise<Registration>;
+  /** What the last call did. */
+  readonly lastReport?: InteractiveReport;
+}
+
+/**
  * Packages the script's folder, uploads it (unless the store has it) and
  * registers the script's entities (or `options.entity`) with the package as
  * their code.
@@ -96,7 +127,7 @@ async function definedIn(url: string): Promise<LocalDefinition[]> {
  * ```
  */
 export async function registerScript(
-  interactive: Interactive,
+  interactive: ScriptHost,
   file: string,
   options: RegisterScriptOptions = {},
 ): Promise<ScriptRegistration> {
