@@ -89,3 +89,17 @@ Deno.test("parseIsoDatetime equals its general form on near-miss strings", () =>
     same(parseIsoDatetime(s), parseIsoDatetimeGeneral(s), s);
   }
 });
+
+Deno.test("a datetime read naive or with Z is written back in that form", () => {
+  const back = (text: string) => pythonIsoformat(parseIsoDatetime(text)!);
+  assertEquals(
+    back("2024-01-02T03:04:05.123456"),
+    "2024-01-02T03:04:05.123456",
+  );
+  assertEquals(back("2024-01-02T03:04:05"), "2024-01-02T03:04:05");
+  assertEquals(back("2024-01-02T03:04:05.5Z"), "2024-01-02T03:04:05.500000Z");
+  assertEquals(back("2024-01-02T03:04:05+00:00"), "2024-01-02T03:04:05+00:00");
+  // Another offset is converted to UTC; Dates made in JS are aware UTC.
+  assertEquals(back("2024-01-02T05:04:05+02:00"), "2024-01-02T03:04:05+00:00");
+  assertEquals(pythonIsoformat(new Date(0)), "1970-01-01T00:00:00+00:00");
+});
