@@ -261,5 +261,28 @@ export function parseIsoDuration(text: string): Duration | undefined {
   const [, sign, w, d, h, mi, s] = m;
   const secs = (Number(w ?? 0) * 7 + Number(d ?? 0)) * 86400 +
     Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
-  return Duration.fromSeconds(sign === "-" ? -secs : secs);
+  const out = Duration.fromSeconds(sign === "-" ? -secs : secs);
+  isoDurationText.set(out, text);
+  return out;
+}
+
+/**
+ * The text of Durations read by {@link parseIsoDuration} (a pydantic
+ * model's timedelta), to write them back as they came; Durations are
+ * immutable, so the text stays theirs.
+ */
+const isoDurationText = new WeakMap<Duration, string>();
+
+/**
+ * The ISO-8601 text a Duration was read from by {@link parseIsoDuration}
+ * (so a pydantic record goes back byte for byte), else undefined.
+ *
+ * @example
+ * ```ts
+ * import { isoDurationTextOf, parseIsoDuration } from "./time.ts";
+ * console.log(isoDurationTextOf(parseIsoDuration("PT1M30.5S")!)); // "PT1M30.5S"
+ * ```
+ */
+export function isoDurationTextOf(d: Duration): string | undefined {
+  return isoDurationText.get(d);
 }

@@ -35,6 +35,7 @@ import {
 import { F64, packMsgpack } from "./msgpack.ts";
 import {
   dateOf,
+  isoDurationTextOf,
   parseIsoDatetime,
   parseIsoDuration,
   pbDurationOf,
@@ -410,8 +411,9 @@ const durationType: FlyteType<Duration, Duration> = (() => {
       return wrongLiteral(lit, "a duration literal");
     },
     match: (v) => v instanceof Duration ? 2 : 0,
-    // Python's timedelta in a dataclass: total_seconds(), a float.
-    toMsgpack: (v) => asFloat64(check(v).toSeconds()),
+    // Python's timedelta in a dataclass: total_seconds(), a float; one read
+    // from a pydantic model's ISO text goes back as that text.
+    toMsgpack: (v) => isoDurationTextOf(check(v)) ?? asFloat64(v.toSeconds()),
     fromMsgpack,
     jsonSchema: () => ({ type: "number", format: "time-delta" }),
   };
@@ -684,6 +686,13 @@ export interface RecordOptions {
    * from a remote interface take these from the JSON schema).
    */
   defaults?: readonly string[];
+  /**
+   * The Python class is a pydantic model (BaseModel), not a dataclass: the
+   * same msgpack encoding, but flytekit's "Pydantic Transformer" tag where a
+   * union names its variant (flytekit reads `Optional[Model]` by that tag).
+   * Default false.
+   */
+  pydantic?: boolean;
 }
 
 function isOptional(t: AnyFlyteType): boolean {
@@ -795,7 +804,9 @@ function record<F extends RecordFields>(
     kind: "record",
     name: title,
     literalType: lt,
-    tag: "Object-Dataclass-Transformer",
+    tag: options.pydantic
+      ? "Pydantic Transformer"
+      : "Object-Dataclass-Transformer",
     toLiteral: (value) => msgpackLiteral(packMsgpack(toMsgpack(value))),
     fromLiteral(lit) {
       const raw = msgpackOf(lit);

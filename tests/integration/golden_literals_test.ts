@@ -13,15 +13,20 @@
  *    read) to the same Python values as the table's.
  *
  * Byte comparisons are canonical in one respect only: protobuf map fields
- * (LiteralMap.literals, a record type's structure.dataclassType) are
- * compared sorted by key. flytekit writes protobuf
+ * (LiteralMap.literals; in the LiteralType a union literal carries, the JSON
+ * schema Struct and structure.dataclassType) are compared sorted by key. flytekit writes protobuf
  * maps in the order of the C hash table (SerializeToString is not
  * deterministic for maps), so golden.py writes them sorted
  * (deterministic=True) and the test sorts ours the same way. Everything
  * else, msgpack bytes of records and dicts included, is compared as is.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  create,
+  fromBinary,
+  type JsonValue,
+  toBinary,
+} from "@bufbuild/protobuf";
 import {
   type Literal,
   type LiteralMap,
@@ -42,6 +47,7 @@ import {
   FlyteFile,
   fromLiteral,
   fromLiteralMap,
+  type JsonObject,
   PreciseDate,
   StructuredDataset,
   t,
@@ -97,7 +103,7 @@ const Assets = t.record({
 }, { name: "Assets" });
 const Address = t.record(
   { city: t.string, zip: t.optional(t.string) },
-  { name: "Address" },
+  { name: "Address", pydantic: true },
 );
 const Person = t.record({
   name: t.string,
@@ -106,7 +112,18 @@ const Person = t.record({
   previous: t.list(Address),
   nickname: t.optional(t.string),
   scores: t.map(t.float),
-}, { name: "Person" });
+}, { name: "Person", pydantic: true });
+
+const Event = t.record({
+  at: t.datetime,
+  took: t.duration,
+  where: t.optional(Address),
+}, { name: "Event", pydantic: true });
+const Wrapper = t.record({
+  inner: t.optional(Point),
+  items: t.list(t.optional(t.int)),
+  lookup: t.map(Point),
+}, { name: "Wrapper" });
 
 const when = new PreciseDate(Date.UTC(2024, 0, 2, 3, 4, 5, 123), 456_000);
 
@@ -167,6 +184,20 @@ const CASES: Record<string, [AnyFlyteType, unknown]> = {
     nickname: null,
     scores: { math: 9.5 },
   }],
+  pydantic_time: [Event, {
+    at: new PreciseDate(Date.UTC(2024, 4, 6, 7, 8, 9), 10_000),
+    took: Duration.fromMillis(90_500),
+    where: { city: "Oslo", zip: null },
+  }],
+  dataclass_optional_nested: [Wrapper, {
+    inner: { x: 1, y: 2 },
+    items: [1, null, 3],
+    lookup: { o: { x: 0, y: 0 } },
+  }],
+  optional_pydantic: [t.optional(Address), { city: "Rome", zip: "00100" }],
+  union_dataclass: [t.union(Point, t.int), { x: 5, y: 6 }],
+  dict_dataclass: [t.map(Point), { a: { x: 1, y: 1 } }],
+  list_optional: [t.list(t.optional(t.string)), ["a", null]],
   file: [t.file(), new FlyteFile("s3://bucket/key.txt")],
   file_csv: [
     t.file("csv"),
@@ -181,18 +212,72 @@ const CASES: Record<string, [AnyFlyteType, unknown]> = {
 
 // ------------------------------------------------------------ canonical bytes
 
-/** A copy of a Literal whose LiteralMaps list their entries sorted by key. */
-function sortedMaps(lit: Literal): Literal {
+/** A JSON value (a Struct) with every object's keys sorted. */
+function sortedJson(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map(sortedJson);
+  if (typeof v !== "object" || v === null) return v;
+  return Object.fromEntries(
+    Object.keys(v).sort().map((k) => [k, sortedJson(v[k])]),
+  );
+}
+
+/**
+ * A copy of a LiteralType with its protobuf maps sorted by key: the JSON
+ * schema in `metadata` (a Struct, whose fields are a map) and the record's
+ * `structure.dataclassType`; `keep` may drop parts (see `sameTypes`).
+ */
+function sortedType(
+  lt: LiteralType,
+  keep: (md: JsonObject) => JsonObject = (md) => md,
+): LiteralType {
+  // New objects all the way down: the engine's LiteralTypes are shared.
+  const ty = lt.type;
+  const type = ty.case === "collectionType" || ty.case === "mapValueType"
+    ? { case: ty.case, value: sortedType(ty.value, keep) }
+    : ty.case === "unionType"
+    ? {
+      case: ty.case,
+      value: {
+        ...ty.value,
+        variants: ty.value.variants.map((x) => sortedType(x, keep)),
+      },
+    }
+    : ty;
+  const dc = lt.structure?.dataclassType;
+  return create(LiteralTypeSchema, {
+    ...lt,
+    type: type as LiteralType["type"],
+    metadata: lt.metadata && sortedJson(keep(lt.metadata)) as JsonObject,
+    structure: lt.structure && {
+      ...lt.structure,
+      dataclassType: Object.fromEntries(
+        Object.keys(dc ?? {}).sort().map((k) => [k, sortedType(dc![k], keep)]),
+      ),
+    },
+  });
+}
+
+/**
+ * A copy of a Literal with its protobuf maps sorted by key: LiteralMaps, and
+ * the variant type a union literal carries.
+ */
+function sortedMaps(
+  lit: Literal,
+  keep?: (md: JsonObject) => JsonObject,
+): Literal {
   const v = lit.value;
   if (v.case === "map") {
-    return { ...lit, value: { case: "map", value: sortedMap(v.value) } };
+    return { ...lit, value: { case: "map", value: sortedMap(v.value, keep) } };
   }
   if (v.case === "collection") {
     return {
       ...lit,
       value: {
         case: "collection",
-        value: { ...v.value, literals: v.value.literals.map(sortedMaps) },
+        value: {
+          ...v.value,
+          literals: v.value.literals.map((x) => sortedMaps(x, keep)),
+        },
       },
     };
   }
@@ -206,7 +291,11 @@ function sortedMaps(lit: Literal): Literal {
           ...v.value,
           value: {
             case: "union",
-            value: { ...u, value: u.value && sortedMaps(u.value) },
+            value: {
+              ...u,
+              value: u.value && sortedMaps(u.value, keep),
+              type: u.type && sortedType(u.type, keep),
+            },
           },
         },
       },
@@ -215,10 +304,16 @@ function sortedMaps(lit: Literal): Literal {
   return lit;
 }
 
-function sortedMap(m: LiteralMap): LiteralMap {
+function sortedMap(
+  m: LiteralMap,
+  keep?: (md: JsonObject) => JsonObject,
+): LiteralMap {
   const literals: Record<string, Literal> = {};
   for (const k of Object.keys(m.literals).sort()) {
-    literals[k] = sortedMaps(m.literals[k]);
+    literals[k] = sortedMaps(
+      m.literals[k],
+      PYDANTIC_IN_UNION.has(k) ? titleOnly : keep,
+    );
   }
   return { ...m, literals };
 }
@@ -226,48 +321,36 @@ function sortedMap(m: LiteralMap): LiteralMap {
 const hex = (b: Uint8Array) =>
   Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
-function literalBytes(lit: Literal): string {
-  return hex(toBinary(LiteralSchema, create(LiteralSchema, sortedMaps(lit))));
+/**
+ * Cases where a union literal carries a pydantic model's type: its JSON
+ * schema (pydantic's `model_json_schema()`: per-field titles, defaults,
+ * `$defs`) is compared by its title only, as in `sameTypes`. flytekit reads
+ * such a literal by the variant's tag and the Python type, not the schema.
+ */
+const PYDANTIC_IN_UNION = new Set(["optional_pydantic"]);
+
+const titleOnly = (md: JsonObject): JsonObject =>
+  "title" in md ? { title: md.title } : md;
+
+function literalBytes(lit: Literal, name: string): string {
+  const keep = PYDANTIC_IN_UNION.has(name) ? titleOnly : undefined;
+  return hex(
+    toBinary(LiteralSchema, create(LiteralSchema, sortedMaps(lit, keep))),
+  );
 }
 
 /**
  * Compares our LiteralType with flytekit's, byte for byte, except for a
- * record's `metadata`: flytekit puts the JSON schema mashumaro or pydantic
- * makes of the class there (titles, defaults, `$defs`, Python-only formats),
- * which no TypeScript declaration can reproduce and which neither side reads
- * back to convert values. Its `title` is kept: flytekit's guess names the
- * class from it.
+ * record's JSON schema in `metadata` beyond its `title`: flytekit puts there
+ * the schema mashumaro or pydantic makes of the class (defaults, `$defs`,
+ * per-field titles), which no TypeScript declaration can reproduce and which
+ * neither side reads to convert values. The `title` is kept: flytekit's
+ * guess names the class from it.
  */
 function sameTypes(ours: LiteralType, theirs: LiteralType, name: string) {
-  const strip = (lt: LiteralType): LiteralType => {
-    const md = lt.metadata;
-    const out = create(LiteralTypeSchema, {
-      ...lt,
-      metadata: md && "title" in md ? { title: md.title } : md,
-    });
-    if (
-      out.type.case === "collectionType" || out.type.case === "mapValueType"
-    ) {
-      out.type = { ...out.type, value: strip(out.type.value) } as never;
-    }
-    if (out.type.case === "unionType") {
-      out.type.value = {
-        ...out.type.value,
-        variants: out.type.value.variants.map(strip),
-      };
-    }
-    // A protobuf map like LiteralMap.literals: compared sorted by key.
-    const dc = out.structure?.dataclassType;
-    if (out.structure && dc) {
-      out.structure.dataclassType = Object.fromEntries(
-        Object.keys(dc).sort().map((k) => [k, strip(dc[k])]),
-      );
-    }
-    return out;
-  };
   assertEquals(
-    hex(toBinary(LiteralTypeSchema, strip(ours))),
-    hex(toBinary(LiteralTypeSchema, strip(theirs))),
+    hex(toBinary(LiteralTypeSchema, sortedType(ours, titleOnly))),
+    hex(toBinary(LiteralTypeSchema, sortedType(theirs, titleOnly))),
     `${name}: LiteralType`,
   );
 }
@@ -304,10 +387,15 @@ for (const [name, [type, expected]] of Object.entries(CASES)) {
     // (A datetime read from a naive text, as a dataclass field, goes back
     // naive: a JS Date made from scratch would be written "+00:00".)
     const ours = toLiteral(value, type);
-    assertEquals(literalBytes(ours), literalBytes(theirs), `${name}: bytes`);
     assertEquals(
-      hex(encodeLiteral(create(LiteralSchema, sortedMaps(ours)))),
-      literalBytes(theirs),
+      literalBytes(ours, name),
+      literalBytes(theirs, name),
+      `${name}: bytes`,
+    );
+    const keep = PYDANTIC_IN_UNION.has(name) ? titleOnly : undefined;
+    assertEquals(
+      hex(encodeLiteral(create(LiteralSchema, sortedMaps(ours, keep)))),
+      literalBytes(theirs, name),
       `${name}: fast codec bytes`,
     );
     sameTypes(type.literalType, theirType, name);
@@ -328,6 +416,13 @@ Deno.test("golden: flytekit's whole LiteralMap and interface read and written ba
   const values = fromLiteralMap(map, types);
   assertEquals(values, expected);
   const ours = toLiteralMap(values, types);
+  for (const k of Object.keys(CASES)) {
+    assertEquals(
+      literalBytes(ours.literals[k], k),
+      literalBytes(map.literals[k], k),
+      `${k}: bytes in the map`,
+    );
+  }
   assertEquals(
     hex(toBinary(LiteralMapSchema, create(LiteralMapSchema, sortedMap(ours)))),
     hex(toBinary(LiteralMapSchema, create(LiteralMapSchema, sortedMap(map)))),
