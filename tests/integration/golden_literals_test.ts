@@ -207,6 +207,14 @@ const CASES: Record<string, [AnyFlyteType, unknown]> = {
   ],
   directory: [t.directory(), new FlyteDirectory("s3://bucket/dir")],
   structured_dataset: [t.dataframe(), new StructuredDataset("s3://bucket/sd")],
+  optional_file: [
+    t.optional(t.file()),
+    new FlyteFile("s3://bucket/opt.bin"),
+  ],
+  list_directory: [t.list(t.directory()), [
+    new FlyteDirectory("s3://bucket/d1"),
+  ]],
+  optional_enum: [t.optional(Color), "red"],
   json_dict: [t.json, { a: 1, b: [1.5, "x", null, true], c: { d: 2 ** 40 } }],
 };
 
