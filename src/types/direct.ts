@@ -37,7 +37,10 @@ import {
 } from "./convert.ts";
 import { rethrowWithin } from "./errors.ts";
 import { valueFromLiteral } from "./guess.ts";
-import { listItems, looseInt, msgpackRecords, t } from "./vocabulary.ts";
+import { t } from "./vocabulary.ts";
+import { looseInt } from "./vocabulary/scalars.ts";
+import { listItems } from "./vocabulary/collections.ts";
+import { msgpackRecords } from "./vocabulary/records.ts";
 import { packMsgpackShared, unpackMsgpack } from "./msgpack.ts";
 import type { AnyFlyteType } from "./type.ts";
 
