@@ -188,7 +188,7 @@ function decodeValue(
  *
  * @example
  * ```ts
- * import { decodeValues, encodeValues } from "./mod.ts";
+ * import { decodeValues, encodeValues, t } from "./mod.ts";
  * const vars = { xs: t.list(t.float), s: t.string };
  * const bytes = encodeValues({ xs: [0.5], s: "a" }, vars);
  * console.log(decodeValues(bytes, vars)); // { xs: [0.5], s: "a" }

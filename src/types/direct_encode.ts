@@ -275,7 +275,7 @@ function encodeValue(type: AnyFlyteType, value: unknown): Uint8Array {
  *
  * @example
  * ```ts
- * import { decodeValues, encodeValues } from "./mod.ts";
+ * import { decodeValues, encodeValues, t } from "./mod.ts";
  * const vars = { xs: t.list(t.int) };
  * const bytes = encodeValues({ xs: [1, 2, 3] }, vars);
  * console.log(decodeValues(bytes, vars).xs); // [1, 2, 3]

@@ -159,7 +159,7 @@ export const jsonType: FlyteType<JsonValue, JsonValue> = {
  * @example
  * ```ts
  * import { errorType } from "./json.ts";
- * import { FlyteErrorValue } from "./values.ts";
+ * import { FlyteErrorValue } from "../values.ts";
  * const lit = errorType.toLiteral(new FlyteErrorValue("n0", "boom"));
  * console.log(errorType.fromLiteral(lit).message); // "boom"
  * ```
