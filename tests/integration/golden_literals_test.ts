@@ -41,8 +41,10 @@ import {
 import {
   type AnyFlyteType,
   decodeLiteralMap,
+  decodeValues,
   Duration,
   encodeLiteral,
+  encodeValues,
   FlyteDirectory,
   FlyteFile,
   fromLiteral,
@@ -431,9 +433,20 @@ Deno.test("golden: flytekit's whole LiteralMap and interface read and written ba
       `${k}: bytes in the map`,
     );
   }
+  const theirBytes = hex(
+    toBinary(LiteralMapSchema, create(LiteralMapSchema, sortedMap(map))),
+  );
   assertEquals(
     hex(toBinary(LiteralMapSchema, create(LiteralMapSchema, sortedMap(ours)))),
-    hex(toBinary(LiteralMapSchema, create(LiteralMapSchema, sortedMap(map)))),
+    theirBytes,
+  );
+  // The direct codec (named values straight from and to bytes) agrees.
+  const direct = decodeValues(b64(w.literal_map), types);
+  assertEquals(direct, expected);
+  const again = decodeLiteralMap(encodeValues(direct, types));
+  assertEquals(
+    hex(toBinary(LiteralMapSchema, create(LiteralMapSchema, sortedMap(again)))),
+    theirBytes,
   );
 });
 
