@@ -6,9 +6,8 @@
  *
  * @module
  */
-import type { RecordFields } from "./type.ts";
+import type { FlyteType, RecordFields } from "./type.ts";
 import type { StructuredDataset } from "./values.ts";
-import type { FlyteType } from "./type.ts";
 import {
   bigintType,
   boolType,
@@ -99,7 +98,7 @@ export const t = {
   list,
   /** A map from string keys to T. */
   map,
-  /** A dataclass-like record of named fields (flytekit's dataclass encoding). */
+  /** A dataclass-like record of named fields (flytekit's dataclass encoding; `{ pydantic: true }` for a pydantic model). */
   record,
   /** One of fixed strings (a Python str Enum). */
   enum: enumType,
