@@ -27,6 +27,16 @@ if [ ! -f "$STAMP" ] || [ ! -x .venv/bin/pyflyte-execute ]; then
 fi
 echo "flytekit $FLYTEKIT_VERSION and kubernetes $KUBERNETES_VERSION in .venv"
 
+# pydantic v2 for flytekit's pydantic transformer (the golden-literal suite's
+# BaseModel cases, tests/fixtures/golden/golden.py); added to the same venv.
+PYDANTIC_VERSION=2.14.3
+if [ ! -f ".venv/.pydantic-$PYDANTIC_VERSION" ]; then
+  .venv/bin/pip install --quiet --disable-pip-version-check --no-input \
+    "pydantic==$PYDANTIC_VERSION"
+  .venv/bin/pip check
+  touch ".venv/.pydantic-$PYDANTIC_VERSION"
+fi
+
 # The notebook suite (deno task test:notebooks): Jupyter's own client and
 # nbconvert from Debian (run with /usr/bin/python3), and Chromium for the
 # screenshots. Only what is missing is installed.

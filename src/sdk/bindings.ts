@@ -12,7 +12,7 @@ import {
   typeFromLiteralType,
   TypeTransformError,
 } from "../types/mod.ts";
-import { listItems } from "../types/vocabulary.ts";
+import { listItems } from "../types/vocabulary/collections.ts";
 import { DefinitionError } from "./errors.ts";
 import {
   type BindingTree,

@@ -30,14 +30,10 @@ import {
   StructuredDataset,
 } from "./values.ts";
 import { dateOf } from "./time.ts";
-import {
-  errorType,
-  internal,
-  listItems,
-  looseInt,
-  normalizeJson,
-  t,
-} from "./vocabulary.ts";
+import { internal, t } from "./vocabulary.ts";
+import { looseInt } from "./vocabulary/scalars.ts";
+import { listItems } from "./vocabulary/collections.ts";
+import { errorType, normalizeJson } from "./vocabulary/json.ts";
 
 function fail(reason: string): never {
   throw new TypeTransformError(reason);

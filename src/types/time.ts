@@ -62,8 +62,27 @@ export function pbDurationOf(d: Duration): PbDuration {
 }
 
 /**
+ * The UTC offset form of datetimes read by {@link parseIsoDatetime} from a
+ * naive text ("") or one ending in "Z": written back in the same form, so a
+ * record read from Python goes back byte for byte (a Python dataclass with a
+ * naive datetime reads it back naive, not aware). Dates made in JS have no
+ * entry and are written as aware UTC ("+00:00").
+ */
+const utcForm = new WeakMap<Date, "" | "Z">();
+
+/** The offset form of an ISO text whose offset is none or "Z"; else undefined. */
+function offsetFormOf(text: string): "" | "Z" | undefined {
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 90 || last === 122) return "Z"; // Z z
+  // Naive: the text ends in the time of day (no "+hh:mm" / "-hh:mm" after it).
+  return /T[\d:.,]+$/.test(text) ? "" : undefined;
+}
+
+/**
  * Python's `datetime.isoformat()` of the value as an aware UTC datetime:
  * `2024-01-02T03:04:05.123456+00:00` (microseconds only when non-zero).
+ * A Date read by {@link parseIsoDatetime} from a naive text (or one ending in
+ * "Z") is written the same way back, without an offset (or with "Z").
  * Python datetimes cover the years 1 to 9999; others throw a RangeError.
  *
  * @example
@@ -73,6 +92,12 @@ export function pbDurationOf(d: Duration): PbDuration {
  * ```
  */
 export function pythonIsoformat(date: Date): string {
+  const form = utcForm.get(date);
+  const s = utcIsoformat(date);
+  return form === undefined ? s : s.slice(0, -6) + form;
+}
+
+function utcIsoformat(date: Date): string {
   // The common case (years 1000-9999, whole microseconds of a plain Date)
   // from the fields; the same text as the general form below, faster.
   const y = date.getUTCFullYear();
@@ -135,7 +160,12 @@ const ISO_DATETIME =
  * ```
  */
 export function parseIsoDatetime(text: string): Date | undefined {
-  return parseFlytekitDatetime(text) ?? parseIsoDatetimeGeneral(text);
+  const d = parseFlytekitDatetime(text) ?? parseIsoDatetimeGeneral(text);
+  if (d !== undefined) {
+    const form = offsetFormOf(text);
+    if (form !== undefined) utcForm.set(d, form);
+  }
+  return d;
 }
 
 /** Decimal digits at [i, i + n) of `s`, or -1. */
@@ -231,5 +261,28 @@ export function parseIsoDuration(text: string): Duration | undefined {
   const [, sign, w, d, h, mi, s] = m;
   const secs = (Number(w ?? 0) * 7 + Number(d ?? 0)) * 86400 +
     Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
-  return Duration.fromSeconds(sign === "-" ? -secs : secs);
+  const out = Duration.fromSeconds(sign === "-" ? -secs : secs);
+  isoDurationText.set(out, text);
+  return out;
+}
+
+/**
+ * The text of Durations read by {@link parseIsoDuration} (a pydantic
+ * model's timedelta), to write them back as they came; Durations are
+ * immutable, so the text stays theirs.
+ */
+const isoDurationText = new WeakMap<Duration, string>();
+
+/**
+ * The ISO-8601 text a Duration was read from by {@link parseIsoDuration}
+ * (so a pydantic record goes back byte for byte), else undefined.
+ *
+ * @example
+ * ```ts
+ * import { isoDurationTextOf, parseIsoDuration } from "./time.ts";
+ * console.log(isoDurationTextOf(parseIsoDuration("PT1M30.5S")!)); // "PT1M30.5S"
+ * ```
+ */
+export function isoDurationTextOf(d: Duration): string | undefined {
+  return isoDurationText.get(d);
 }

@@ -117,21 +117,21 @@ Deno.test("written back with the remote types, the literals match flytekit's", (
       ? unpackMsgpack(l.value.value.value.value.value)
       : undefined;
   for (const k of Object.keys(map.literals)) {
-    if (k === "o2") {
-      // The same record, except that the datetime is written as an aware UTC
-      // time ("+00:00") where Python wrote a naive one.
-      const ours = msgpackOf(again.literals[k]) as Record<string, never>;
-      const theirs = msgpackOf(map.literals[k]) as Record<string, never>;
+    if (k === "o2" || k === "o10") {
+      // The same record, keys in another order: the remote type takes the
+      // order of fields with defaults (big, dflt) from the JSON schema's
+      // properties, a protobuf Struct, whose order flytekit does not keep.
+      // The naive datetime (Python wrote no offset) goes back naive.
+      // (o10 is the same record inside a union.)
+      const inner = (l: Literal) =>
+        l.value.case === "scalar" && l.value.value.value.case === "union"
+          ? l.value.value.value.value.value!
+          : l;
+      const ours = msgpackOf(inner(again.literals[k])) as Record<string, never>;
+      const theirs = msgpackOf(inner(map.literals[k])) as Record<string, never>;
       assertEquals(Object.keys(ours).sort(), Object.keys(theirs).sort());
-      assertEquals(ours["f"]["when"], "2024-01-02T03:04:05.123456+00:00");
-      assertEquals(theirs["f"]["when"], "2024-01-02T03:04:05.123456");
-      assertEquals({ ...ours, f: null }, { ...theirs, f: null });
-      assertEquals(fromLiteral(again.literals[k], variables[k].type!), dc);
-    } else if (k === "o3" || k === "o10") {
-      assertEquals(
-        fromLiteral(again.literals[k], variables[k].type!),
-        values[k],
-      );
+      assertEquals(ours["f"]["when"], "2024-01-02T03:04:05.123456");
+      assertEquals(ours, theirs);
     } else {
       assertEquals(again.literals[k], map.literals[k], k);
     }

@@ -10,7 +10,8 @@ import {
   pythonIsoformat,
   pythonIsoformatGeneral,
 } from "../../src/types/time.ts";
-import { PreciseDate } from "../../src/types/values.ts";
+import { Duration, PreciseDate } from "../../src/types/values.ts";
+import { t } from "../../src/types/mod.ts";
 
 function rng(seed: number) {
   return () => {
@@ -88,4 +89,28 @@ Deno.test("parseIsoDatetime equals its general form on near-miss strings", () =>
     const s = chars.join("");
     same(parseIsoDatetime(s), parseIsoDatetimeGeneral(s), s);
   }
+});
+
+Deno.test("a datetime read naive or with Z is written back in that form", () => {
+  const back = (text: string) => pythonIsoformat(parseIsoDatetime(text)!);
+  assertEquals(
+    back("2024-01-02T03:04:05.123456"),
+    "2024-01-02T03:04:05.123456",
+  );
+  assertEquals(back("2024-01-02T03:04:05"), "2024-01-02T03:04:05");
+  assertEquals(back("2024-01-02T03:04:05.5Z"), "2024-01-02T03:04:05.500000Z");
+  assertEquals(back("2024-01-02T03:04:05+00:00"), "2024-01-02T03:04:05+00:00");
+  // Another offset is converted to UTC; Dates made in JS are aware UTC.
+  assertEquals(back("2024-01-02T05:04:05+02:00"), "2024-01-02T03:04:05+00:00");
+  assertEquals(pythonIsoformat(new Date(0)), "1970-01-01T00:00:00+00:00");
+});
+
+Deno.test("a duration read from ISO text (pydantic) is written back as that text", () => {
+  const T = t.record({ d: t.duration }, { name: "R" });
+  const iso = T.fromMsgpack({ d: "PT1M30.5S" });
+  assertEquals(iso.d.toMillis(), 90_500);
+  assertEquals(T.toMsgpack(iso), { d: "PT1M30.5S" });
+  // A Duration made in JS (or read as seconds) is written as seconds.
+  assertEquals(T.toMsgpack({ d: Duration.fromMillis(90_500) }), { d: 90.5 });
+  assertEquals(T.toMsgpack(T.fromMsgpack({ d: 90.5 })), { d: 90.5 });
 });
