@@ -19,7 +19,6 @@ import {
   type Literal,
   type LiteralMap,
   LiteralMapSchema,
-  LiteralSchema,
 } from "@flyteidl/core/literals_pb.ts";
 import {
   type CompiledWorkflow,
@@ -45,13 +44,12 @@ import { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
 import {
   TaskExecutionMetadata_InstanceClass,
 } from "@flyteidl/event/event_pb.ts";
-import { SimpleType } from "@flyteidl/core/types_pb.ts";
 import type { LaunchRequest } from "../launcher.ts";
 import { Aborted, NodeFailure, ShutdownSignal } from "./errors.ts";
 import { toExecutionError } from "./events.ts";
 import { execKey, type NodeRecord } from "./store.ts";
 import { resolveBindings } from "./bindings.ts";
-import { caseDependencies, chooseBranch } from "./branch.ts";
+import { caseDependencies } from "./branch.ts";
 import { cacheDataset, cacheTag } from "./cache.ts";
 import {
   childUniqueId,
@@ -83,9 +81,7 @@ import {
   type RunSettings,
   type Scope,
 } from "./context.ts";
-import { gateNode } from "./gate.ts";
-import { launchPlanNode } from "./launch_plan.ts";
-import { arrayNode } from "./array.ts";
+import { handlerFor, runFailureNode } from "./nodes/mod.ts";
 import { runnableContainer } from "./pod.ts";
 import { plainLocalRef, withPlainLocalBlobs } from "./local_refs.ts";
 
@@ -187,6 +183,60 @@ export class Run implements RunApi {
     return this.#runTaskAttempts(o);
   }
 
+  /** Whether the loop is stopping for a shutdown. */
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  /** The max-parallelism limit on task attempts, if any. */
+  get parallel(): Semaphore | undefined {
+    return this.#parallel;
+  }
+
+  /** Adds a task template (a dynamic workflow's tasks). */
+  addTask(task: TaskTemplate): void {
+    this.#tasks.set(idKey(task.id), task);
+  }
+
+  /** A sub-workflow of the closure or of a dynamic workflow. */
+  subWorkflow(id: Identifier | undefined): CompiledWorkflow | undefined {
+    return this.#subworkflows.get(idKey(id));
+  }
+
+  /** Adds a sub-workflow (a dynamic workflow's sub-workflows). */
+  addSubWorkflow(wf: CompiledWorkflow): void {
+    if (wf.template) this.#subworkflows.set(idKey(wf.template.id), wf);
+  }
+
+  /** A child graph's scope. */
+  childScope(
+    wf: CompiledWorkflow,
+    parent: Scope["parent"],
+    childBase: string | undefined,
+    parentAbort: AbortController,
+  ): Scope {
+    return this.#scope(wf, parent, childBase, parentAbort);
+  }
+
+  /** Walks a graph to its end node; returns the end node's output URI. */
+  runGraph(scope: Scope, startInputs?: LiteralMap): Promise<string> {
+    return this.#runGraph(scope, startInputs);
+  }
+
+  /** Runs one node with its events and durable record. */
+  runNode(
+    scope: Scope,
+    node: Node,
+    extraInputs?: Record<string, Literal>,
+  ): Promise<void> {
+    return this.#runNode(scope, node, extraInputs);
+  }
+
+  /** Runs the scope's failure node, if any; returns the error to report. */
+  runFailureNode(scope: Scope, original: unknown): Promise<unknown> {
+    return runFailureNode(this, scope, original);
+  }
+
   get #execId(): WorkflowExecutionIdentifier {
     return this.req.id;
   }
@@ -227,7 +277,7 @@ export class Run implements RunApi {
           executionId: this.#execId,
           phase: WfPhase.FAILING,
         });
-        const err = await this.#runFailureNode(scope, e);
+        const err = await runFailureNode(this, scope, e);
         await s.reporter.workflow({
           executionId: this.#execId,
           phase: WfPhase.FAILED,
@@ -472,56 +522,6 @@ export class Run implements RunApi {
     return n?.outputAliases.find((a) => a.alias === v)?.var ?? v;
   }
 
-  /** Runs the failure node if there is one; returns the error to report. */
-  async #runFailureNode(scope: Scope, original: unknown): Promise<unknown> {
-    const fn = scope.wf.failureNode;
-    if (!fn) return original;
-    const errLit = create(LiteralSchema, {
-      value: {
-        case: "scalar",
-        value: {
-          value: {
-            case: "union",
-            value: {
-              value: create(LiteralSchema, {
-                value: {
-                  case: "scalar",
-                  value: {
-                    value: {
-                      case: "error",
-                      value: {
-                        failedNodeId: fn.id,
-                        message: toExecutionError(original).message,
-                      },
-                    },
-                  },
-                },
-              }),
-              type: {
-                type: { case: "simple", value: SimpleType.ERROR },
-                structure: { tag: "FlyteError" },
-              },
-            },
-          },
-        },
-      },
-    });
-    const failScope: Scope = {
-      ...scope,
-      abort: new AbortController(),
-    };
-    const forward = () => failScope.abort.abort(this.abort.signal.reason);
-    if (this.abort.signal.aborted) forward();
-    else this.abort.signal.addEventListener("abort", forward, { once: true });
-    try {
-      await this.#runNode(failScope, fn, { err: errLit });
-      return original;
-    } catch (e) {
-      if (e instanceof Aborted) throw e;
-      return e;
-    }
-  }
-
   /** The node wrapper: resume check, inputs, QUEUED/RUNNING/terminal events. */
   async #runNode(
     scope: Scope,
@@ -560,8 +560,7 @@ export class Run implements RunApi {
     // Local files and directories reach tasks as plain paths (local_refs.ts).
     const inputs = withPlainLocalBlobs(resolved);
     const inputUri = joinUri(D, "inputs.pb");
-    const isParent = node.target.case === "workflowNode" ||
-      node.target.case === "branchNode";
+    const handler = handlerFor(node);
     const targetEntity = node.target.case === "taskNode"
       ? (node.target.value.reference.case === "referenceId"
         ? node.target.value.reference.value
@@ -569,10 +568,8 @@ export class Run implements RunApi {
       : undefined;
     const common = {
       ...base,
-      isParent: isParent &&
-        !(node.target.case === "workflowNode" &&
-          node.target.value.reference.case === "launchplanRef"),
-      isArray: node.target.case === "arrayNode",
+      isParent: handler.isParent,
+      isArray: handler.isArray,
       targetEntity,
     };
     if (!rec) {
@@ -614,80 +611,23 @@ export class Run implements RunApi {
       });
     };
     ctx.markRunning = markRunning;
-    const timeoutMs = node.metadata?.timeout
-      ? durationMs(node.metadata.timeout)
-      : 0;
     try {
-      let result: NodeResult;
-      switch (node.target.case) {
-        case "taskNode":
-          result = await this.#taskNode(ctx);
-          break;
-        case "workflowNode":
-          result = node.target.value.reference.case === "launchplanRef"
-            ? await launchPlanNode(this, ctx, node.target.value.reference.value)
-            : await this.#subWorkflowNode(ctx);
-          break;
-        case "branchNode":
-          result = await this.#branchNode(ctx);
-          break;
-        case "gateNode":
-          result = await gateNode(this, ctx, node.target.value, timeoutMs);
-          break;
-        case "arrayNode":
-          result = await arrayNode(this, ctx, node.target.value);
-          break;
-        default:
-          throw new NodeFailure(
-            "UnsupportedNode",
-            `node ${node.id} has no target`,
-            Kind.SYSTEM,
-            false,
-          );
-      }
+      const result = await handler.handle(this, ctx);
       scope.outputs.set(node.id, result.outputs);
-      const catalogKey = result.catalog
-        ? {
-          datasetId: {
-            resourceType: ResourceType.DATASET,
-            project: result.catalog.dataset.project,
-            domain: result.catalog.dataset.domain,
-            name: result.catalog.dataset.name,
-            version: result.catalog.dataset.version,
-          },
-          artifactTag: {
-            artifactId: result.catalog.tag,
-            name: result.catalog.tag,
-          },
-        }
-        : undefined;
       s.store.putNode(this.key, uniqueId, {
         ...ctx.rec,
         phase: "succeeded",
         outputUri: result.outputUri,
         cacheStatus: result.cacheStatus ?? 0,
       });
-      const deck = result.outputUri.replace(/outputs\.pb$/, "deck.html");
-      const deckUri =
-        node.target.case === "taskNode" && deck !== result.outputUri &&
-          await exists(deck)
-          ? deck
-          : "";
+      const extra = await handler.succeeded?.(this, ctx, result);
       await s.reporter.node({
         ...common,
         phase: NodePhase.SUCCEEDED,
-        deckUri,
+        deckUri: "",
+        targetMetadata: { case: undefined },
+        ...extra,
         outputResult: { case: "outputUri", value: result.outputUri },
-        targetMetadata: node.target.case === "taskNode"
-          ? {
-            case: "taskNodeMetadata",
-            value: {
-              cacheStatus: result.cacheStatus ??
-                CatalogCacheStatus.CACHE_DISABLED,
-              catalogKey,
-            },
-          }
-          : { case: undefined },
       });
     } catch (e) {
       if (e instanceof Aborted || scope.abort.signal.aborted) {
@@ -737,67 +677,6 @@ export class Run implements RunApi {
       );
     }
     return t;
-  }
-
-  async #taskNode(ctx: NodeCtx): Promise<NodeResult> {
-    const tn = ctx.node.target
-      .value as import("@flyteidl/core/workflow_pb.ts").TaskNode;
-    const taskId = tn.reference.case === "referenceId"
-      ? tn.reference.value
-      : undefined;
-    const task = this.#task(taskId, ctx.node.id);
-    if (task.type === "echo") {
-      // Propeller's built-in echo plugin (flytekit's Echo): no container,
-      // the outputs are the inputs.
-      await ctx.markRunning?.();
-      const outUri = joinUri(joinUri(ctx.D, "0"), "outputs.pb");
-      await writeProto(LiteralMapSchema, outUri, ctx.inputs);
-      return { outputs: ctx.inputs, outputUri: outUri };
-    }
-    // Active deadline: 2 × the node timeout from when the node was queued;
-    // past it the node is TIMED_OUT (each attempt is bounded by the timeout).
-    const timeoutMs = ctx.node.metadata?.timeout
-      ? durationMs(ctx.node.metadata.timeout)
-      : 0;
-    const nodeAbort = new AbortController();
-    const parent = ctx.scope.abort.signal;
-    const forward = () => nodeAbort.abort(parent.reason);
-    if (parent.aborted) forward();
-    else parent.addEventListener("abort", forward, { once: true });
-    const expired = new Aborted("active deadline exceeded");
-    const timer = timeoutMs
-      ? setTimeout(
-        () => nodeAbort.abort(expired),
-        Math.max(0, ctx.rec.startedAt + 2 * timeoutMs - Date.now()),
-      )
-      : undefined;
-    try {
-      return await this.#runTaskAttempts({
-        ctx: { ...ctx, scope: { ...ctx.scope, abort: nodeAbort } },
-        task,
-        uniqueId: ctx.uniqueId,
-        rec: ctx.rec,
-        inputs: ctx.inputs,
-        inputUri: ctx.inputUri,
-        D: ctx.D,
-        outputDir: (a) => joinUri(ctx.D, String(a)),
-        report: true,
-      });
-    } catch (e) {
-      if (nodeAbort.signal.reason === expired && !parent.aborted) {
-        throw new NodeFailure(
-          "Timeout",
-          `Timeout in node ${ctx.node.id}: it exceeded its active deadline ` +
-            `(2 × timeout = ${2 * timeoutMs / 1000} s)`,
-          Kind.USER,
-          false,
-        );
-      }
-      throw e;
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      parent.removeEventListener("abort", forward);
-    }
   }
 
   /** Attempts with retries and caching, for a task node or one array item. */
@@ -1332,80 +1211,5 @@ export class Run implements RunApi {
     }
     await writeProto(LiteralMapSchema, joinUri(O, "outputs.pb"), outputs);
     return outputs;
-  }
-
-  // ------------------------------------------------------------ other kinds
-
-  async #subWorkflowNode(ctx: NodeCtx): Promise<NodeResult> {
-    const wn = ctx.node.target
-      .value as import("@flyteidl/core/workflow_pb.ts").WorkflowNode;
-    const ref = wn.reference.case === "subWorkflowRef"
-      ? wn.reference.value
-      : undefined;
-    const wf = this.#subworkflows.get(idKey(ref));
-    if (!wf?.template) {
-      throw new NodeFailure(
-        "SubWorkflowNotFound",
-        `node ${ctx.node.id}: sub-workflow ${
-          idKey(ref)
-        } is not in the compiled closure`,
-        Kind.SYSTEM,
-        false,
-      );
-    }
-    await ctx.markRunning!();
-    const O = joinUri(ctx.D, "0");
-    if (ctx.rec.attempts === 0) {
-      ctx.rec.attempts = 1;
-      this.#s.store.putNode(this.key, ctx.uniqueId, ctx.rec);
-    }
-    const child = this.#scope(
-      wf,
-      { uniqueId: ctx.uniqueId, attempt: 0 },
-      O,
-      ctx.scope.abort,
-    );
-    try {
-      await this.#runGraph(child, ctx.inputs);
-    } catch (e) {
-      if (e instanceof Aborted) throw e;
-      throw await this.#runFailureNode(child, e);
-    }
-    const outputs = child.outputs.get("end-node") ?? EMPTY();
-    const outUri = joinUri(O, "outputs.pb");
-    await writeProto(LiteralMapSchema, outUri, outputs);
-    return { outputs, outputUri: outUri };
-  }
-
-  async #branchNode(ctx: NodeCtx): Promise<NodeResult> {
-    const bn = ctx.node.target
-      .value as import("@flyteidl/core/workflow_pb.ts").BranchNode;
-    await ctx.markRunning!();
-    if (!bn.ifElse) {
-      throw new NodeFailure(
-        "MalformedBranchUserError",
-        "branch without if_else",
-        Kind.USER,
-        false,
-      );
-    }
-    const taken = chooseBranch(bn.ifElse, ctx.inputs);
-    const O = joinUri(ctx.D, "0");
-    if (ctx.rec.attempts === 0) {
-      ctx.rec.attempts = 1;
-      this.#s.store.putNode(this.key, ctx.uniqueId, ctx.rec);
-    }
-    // The taken node sees the outer scope's outputs; it runs as a child.
-    const child: Scope = {
-      ...ctx.scope,
-      parent: { uniqueId: ctx.uniqueId, attempt: 0 },
-      childBase: O,
-      outputs: ctx.scope.outputs,
-    };
-    await this.#runNode(child, taken);
-    const outputs = ctx.scope.outputs.get(taken.id) ?? EMPTY();
-    const outUri = joinUri(O, "outputs.pb");
-    await writeProto(LiteralMapSchema, outUri, outputs);
-    return { outputs, outputUri: outUri };
   }
 }
