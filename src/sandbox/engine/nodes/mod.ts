@@ -18,6 +18,7 @@ import { arrayHandler } from "./array.ts";
 
 export type { NodeHandler } from "./handler.ts";
 export { runFailureNode } from "./failure.ts";
+export { runTaskAttempts } from "./task_attempts.ts";
 
 /**
  * The handler of a node's kind; a node without a target fails with
