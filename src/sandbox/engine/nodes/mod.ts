@@ -20,9 +20,25 @@ export type { NodeHandler } from "./handler.ts";
 export { runFailureNode } from "./failure.ts";
 export { runTaskAttempts } from "./task_attempts.ts";
 
+/** A node without a target: it fails with `UnsupportedNode` once queued. */
+const unsupportedHandler: NodeHandler = {
+  kind: "unsupported",
+  isParent: false,
+  isArray: false,
+  handle: (_run, ctx) =>
+    Promise.reject(
+      new NodeFailure(
+        "UnsupportedNode",
+        `node ${ctx.node.id} has no target`,
+        Kind.SYSTEM,
+        false,
+      ),
+    ),
+};
+
 /**
- * The handler of a node's kind; a node without a target fails with
- * `UnsupportedNode`.
+ * The handler of a node's kind; a node without a target gets one that
+ * fails it with `UnsupportedNode`.
  *
  * @example
  * ```ts
@@ -48,10 +64,5 @@ export function handlerFor(node: Node): NodeHandler {
     case "arrayNode":
       return arrayHandler;
   }
-  throw new NodeFailure(
-    "UnsupportedNode",
-    `node ${node.id} has no target`,
-    Kind.SYSTEM,
-    false,
-  );
+  return unsupportedHandler;
 }
