@@ -25,7 +25,17 @@ if [ ! -f "$STAMP" ] || [ ! -x .venv/bin/pyflyte-execute ]; then
   .venv/bin/pip check
   touch "$STAMP"
 fi
-echo "flytekit $FLYTEKIT_VERSION and kubernetes $KUBERNETES_VERSION in .venv"
+# pydantic for flytekit's pydantic transformer (BaseModel inputs and outputs,
+# attribute paths into them): added to the same venv when missing.
+PYDANTIC_VERSION=2.12.5
+PYDANTIC_STAMP=".venv/.pydantic-$PYDANTIC_VERSION"
+if [ ! -f "$PYDANTIC_STAMP" ]; then
+  .venv/bin/pip install --quiet --disable-pip-version-check --no-input \
+    "pydantic==$PYDANTIC_VERSION"
+  .venv/bin/pip check
+  touch "$PYDANTIC_STAMP"
+fi
+echo "flytekit $FLYTEKIT_VERSION, kubernetes $KUBERNETES_VERSION and pydantic $PYDANTIC_VERSION in .venv"
 
 # pydantic v2 for flytekit's pydantic transformer (the golden-literal suite's
 # BaseModel cases, tests/fixtures/golden/golden.py); added to the same venv.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { create, type JsonValue } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import {
   type Binding,
   type BindingData,
@@ -13,9 +13,9 @@ import {
   LiteralMapSchema,
   LiteralSchema,
 } from "@flyteidl/core/literals_pb.ts";
-import type { OutputReference } from "@flyteidl/core/types_pb.ts";
 import { ExecutionError_ErrorKind } from "@flyteidl/core/execution_pb.ts";
 import { NodeFailure } from "./errors.ts";
+import { followAttrPath } from "./attr_path.ts";
 
 /**
  * Looks up the outputs of a finished node in the current scope.
@@ -35,74 +35,6 @@ function bindingError(message: string): NodeFailure {
     ExecutionError_ErrorKind.SYSTEM,
     false,
   );
-}
-
-function jsonToLiteral(v: JsonValue): Literal {
-  const prim = (value: Record<string, unknown>) =>
-    create(LiteralSchema, {
-      value: {
-        case: "scalar",
-        value: { value: { case: "primitive", value: { value } as never } },
-      },
-    });
-  if (typeof v === "string") return prim({ case: "stringValue", value: v });
-  if (typeof v === "boolean") return prim({ case: "boolean", value: v });
-  if (typeof v === "number") {
-    return Number.isInteger(v)
-      ? prim({ case: "integer", value: BigInt(v) })
-      : prim({ case: "floatValue", value: v });
-  }
-  if (v === null) {
-    return create(LiteralSchema, {
-      value: {
-        case: "scalar",
-        value: { value: { case: "noneType", value: {} } },
-      },
-    });
-  }
-  return create(LiteralSchema, {
-    value: {
-      case: "scalar",
-      value: { value: { case: "generic", value: v as never } },
-    },
-  });
-}
-
-function followPath(lit: Literal, ref: OutputReference): Literal {
-  let cur: Literal | JsonValue = lit;
-  for (const step of ref.attrPath) {
-    const key = step.value.value;
-    if (cur !== null && typeof cur === "object" && "$typeName" in cur) {
-      const l = cur as Literal;
-      if (l.value.case === "collection" && step.value.case === "intValue") {
-        cur = l.value.value.literals[step.value.value];
-      } else if (l.value.case === "map" && step.value.case === "stringValue") {
-        cur = l.value.value.literals[step.value.value];
-      } else if (
-        l.value.case === "scalar" && l.value.value.value.case === "generic"
-      ) {
-        cur = l.value.value.value.value as unknown as JsonValue;
-        cur = (cur as Record<string, JsonValue>)?.[String(key)];
-      } else {
-        throw bindingError(
-          `cannot follow attribute ${key} of ${ref.nodeId}.${ref.var}`,
-        );
-      }
-    } else if (cur !== null && typeof cur === "object") {
-      cur = (cur as Record<string, JsonValue>)[String(key)];
-    } else {
-      cur = undefined as unknown as JsonValue;
-    }
-    if (cur === undefined) {
-      throw bindingError(
-        `attribute ${key} not found in ${ref.nodeId}.${ref.var}`,
-      );
-    }
-  }
-  if (cur !== null && typeof cur === "object" && "$typeName" in cur) {
-    return cur as Literal;
-  }
-  return jsonToLiteral(cur as JsonValue);
 }
 
 /**
@@ -164,7 +96,9 @@ export function resolveBindingData(
       if (!found) {
         throw bindingError(`node ${ref.nodeId} has no output named ${ref.var}`);
       }
-      lit = ref.attrPath.length ? followPath(found, ref) : found;
+      lit = ref.attrPath.length
+        ? followAttrPath(found, ref.attrPath, `${ref.nodeId}.${ref.var}`)
+        : found;
       break;
     }
     case "offloadedMetadata":

@@ -1,6 +1,6 @@
 /**
  * Shared shapes of one execution's loop ({@link Run} in run.ts) and the
- * node-kind modules (gate.ts, launch_plan.ts, array.ts) that it calls.
+ * node handlers (nodes/) that it calls.
  *
  * @module
  */
@@ -10,9 +10,11 @@ import type { AdminService } from "@flyteidl/service/admin_pb.ts";
 import type { SignalService } from "@flyteidl/service/signal_pb.ts";
 import type { TaskExecution_Phase } from "@flyteidl/core/execution_pb.ts";
 import {
+  type Literal,
   type LiteralMap,
   LiteralMapSchema,
 } from "@flyteidl/core/literals_pb.ts";
+import type { CompiledWorkflow } from "@flyteidl/core/compiler_pb.ts";
 import type { Node, WorkflowTemplate } from "@flyteidl/core/workflow_pb.ts";
 import type { TaskTemplate } from "@flyteidl/core/tasks_pb.ts";
 import type {
@@ -148,7 +150,10 @@ export interface AttemptOpts {
 }
 
 /**
- * What node-kind modules may use of a running execution.
+ * What node handlers (nodes/) may use of a running execution: its ids and
+ * settings, the closure's entities, and the executor's own walk (child
+ * graphs, single nodes, failure nodes) so a handler that contains nodes
+ * runs them through the same loop.
  *
  * @example
  * ```ts
@@ -165,10 +170,39 @@ export interface RunApi {
   readonly execId: WorkflowExecutionIdentifier;
   /** Engine settings. */
   readonly settings: RunSettings;
+  /** The execution's own abort (terminate or shutdown). */
+  readonly abort: AbortController;
+  /** Whether the loop is stopping for a shutdown (nothing is reported). */
+  readonly stopping: boolean;
+  /** The execution's max-parallelism limit on task attempts, if any. */
+  readonly parallel?: Semaphore;
   /** The task template of a node, from the closure. */
   task(id: Identifier | undefined, nodeId: string): TaskTemplate;
-  /** Runs a task's attempts with retries and caching. */
+  /** Runs a task's attempts with retries and caching (task and array nodes). */
   runTaskAttempts(o: AttemptOpts): Promise<NodeResult>;
+  /** Adds a task template (a dynamic workflow's tasks). */
+  addTask(task: TaskTemplate): void;
+  /** A sub-workflow of the closure (or added by a dynamic workflow). */
+  subWorkflow(id: Identifier | undefined): CompiledWorkflow | undefined;
+  /** Adds a sub-workflow (a dynamic workflow's sub-workflows). */
+  addSubWorkflow(wf: CompiledWorkflow): void;
+  /** A child graph's scope under `parent`, aborted with `parentAbort`. */
+  childScope(
+    wf: CompiledWorkflow,
+    parent: Scope["parent"],
+    childBase: string | undefined,
+    parentAbort: AbortController,
+  ): Scope;
+  /** Walks a graph to its end node; returns the end node's output URI. */
+  runGraph(scope: Scope, startInputs?: LiteralMap): Promise<string>;
+  /** Runs one node of `scope` with its events and durable record. */
+  runNode(
+    scope: Scope,
+    node: Node,
+    extraInputs?: Record<string, Literal>,
+  ): Promise<void>;
+  /** Runs the scope's failure node, if any; returns the error to report. */
+  runFailureNode(scope: Scope, original: unknown): Promise<unknown>;
 }
 
 /**

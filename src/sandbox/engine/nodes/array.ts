@@ -16,18 +16,19 @@ import {
 } from "@flyteidl/core/literals_pb.ts";
 import type { ArrayNode } from "@flyteidl/core/workflow_pb.ts";
 import type { CatalogCacheStatus } from "@flyteidl/core/catalog_pb.ts";
-import { Aborted, NodeFailure } from "./errors.ts";
-import { toExecutionError } from "./events.ts";
-import { fixedLengthId, generatedName } from "./ids.ts";
-import { joinUri, readProto, writeProto } from "./storage.ts";
-import { Semaphore } from "./concurrency.ts";
+import { Aborted, NodeFailure } from "../errors.ts";
+import { toExecutionError } from "../events.ts";
+import { fixedLengthId, generatedName } from "../ids.ts";
+import { joinUri, readProto, writeProto } from "../storage.ts";
+import { Semaphore } from "../concurrency.ts";
 import {
   EMPTY,
   type NodeCtx,
   type NodeResult,
   type RunApi,
   type Scope,
-} from "./context.ts";
+} from "../context.ts";
+import type { NodeHandler } from "./handler.ts";
 /**
  * An array (map) node: one sub-task per item with its own retries, bounded
  * parallelism, success criteria, outputs gathered per index; reported as one
@@ -35,11 +36,18 @@ import {
  *
  * @example
  * ```ts
- * import { arrayNode } from "./array.ts";
- * console.log(typeof arrayNode); // "function"
+ * import { arrayHandler } from "./array.ts";
+ * console.log(arrayHandler.isArray); // true
  * ```
  */
-export async function arrayNode(
+export const arrayHandler: NodeHandler = {
+  kind: "array",
+  isParent: false,
+  isArray: true,
+  handle: (run, ctx) => arrayNode(run, ctx, ctx.node.target.value as ArrayNode),
+};
+
+async function arrayNode(
   run: RunApi,
   ctx: NodeCtx,
   an: ArrayNode,

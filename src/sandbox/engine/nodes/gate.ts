@@ -1,5 +1,5 @@
 /**
- * Gate nodes (propeller-contract.md §5).
+ * The gate node handler (propeller-contract.md §5).
  *
  * @module
  */
@@ -16,32 +16,42 @@ import {
 } from "@flyteidl/core/literals_pb.ts";
 import type { GateNode } from "@flyteidl/core/workflow_pb.ts";
 import { SimpleType } from "@flyteidl/core/types_pb.ts";
-import { NodeFailure } from "./errors.ts";
-import { joinUri, writeProto } from "./storage.ts";
-import { abortable } from "./concurrency.ts";
+import { NodeFailure } from "../errors.ts";
+import { joinUri, writeProto } from "../storage.ts";
+import { abortable } from "../concurrency.ts";
 import {
   EMPTY,
   type NodeCtx,
   type NodeResult,
   type RunApi,
-} from "./context.ts";
+} from "../context.ts";
+import type { NodeHandler } from "./handler.ts";
 /**
- * A gate node: a signal (GetOrCreateSignal, then poll until SetSignal gives
+ * Gate nodes: a signal (GetOrCreateSignal, then poll until SetSignal gives
  * it a value), an approval (bool signal) or a sleep; the node timeout bounds
  * the wait.
  *
  * @example
  * ```ts
- * import { gateNode } from "./gate.ts";
- * console.log(typeof gateNode); // "function"
+ * import { gateHandler } from "./gate.ts";
+ * console.log(gateHandler.kind); // "gate"
  * ```
  */
-export async function gateNode(
+export const gateHandler: NodeHandler = {
+  kind: "gate",
+  isParent: false,
+  isArray: false,
+  handle: (run, ctx) => gateNode(run, ctx, ctx.node.target.value as GateNode),
+};
+
+async function gateNode(
   run: RunApi,
   ctx: NodeCtx,
   gate: GateNode,
-  timeoutMs: number,
 ): Promise<NodeResult> {
+  const timeoutMs = ctx.node.metadata?.timeout
+    ? durationMs(ctx.node.metadata.timeout)
+    : 0;
   const s = run.settings;
   await ctx.markRunning!();
   const O = joinUri(ctx.D, "0");

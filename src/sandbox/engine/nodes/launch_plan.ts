@@ -10,20 +10,22 @@ import {
 } from "@flyteidl/core/execution_pb.ts";
 import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
 import type { Identifier } from "@flyteidl/core/identifier_pb.ts";
+import type { WorkflowNode } from "@flyteidl/core/workflow_pb.ts";
 import {
   ExecutionMetadata_ExecutionMode,
 } from "@flyteidl/admin/execution_pb.ts";
-import { NodeFailure } from "./errors.ts";
-import { childExecutionName } from "./ids.ts";
-import { joinUri, readProto, writeProto } from "./storage.ts";
-import { abortable } from "./concurrency.ts";
+import { NodeFailure } from "../errors.ts";
+import { childExecutionName } from "../ids.ts";
+import { joinUri, readProto, writeProto } from "../storage.ts";
+import { abortable } from "../concurrency.ts";
 import {
   EMPTY,
   idKey,
   type NodeCtx,
   type NodeResult,
   type RunApi,
-} from "./context.ts";
+} from "../context.ts";
+import type { NodeHandler } from "./handler.ts";
 /**
  * A launch-plan node: creates the child execution through
  * AdminService.CreateExecution (CHILD_WORKFLOW, parent node execution) and
@@ -31,11 +33,21 @@ import {
  *
  * @example
  * ```ts
- * import { launchPlanNode } from "./launch_plan.ts";
- * console.log(typeof launchPlanNode); // "function"
+ * import { launchPlanHandler } from "./launch_plan.ts";
+ * console.log(launchPlanHandler.kind); // "launch plan"
  * ```
  */
-export async function launchPlanNode(
+export const launchPlanHandler: NodeHandler = {
+  kind: "launch plan",
+  isParent: false,
+  isArray: false,
+  handle: (run, ctx) => {
+    const wn = ctx.node.target.value as WorkflowNode;
+    return launchPlanNode(run, ctx, wn.reference.value as Identifier);
+  },
+};
+
+async function launchPlanNode(
   run: RunApi,
   ctx: NodeCtx,
   lp: Identifier,
