@@ -25,9 +25,10 @@ if [ ! -f "$STAMP" ] || [ ! -x .venv/bin/pyflyte-execute ]; then
   .venv/bin/pip check
   touch "$STAMP"
 fi
-# pydantic for flytekit's pydantic transformer (BaseModel inputs and outputs,
-# attribute paths into them): added to the same venv when missing.
-PYDANTIC_VERSION=2.12.5
+# pydantic v2 for flytekit's pydantic transformer (BaseModel inputs and
+# outputs, attribute paths into them, the golden-literal suite's BaseModel
+# cases): added to the same venv when missing.
+PYDANTIC_VERSION=2.14.3
 PYDANTIC_STAMP=".venv/.pydantic-$PYDANTIC_VERSION"
 if [ ! -f "$PYDANTIC_STAMP" ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check --no-input \
@@ -36,16 +37,6 @@ if [ ! -f "$PYDANTIC_STAMP" ]; then
   touch "$PYDANTIC_STAMP"
 fi
 echo "flytekit $FLYTEKIT_VERSION, kubernetes $KUBERNETES_VERSION and pydantic $PYDANTIC_VERSION in .venv"
-
-# pydantic v2 for flytekit's pydantic transformer (the golden-literal suite's
-# BaseModel cases, tests/fixtures/golden/golden.py); added to the same venv.
-PYDANTIC_VERSION=2.14.3
-if [ ! -f ".venv/.pydantic-$PYDANTIC_VERSION" ]; then
-  .venv/bin/pip install --quiet --disable-pip-version-check --no-input \
-    "pydantic==$PYDANTIC_VERSION"
-  .venv/bin/pip check
-  touch ".venv/.pydantic-$PYDANTIC_VERSION"
-fi
 
 # The notebook suite (deno task test:notebooks): Jupyter's own client and
 # nbconvert from Debian (run with /usr/bin/python3), and Chromium for the
