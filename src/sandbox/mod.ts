@@ -50,10 +50,13 @@ export {
   DATA_DIR_ENV,
   DEFAULT_PORT,
   DEFAULT_PROJECT,
+  DEFAULT_S3_PORT,
   defaultDataDir,
+  DEMO_S3_CREDENTIALS,
   DOMAINS,
   type SandboxHandle,
   type SandboxOptions,
+  type SandboxS3,
   type SandboxServices,
   startSandbox,
 } from "./sandbox.ts";
