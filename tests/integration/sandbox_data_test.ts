@@ -290,7 +290,7 @@ Deno.test("data proxy: GetData resolves flyte://v1 URIs of node inputs and outpu
     const n1 = await c.getNodeExecution({
       id: { executionId: execId, nodeId: "n1" },
     });
-    assert(n1.inputUri.startsWith("file://"));
+    assert(n1.inputUri.startsWith("s3://my-s3-bucket/metadata/"), n1.inputUri);
     assert(n1.closure?.outputResult.case === "outputUri");
     const off = await dp.getData({
       flyteUrl: "flyte://v1/flytesnacks/development/data/n1/o/v",

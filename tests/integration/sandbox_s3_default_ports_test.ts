@@ -30,7 +30,9 @@ function requireFree(port: number) {
     Deno.listen({ hostname: "127.0.0.1", port }).close();
   } catch (e) {
     throw new Error(
-      `port ${port} is busy (${(e as Error).message}): this test needs Flyte's demo ports 30080 and 30002 free`,
+      `port ${port} is busy (${
+        (e as Error).message
+      }): this test needs Flyte's demo ports 30080 and 30002 free`,
     );
   }
 }
@@ -50,7 +52,10 @@ Deno.test("default ports (30080/30002): flytekit's FlyteRemote.for_sandbox() wor
     ]);
     const out = await runOk(`${venvBin}/python`, ["-c", SCRIPT], dir);
     assertStringIncludes(out, "PROJECTS ['flytesnacks']");
-    assertStringIncludes(out, "URL s3://my-s3-bucket/uploads/flytesnacks/development/");
+    assertStringIncludes(
+      out,
+      "URL s3://my-s3-bucket/uploads/flytesnacks/development/",
+    );
     assertStringIncludes(out, "CAT no configuration needed");
     assertStringIncludes(out, "EXISTS False");
   } finally {

@@ -4,7 +4,12 @@
  * URL, a STREAMING-AWS4-HMAC-SHA256-PAYLOAD upload with its chunk
  * signatures), plus what must be refused.
  */
-import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertThrows,
+} from "../helpers/assert.ts";
 import {
   presign,
   type RequestToCheck,
@@ -57,7 +62,8 @@ Deno.test("sigv4: AWS's GET Object example verifies; a changed header or secret 
   );
   assertEquals([wrong.status, wrong.code], [403, "SignatureDoesNotMatch"]);
   const otherKey = assertThrows(
-    () => verifyRequest(getExample(GET_SIG), { ...AWS, accessKeyId: "minio" }, AT),
+    () =>
+      verifyRequest(getExample(GET_SIG), { ...AWS, accessKeyId: "minio" }, AT),
     S3Error,
   );
   assertEquals(otherKey.code, "InvalidAccessKeyId");
@@ -208,7 +214,10 @@ Deno.test("sigv4: a declared payload sha256 is checked against the body", async 
     scope: "",
     signingKey: new Uint8Array() as never,
   };
-  assertEquals(await drain(requestBody(pieces(enc.encode("hello")), signed)), 5);
+  assertEquals(
+    await drain(requestBody(pieces(enc.encode("hello")), signed)),
+    5,
+  );
   const e = await assertRejects(
     () => drain(requestBody(pieces(enc.encode("hellO")), signed)),
     S3Error,
