@@ -71,11 +71,10 @@ export async function main(args: string[]): Promise<void> {
     token: values.token,
     allowedHosts: values["allowed-host"],
   });
+  // One write: a reader that stops after the first line must not break the pipe mid-way.
   console.log(
-    `Flyte sandbox ready at ${sandbox.endpoint} (data: ${sandbox.dataDir})`,
-  );
-  console.log(
-    `S3 at ${sandbox.s3.endpoint} (bucket ${sandbox.s3.bucket}, access key ${sandbox.s3.accessKeyId})`,
+    `Flyte sandbox ready at ${sandbox.endpoint} (data: ${sandbox.dataDir})\n` +
+      `S3 at ${sandbox.s3.endpoint} (bucket ${sandbox.s3.bucket}, access key ${sandbox.s3.accessKeyId})`,
   );
   if (sandbox.token) {
     console.log(
