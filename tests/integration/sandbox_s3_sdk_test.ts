@@ -25,6 +25,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import { startSandbox } from "../../src/sandbox/mod.ts";
+import { presign } from "../../src/sandbox/s3/sigv4.ts";
 import type { SandboxHandle } from "../../src/sandbox/mod.ts";
 
 function client(sb: SandboxHandle, secret = sb.s3.secretAccessKey): S3Client {
@@ -147,6 +148,54 @@ Deno.test("s3 face: AWS SDK put, get, range, head, copy, list, delete", async ()
       S3ServiceException,
     );
     assertEquals(missing.name, "NoSuchKey");
+  });
+});
+
+Deno.test("s3 face: listings in S3's key order; start-after; a bad max-keys is an InvalidArgument naming it", async () => {
+  await withSandbox(async (sb) => {
+    const s3 = client(sb);
+    const Bucket = sb.s3.bucket;
+    for (const Key of ["order/a/b", "order/a.txt", "order/a-c", "order/z"]) {
+      await s3.send(new PutObjectCommand({ Bucket, Key, Body: text(Key) }));
+    }
+    const all = await s3.send(
+      new ListObjectsV2Command({ Bucket, Prefix: "order/" }),
+    );
+    // UTF-8 byte order of whole keys: '-' < '.' < '/'.
+    assertEquals(all.Contents?.map((c) => c.Key), [
+      "order/a-c",
+      "order/a.txt",
+      "order/a/b",
+      "order/z",
+    ]);
+    const rolled = await s3.send(
+      new ListObjectsV2Command({ Bucket, Prefix: "order/a", Delimiter: "/" }),
+    );
+    assertEquals(rolled.Contents?.map((c) => c.Key), [
+      "order/a-c",
+      "order/a.txt",
+    ]);
+    assertEquals(rolled.CommonPrefixes?.map((p) => p.Prefix), ["order/a/"]);
+    const after = await s3.send(
+      new ListObjectsV2Command({
+        Bucket,
+        Prefix: "order/",
+        StartAfter: "order/a.txt",
+      }),
+    );
+    assertEquals(after.Contents?.map((c) => c.Key), ["order/a/b", "order/z"]);
+    const url = presign(
+      "GET",
+      new URL(`${sb.s3.endpoint}/${Bucket}?list-type=2&max-keys=lots`),
+      sb.s3,
+      60,
+    );
+    const res = await fetch(url);
+    assertEquals(res.status, 400);
+    const body = await res.text();
+    assert(body.includes("<Code>InvalidArgument</Code>"), body);
+    assert(body.includes("<ArgumentName>max-keys</ArgumentName>"), body);
+    assert(body.includes("<ArgumentValue>lots</ArgumentValue>"), body);
   });
 });
 

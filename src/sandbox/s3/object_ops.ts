@@ -19,6 +19,9 @@ import {
 } from "./respond.ts";
 import { parseXml, type XmlObject } from "./xml.ts";
 
+/** Read size of object bodies (fewer, larger socket writes than the 64 KiB default). */
+const READ_CHUNK = 1 << 20;
+
 const noSuchKey = (key: string) =>
   new S3Error(404, "NoSuchKey", "The specified key does not exist.", {
     Key: key,
@@ -80,14 +83,21 @@ export async function getObject(ctx: S3Context, c: S3Call): Promise<void> {
     headers["content-range"] = `bytes ${start}-${end}/${o.size}`;
     c.res.writeHead(206, headers);
     if (head || end < start) return void c.res.end();
-    await pipeline(fs.createReadStream(o.path, { start, end }), c.res)
+    await pipeline(
+      fs.createReadStream(o.path, { start, end, highWaterMark: READ_CHUNK }),
+      c.res,
+    )
       .catch(() => {});
     return;
   }
   headers["content-length"] = String(o.size);
   c.res.writeHead(200, headers);
   if (head || o.size === 0) return void c.res.end();
-  await pipeline(fs.createReadStream(o.path), c.res).catch(() => {});
+  await pipeline(
+    fs.createReadStream(o.path, { highWaterMark: READ_CHUNK }),
+    c.res,
+  )
+    .catch(() => {});
 }
 
 /**

@@ -133,6 +133,12 @@ export function deleteObject(blobs: BlobStore, key: string): void {
   }
 }
 
+/**
+ * Temporary files of writes in progress: the blob store's
+ * (`<name>.<12 hex>.tmp`) and the engine's (`<name>.tmp-<uuid>`).
+ */
+const IN_PROGRESS = /\.[0-9a-f]{12}\.tmp$|\.tmp-[0-9a-f-]{36}$/;
+
 /** A folder's entries as keys, in S3 order (a folder sorts as `name/`). */
 function entries(
   root: string,
@@ -148,7 +154,7 @@ function entries(
   }
   const out: { key: string; dir: boolean; sort: string }[] = [];
   for (const e of list) {
-    if (e.name.endsWith(".tmp")) continue; // writes in progress
+    if (IN_PROGRESS.test(e.name)) continue; // writes in progress
     const key = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) out.push({ key, dir: true, sort: `${key}/` });
     else if (e.isFile()) out.push({ key, dir: false, sort: key });

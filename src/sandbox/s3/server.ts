@@ -215,7 +215,10 @@ export function startS3Face(options: S3FaceOptions): Promise<S3Face> {
     res.setHeader("server", "flyte-deno-sandbox");
     try {
       const headers = headersOf(req);
-      const url = new URL(raw, "http://s3");
+      // Built from the parts: a path starting with "//" must not become a host.
+      const url = new URL(
+        `http://s3${rawPath.replace(/^\/+/, "/")}?${rawQuery}`,
+      );
       const refusal = checkRequest(options.guard, url, headers, {
         selfAuthenticated: true,
       });
