@@ -24,6 +24,8 @@ import { toBinary } from "@bufbuild/protobuf";
 import { SandboxDb } from "./store/db.ts";
 import { BlobStore, DEFAULT_BUCKET } from "./blobs/store.ts";
 import { type S3Face, startS3Face } from "./s3/server.ts";
+import { presign } from "./s3/sigv4.ts";
+import { SIGNED_MD5_PARAM } from "./s3/object_ops.ts";
 import type { EngineStorage } from "./engine/mod.ts";
 import type { ExecutionLauncher } from "./launcher.ts";
 import { engineLauncher } from "./engine/mod.ts";
@@ -361,6 +363,7 @@ export async function startSandbox(
     host.includes(":") ? `[${host}]` : host
   }:${front.port}`;
   blobs.baseUrl = endpoint;
+  blobs.uploadSigner = uploadSigner(s3);
   // The log server listens on loopback only: Host and Origin checks, no token.
   const logPolicy = guardPolicy({ host: "127.0.0.1" });
   const launcher = options.launcher === undefined
@@ -420,5 +423,29 @@ function taskS3Env(s3: SandboxS3): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
     AWS_REGION: s3.region,
     AWS_DEFAULT_REGION: s3.region,
+  };
+}
+
+/**
+ * The data proxy's upload URLs: SigV4-presigned PUTs on the S3 face (as
+ * FlyteAdmin presigns them on S3/MinIO), the expected md5 signed in.
+ */
+function uploadSigner(
+  s3: SandboxS3,
+): (key: string, expiresAt: Date, md5: string) => string {
+  const base = s3.endpoint.replace("//localhost:", "//127.0.0.1:");
+  return (key, expiresAt, md5) => {
+    const seconds = Math.min(
+      604_800,
+      Math.max(1, Math.ceil((expiresAt.getTime() - Date.now()) / 1000)),
+    );
+    const path = key.split("/").map(encodeURIComponent).join("/");
+    return presign(
+      "PUT",
+      new URL(`${base}/${s3.bucket}/${path}`),
+      s3,
+      seconds,
+      { region: s3.region, query: md5 ? { [SIGNED_MD5_PARAM]: md5 } : {} },
+    );
   };
 }

@@ -77,6 +77,12 @@ export class BlobStore {
   readonly #secret: Uint8Array;
   /** Base URL (`http://host:port`) used in signed URLs; set once the server listens. */
   baseUrl = "";
+  /**
+   * Makes upload URLs elsewhere: when set (the sandbox sets its S3 face's
+   * SigV4 presigner), `signedUrl("PUT", ...)` answers what it returns for
+   * the key, expiry and expected md5 (base64, "" for any body).
+   */
+  uploadSigner?: (key: string, expiresAt: Date, md5: string) => string;
 
   private constructor(root: string, secret: Uint8Array, bucket: string) {
     this.root = root;
@@ -305,6 +311,7 @@ export class BlobStore {
   /**
    * A signed URL for `method` (PUT or GET) on `key`, valid until
    * `expiresAt`; a PUT URL signed with `md5` (base64) only accepts that body.
+   * With an {@link BlobStore.uploadSigner}, PUT URLs are its.
    */
   signedUrl(
     method: "PUT" | "GET",
@@ -313,6 +320,9 @@ export class BlobStore {
     md5 = "",
   ): string {
     this.pathOf(key);
+    if (method === "PUT" && this.uploadSigner) {
+      return this.uploadSigner(key, expiresAt, md5);
+    }
     if (!this.baseUrl) throw new Error("blob store has no base URL yet");
     const expires = Math.floor(expiresAt.getTime() / 1000);
     const q = new URLSearchParams({

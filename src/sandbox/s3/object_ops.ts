@@ -19,6 +19,14 @@ import {
 } from "./respond.ts";
 import { parseXml, type XmlObject } from "./xml.ts";
 
+/**
+ * Query parameter of the sandbox's presigned upload URLs (the data proxy's):
+ * the base64 md5 the body must have. It is part of the signed query, so it
+ * cannot be changed or dropped without breaking the signature; FlyteAdmin's
+ * signed URLs bind the md5 the same way (S3 through a signed Content-MD5).
+ */
+export const SIGNED_MD5_PARAM = "x-flyte-content-md5";
+
 /** Read size of object bodies (fewer, larger socket writes than the 64 KiB default). */
 const READ_CHUNK = 1 << 20;
 
@@ -159,7 +167,9 @@ export async function putObject(ctx: S3Context, c: S3Call): Promise<void> {
       },
     );
   }
-  const { md5 } = await writeBody(body, tmp, c.req.headers);
+  // Signed into a presigned URL (see SIGNED_MD5_PARAM): only that body.
+  const signedMd5 = c.query.get(SIGNED_MD5_PARAM) ?? "";
+  const { md5 } = await writeBody(body, tmp, c.req.headers, signedMd5);
   ctx.blobs.commit(tmp, c.key, md5);
   c.res.writeHead(200, { etag: etagFromMd5(md5) });
   c.res.end();

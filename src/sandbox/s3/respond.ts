@@ -148,8 +148,8 @@ export async function readSmallBody(
 
 /**
  * Streams a body into `tmp`, computing its md5; checks a sent
- * `Content-MD5` (BadDigest) and `x-amz-decoded-content-length`. Removes
- * `tmp` on any failure.
+ * `Content-MD5` and the md5 a presigned URL was signed for (BadDigest), and
+ * `x-amz-decoded-content-length`. Removes `tmp` on any failure.
  *
  * @example
  * ```ts ignore
@@ -160,6 +160,7 @@ export async function writeBody(
   body: AsyncIterable<Uint8Array>,
   tmp: string,
   headers: http.IncomingHttpHeaders,
+  signedMd5 = "",
 ): Promise<{ md5: string; size: number }> {
   const h = createHash("md5");
   let size = 0;
@@ -182,6 +183,13 @@ export async function writeBody(
         400,
         "BadDigest",
         "the Content-MD5 you specified did not match what we received",
+      );
+    }
+    if (signedMd5 && signedMd5 !== md5) {
+      throw new S3Error(
+        400,
+        "BadDigest",
+        `the body's md5 [${md5}] does not match the md5 this URL was signed for [${signedMd5}]`,
       );
     }
     const decoded = headers["x-amz-decoded-content-length"];

@@ -468,8 +468,13 @@ export function presign(
   url: URL,
   creds: S3Credentials,
   expiresSeconds: number,
-  options: { region?: string; now?: Date; headers?: Record<string, string> } =
-    {},
+  options: {
+    region?: string;
+    now?: Date;
+    headers?: Record<string, string>;
+    /** Extra query parameters, covered by the signature. */
+    query?: Record<string, string>;
+  } = {},
 ): string {
   const now = options.now ?? new Date();
   const amzDate = now.toISOString().replace(/[-:]/g, "").replace(
@@ -485,6 +490,9 @@ export function presign(
   }
   const signed = Object.keys(headers).sort();
   const u = new URL(url);
+  for (const [k, v] of Object.entries(options.query ?? {})) {
+    u.searchParams.set(k, v);
+  }
   u.searchParams.set("X-Amz-Algorithm", ALGORITHM);
   u.searchParams.set("X-Amz-Credential", `${creds.accessKeyId}/${scope}`);
   u.searchParams.set("X-Amz-Date", amzDate);
