@@ -53,6 +53,9 @@ export interface S3Call {
   signed: SignedRequest;
 }
 
+/** Largest single PUT (S3's 5 GiB; multipart uploads assemble larger objects). */
+const MAX_OBJECT = 5 * 1024 ** 3;
+
 /** Largest XML request body read (DeleteObjects, CompleteMultipartUpload). */
 const MAX_XML_BODY = 4 * 1024 * 1024;
 
@@ -170,6 +173,13 @@ export async function writeBody(
       async function* (src: AsyncIterable<Uint8Array>) {
         for await (const c of src) {
           size += c.length;
+          if (size > MAX_OBJECT) {
+            throw new S3Error(
+              400,
+              "EntityTooLarge",
+              `Your proposed upload exceeds the maximum allowed object size (${MAX_OBJECT} bytes; use a multipart upload)`,
+            );
+          }
           h.update(c);
           yield c;
         }
