@@ -5,7 +5,8 @@
  *   and the same for an in-process `startSandbox()`;
  * - 1 GiB PUT and GET through the S3 face with curl (`--aws-sigv4`) and with
  *   flytekit's s3fs (botocore, multipart), beside curl on the data proxy's
- *   signed URL, in the same run, with the sandbox process's peak RSS growth
+ *   URLs (uploads presigned on the S3 face, downloads on the admin port's
+ *   signed route), in the same run, with the sandbox process's peak RSS growth
  *   (so a 1 GiB object is seen not to be held in memory).
  * `S3_BENCH_BYTES` overrides the size.
  */
@@ -232,13 +233,19 @@ async function transfers(): Promise<string[]> {
     expiresIn: { seconds: 3600n },
   });
   r = await run("curl", ["-sSf", "-T", src, up.signedUrl]);
-  row("signed URL PUT, curl (data proxy CreateUploadLocation)", r.ms);
+  row(
+    "data proxy upload URL PUT (CreateUploadLocation: presigned on the S3 face), curl",
+    r.ms,
+  );
   const getUrl = (await dp.createDownloadLocation({
     nativeUrl: up.nativeUrl,
     expiresIn: { seconds: 3600n },
   })).signedUrl;
   r = await run("curl", ["-sSf", "-o", `${dir}/signed.out`, getUrl]);
-  row("signed URL GET, curl", r.ms);
+  row(
+    "data proxy download URL GET (the admin port's signed route), curl",
+    r.ms,
+  );
   sb.child.kill("SIGTERM");
   await sb.child.status;
   for (const f of ["curl.out", "s3fs.out", "signed.out"]) {
