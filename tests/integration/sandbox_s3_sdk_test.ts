@@ -24,6 +24,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { startSandbox } from "../../src/sandbox/mod.ts";
 import { presign } from "../../src/sandbox/s3/sigv4.ts";
 import type { SandboxHandle } from "../../src/sandbox/mod.ts";
@@ -148,6 +149,48 @@ Deno.test("s3 face: AWS SDK put, get, range, head, copy, list, delete", async ()
       S3ServiceException,
     );
     assertEquals(missing.name, "NoSuchKey");
+  });
+});
+
+Deno.test("s3 face: a streamed body goes aws-chunked with a CRC32 trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER) and round trips", async () => {
+  await withSandbox(async (sb) => {
+    const s3 = client(sb);
+    const Bucket = sb.s3.bucket;
+    const data = new Uint8Array(3 * 1024 * 1024 + 7);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
+    const sent: Record<string, string>[] = [];
+    s3.middlewareStack.add(
+      (next) => (args) => {
+        sent.push({
+          ...((args as unknown as {
+            request: { headers: Record<string, string> };
+          })
+            .request.headers),
+        });
+        return next(args);
+      },
+      { step: "finalizeRequest", priority: "low" } as never,
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket,
+        Key: "streamed.bin",
+        Body: Readable.from([
+          data.subarray(0, 1_000_000),
+          data.subarray(1_000_000),
+        ]),
+        ContentLength: data.length,
+      }),
+    );
+    assertEquals(
+      sent[0]["x-amz-content-sha256"],
+      "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+    );
+    assertEquals(sent[0]["x-amz-trailer"], "x-amz-checksum-crc32");
+    const got = await s3.send(
+      new GetObjectCommand({ Bucket, Key: "streamed.bin" }),
+    );
+    assertEquals(await got.Body!.transformToByteArray(), data);
   });
 });
 

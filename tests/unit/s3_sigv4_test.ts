@@ -224,3 +224,23 @@ Deno.test("sigv4: a declared payload sha256 is checked against the body", async 
   );
   assertEquals(e.code, "XAmzContentSHA256Mismatch");
 });
+
+Deno.test("aws-chunked: an unsigned body's CRC32 trailer is checked", async () => {
+  const enc = new TextEncoder();
+  const body = (crc: string) =>
+    enc.encode(`5\r\nhello\r\n0\r\nx-amz-checksum-crc32:${crc}\r\n\r\n`);
+  const unsigned = {
+    payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+    signature: "",
+    amzDate: "",
+    scope: "",
+    signingKey: new Uint8Array() as never,
+  };
+  // crc32("hello") = 0x3610a686
+  assertEquals(await drain(requestBody(pieces(body("NhCmhg==")), unsigned)), 5);
+  const e = await assertRejects(
+    () => drain(requestBody(pieces(body("AAAAAA==")), unsigned)),
+    S3Error,
+  );
+  assertEquals(e.code, "BadDigest");
+});

@@ -9,6 +9,7 @@
  * @module
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { Buffer } from "node:buffer";
 import { S3Error } from "./errors.ts";
 import { chunkSignature, type SignedRequest } from "./sigv4.ts";
@@ -31,8 +32,45 @@ function malformed(why: string): S3Error {
 }
 
 /**
+ * Base64 of a CRC32 as S3 writes it (4 bytes, big-endian).
+ *
+ * @example
+ * ```ts
+ * import { crc32Base64 } from "./chunked.ts";
+ * crc32Base64(0x3610a686); // "NhCmhg=="
+ * ```
+ */
+export function crc32Base64(crc: number): string {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(crc >>> 0);
+  return b.toString("base64");
+}
+
+/**
+ * Throws BadDigest unless `sent` (an `x-amz-checksum-crc32` value) is `crc`.
+ *
+ * @example
+ * ```ts
+ * import { checkCrc32 } from "./chunked.ts";
+ * checkCrc32("NhCmhg==", 0x3610a686);
+ * ```
+ */
+export function checkCrc32(sent: string, crc: number): void {
+  if (sent !== crc32Base64(crc)) {
+    throw new S3Error(
+      400,
+      "BadDigest",
+      `the CRC32 checksum you specified [${sent}] did not match what we received [${
+        crc32Base64(crc)
+      }]`,
+    );
+  }
+}
+
+/**
  * Decodes an `aws-chunked` body, checking each chunk's signature against
- * `signed` when given.
+ * `signed` when given, and a trailing `x-amz-checksum-crc32` (other
+ * checksum algorithms are not checked).
  *
  * @example
  * ```ts ignore
@@ -46,6 +84,7 @@ export async function* decodeAwsChunked(
   const it = src[Symbol.asyncIterator]();
   let buf: Buffer = Buffer.alloc(0);
   let previous = signed?.signature ?? "";
+  let crc = 0;
   const more = async (): Promise<boolean> => {
     const r = await it.next();
     if (r.done) return false;
@@ -89,6 +128,7 @@ export async function* decodeAwsChunked(
       buf = buf.subarray(take.length);
       left -= take.length;
       h?.update(take);
+      crc = crc32(take, crc);
       yield take;
     }
     if (signed && h) {
@@ -106,7 +146,13 @@ export async function* decodeAwsChunked(
     }
     if (size === 0) {
       // Trailers (x-amz-checksum-*, x-amz-trailer-signature) up to an empty line.
-      while ((await line(() => "")) !== "") { /* trailer line */ }
+      for (let t = await line(() => ""); t !== ""; t = await line(() => "")) {
+        const i = t.indexOf(":");
+        const name = t.slice(0, i).trim().toLowerCase();
+        if (name === "x-amz-checksum-crc32") {
+          checkCrc32(t.slice(i + 1).trim(), crc);
+        }
+      }
       return;
     }
     if ((await line()) !== "") {

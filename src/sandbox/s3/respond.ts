@@ -7,6 +7,8 @@
 import type * as http from "node:http";
 import * as fs from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
+import { crc32 } from "node:zlib";
+import { checkCrc32 } from "./chunked.ts";
 import { pipeline } from "node:stream/promises";
 import type { BlobStore } from "../blobs/store.ts";
 import { S3Error } from "./errors.ts";
@@ -151,7 +153,8 @@ export async function readSmallBody(
 
 /**
  * Streams a body into `tmp`, computing its md5; checks a sent
- * `Content-MD5` and the md5 a presigned URL was signed for (BadDigest), and
+ * `Content-MD5`, `x-amz-checksum-crc32` and the md5 a presigned URL was
+ * signed for (BadDigest), and
  * `x-amz-decoded-content-length`. Removes `tmp` on any failure.
  *
  * @example
@@ -166,6 +169,8 @@ export async function writeBody(
   signedMd5 = "",
 ): Promise<{ md5: string; size: number }> {
   const h = createHash("md5");
+  const sentCrc = headers["x-amz-checksum-crc32"];
+  let crc = 0;
   let size = 0;
   try {
     await pipeline(
@@ -181,12 +186,14 @@ export async function writeBody(
             );
           }
           h.update(c);
+          if (typeof sentCrc === "string") crc = crc32(c, crc);
           yield c;
         }
       },
       fs.createWriteStream(tmp),
     );
     const md5 = h.digest("base64");
+    if (typeof sentCrc === "string") checkCrc32(sentCrc, crc);
     const sent = headers["content-md5"];
     if (typeof sent === "string" && sent !== md5) {
       throw new S3Error(
