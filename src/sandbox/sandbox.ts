@@ -24,8 +24,16 @@ import { toBinary } from "@bufbuild/protobuf";
 import { SandboxDb } from "./store/db.ts";
 import { BlobStore, DEFAULT_BUCKET } from "./blobs/store.ts";
 import { type S3Face, startS3Face } from "./s3/server.ts";
-import { presign } from "./s3/sigv4.ts";
-import { SIGNED_MD5_PARAM } from "./s3/object_ops.ts";
+import {
+  DEFAULT_S3_PORT,
+  DEMO_S3_CREDENTIALS,
+  s3Endpoint,
+  type SandboxS3,
+  taskS3Env,
+  uploadSigner,
+} from "./s3/wiring.ts";
+
+export { DEFAULT_S3_PORT, DEMO_S3_CREDENTIALS, type SandboxS3 };
 import type { EngineStorage } from "./engine/mod.ts";
 import type { ExecutionLauncher } from "./launcher.ts";
 import { engineLauncher } from "./engine/mod.ts";
@@ -49,14 +57,6 @@ function randomToken(): string {
 
 /** Port of Flyte's demo cluster, the sandbox default. */
 export const DEFAULT_PORT = 30080;
-
-/** Port of the demo cluster's MinIO: the S3 face's when admin is on {@link DEFAULT_PORT}. */
-export const DEFAULT_S3_PORT = 30002;
-
-/** The demo cluster's MinIO credentials, the S3 face's default on loopback. */
-export const DEMO_S3_CREDENTIALS: Readonly<
-  { accessKeyId: string; secretAccessKey: string }
-> = { accessKeyId: "minio", secretAccessKey: "miniostorage" };
 
 /** Environment variable overriding the default data directory. */
 export const DATA_DIR_ENV = "FLYTE_SANDBOX_DATA_DIR";
@@ -96,30 +96,6 @@ export interface SandboxServices {
   blobRoot: string;
   /** The bucket, mounted onto {@link blobRoot}, and what task processes need to reach it through S3. */
   storage: EngineStorage;
-}
-
-/**
- * Where and how to reach the sandbox's S3 face.
- *
- * @example
- * ```ts
- * import type { SandboxS3 } from "./sandbox.ts";
- * const url = (s: SandboxS3) => `${s.endpoint}/${s.bucket}/`;
- * ```
- */
-export interface SandboxS3 {
-  /** `http://127.0.0.1:<port>` (`http://localhost:30002` on the default ports). */
-  endpoint: string;
-  /** Bound port. */
-  port: number;
-  /** The one bucket (native URLs are `s3://<bucket>/...`). */
-  bucket: string;
-  /** Access key id requests are signed with. */
-  accessKeyId: string;
-  /** Secret access key. */
-  secretAccessKey: string;
-  /** Region the bucket reports (`us-east-1`). */
-  region: string;
 }
 
 /**
@@ -392,60 +368,5 @@ export async function startSandbox(
         db.close();
       }
     },
-  };
-}
-
-/**
- * The S3 face's endpoint as clients on this machine use it: `localhost` on
- * the default port (as flytekit's `Config.for_sandbox()` writes it), the
- * listening host otherwise (127.0.0.1 for a wildcard address).
- */
-function s3Endpoint(host: string, port: number): string {
-  if (port === DEFAULT_S3_PORT && isLoopbackHost(host)) {
-    return `http://localhost:${port}`;
-  }
-  const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
-  return `http://${h.includes(":") ? `[${h}]` : h}:${port}`;
-}
-
-/**
- * What a demo-cluster pod has to reach MinIO: flytekit's FLYTE_AWS_* and the
- * standard AWS variables for other clients (botocore, the AWS SDKs).
- */
-function taskS3Env(s3: SandboxS3): Record<string, string> {
-  const endpoint = s3.endpoint.replace("//localhost:", "//127.0.0.1:");
-  return {
-    FLYTE_AWS_ENDPOINT: endpoint,
-    FLYTE_AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    FLYTE_AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
-    AWS_DEFAULT_REGION: s3.region,
-  };
-}
-
-/**
- * The data proxy's upload URLs: SigV4-presigned PUTs on the S3 face (as
- * FlyteAdmin presigns them on S3/MinIO), the expected md5 signed in.
- */
-function uploadSigner(
-  s3: SandboxS3,
-): (key: string, expiresAt: Date, md5: string) => string {
-  const base = s3.endpoint.replace("//localhost:", "//127.0.0.1:");
-  return (key, expiresAt, md5) => {
-    const seconds = Math.min(
-      604_800,
-      Math.max(1, Math.ceil((expiresAt.getTime() - Date.now()) / 1000)),
-    );
-    const path = key.split("/").map(encodeURIComponent).join("/");
-    return presign(
-      "PUT",
-      new URL(`${base}/${s3.bucket}/${path}`),
-      s3,
-      seconds,
-      { region: s3.region, query: md5 ? { [SIGNED_MD5_PARAM]: md5 } : {} },
-    );
   };
 }
