@@ -38,11 +38,11 @@ export interface LaunchRequest {
   launchPlanId?: Identifier;
   /** The execution spec as stored by admin (labels, envs, overwrite_cache, raw output config, ...). */
   spec: ExecutionSpec;
-  /** `file://` URI of the execution's inputs.pb (a core.LiteralMap), written by admin. */
+  /** Native URI (`s3://<bucket>/...`; `file://` in older data directories) of the execution's inputs.pb (a core.LiteralMap), written by admin. */
   inputsUri: string;
-  /** `file://` URI of the workflow metadata prefix `W` (see propeller-contract.md §1). */
+  /** Native URI of the workflow metadata prefix `W` (see propeller-contract.md §1). */
   metadataPrefix: string;
-  /** `file://` URI of the raw output data base prefix. */
+  /** Native URI of the raw output data base prefix. */
   rawOutputPrefix: string;
   /** For a child execution started by a launch-plan node: the parent node execution. */
   parentNodeExecution?: NodeExecutionIdentifier;

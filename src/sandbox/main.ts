@@ -1,8 +1,10 @@
 /**
  * `deno task sandbox [--port 30080] [--data-dir DIR] [--host 127.0.0.1]
- * [--token T] [--allowed-host NAME]`:
+ * [--token T] [--allowed-host NAME] [--s3-port 30002] [--bucket NAME]
+ * [--s3-access-key ID --s3-secret-key SECRET]`:
  * runs the sandbox in the foreground, prints one line with the endpoint
- * when it is ready, and stops cleanly on SIGINT/SIGTERM.
+ * when it is ready (then one with its S3 face), and stops cleanly on
+ * SIGINT/SIGTERM.
  *
  * @module
  */
@@ -27,13 +29,17 @@ export async function main(args: string[]): Promise<void> {
       host: { type: "string" },
       token: { type: "string" },
       "allowed-host": { type: "string", multiple: true },
+      "s3-port": { type: "string" },
+      bucket: { type: "string" },
+      "s3-access-key": { type: "string" },
+      "s3-secret-key": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) {
     console.log(
-      "usage: deno task sandbox [--port 30080] [--data-dir DIR] [--host 127.0.0.1] [--token T] [--allowed-host NAME ...]",
+      "usage: deno task sandbox [--port 30080] [--data-dir DIR] [--host 127.0.0.1] [--token T] [--allowed-host NAME ...] [--s3-port 30002] [--bucket my-s3-bucket] [--s3-access-key ID --s3-secret-key SECRET]",
     );
     return;
   }
@@ -41,15 +47,34 @@ export async function main(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port: invalid port [${values.port}]`);
   }
+  let s3Port: number | undefined;
+  if (values["s3-port"] !== undefined) {
+    s3Port = Number(values["s3-port"]);
+    if (!Number.isInteger(s3Port) || s3Port < 0 || s3Port > 65535) {
+      throw new Error(`--s3-port: invalid port [${values["s3-port"]}]`);
+    }
+  }
+  const key = values["s3-access-key"];
+  const secret = values["s3-secret-key"];
+  if ((key === undefined) !== (secret === undefined)) {
+    throw new Error("--s3-access-key and --s3-secret-key go together");
+  }
   const sandbox = await startSandbox({
     port,
+    s3Port,
+    bucket: values.bucket,
+    s3Credentials: key !== undefined && secret !== undefined
+      ? { accessKeyId: key, secretAccessKey: secret }
+      : undefined,
     dataDir: values["data-dir"],
     host: values.host,
     token: values.token,
     allowedHosts: values["allowed-host"],
   });
+  // One write: a reader that stops after the first line must not break the pipe mid-way.
   console.log(
-    `Flyte sandbox ready at ${sandbox.endpoint} (data: ${sandbox.dataDir})`,
+    `Flyte sandbox ready at ${sandbox.endpoint} (data: ${sandbox.dataDir})\n` +
+      `S3 at ${sandbox.s3.endpoint} (bucket ${sandbox.s3.bucket}, access key ${sandbox.s3.accessKeyId})`,
   );
   if (sandbox.token) {
     console.log(

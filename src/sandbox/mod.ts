@@ -6,11 +6,13 @@
  * engine) that reports back through the in-process {@link SandboxServices}.
  *
  * Layout: `store/` (SQLite schema, list queries), `blobs/` (files + signed
- * URLs), `admin/` (AdminService, SignalService, DataProxyService logic),
+ * URLs), `s3/` (the S3 face over the blobs, as MinIO beside FlyteAdmin),
+ * `admin/` (AdminService, SignalService, DataProxyService logic),
  * `server/` (protocol front ends, and the HTML console pages behind the
  * links FlyteRemote prints, drawn by src/display), `compiler/` (workflow
  * compiler), `engine/` (runs executions). Imports point one way:
- * server -> admin -> store, blobs, compiler; server -> display; the engine
+ * server -> admin -> store, blobs, compiler; server -> display; s3 -> blobs,
+ * server/guard.ts; the engine
  * only talks to admin through the launcher seam and the services.
  *
  * @example
@@ -50,21 +52,26 @@ export {
   DATA_DIR_ENV,
   DEFAULT_PORT,
   DEFAULT_PROJECT,
+  DEFAULT_S3_PORT,
   defaultDataDir,
+  DEMO_S3_CREDENTIALS,
   DOMAINS,
   type SandboxHandle,
   type SandboxOptions,
+  type SandboxS3,
   type SandboxServices,
   startSandbox,
 } from "./sandbox.ts";
 export type { ExecutionLauncher, LaunchRequest } from "./launcher.ts";
 export type { SandboxCompiler } from "./admin/context.ts";
 export {
+  type BucketMounts,
   type CommandMapper,
   Engine,
   type EngineHost,
   engineLauncher,
   type EngineOptions,
+  type EngineStorage,
   Scheduler,
   type SchedulerOptions,
   type ScheduleState,

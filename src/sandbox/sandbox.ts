@@ -22,7 +22,19 @@ import { IdentityService } from "@flyteidl/service/identity_pb.ts";
 import { ProjectSchema } from "@flyteidl/admin/project_pb.ts";
 import { toBinary } from "@bufbuild/protobuf";
 import { SandboxDb } from "./store/db.ts";
-import { BlobStore } from "./blobs/store.ts";
+import { BlobStore, DEFAULT_BUCKET } from "./blobs/store.ts";
+import { type S3Face, startS3Face } from "./s3/server.ts";
+import {
+  DEFAULT_S3_PORT,
+  DEMO_S3_CREDENTIALS,
+  s3Endpoint,
+  type SandboxS3,
+  taskS3Env,
+  uploadSigner,
+} from "./s3/wiring.ts";
+
+export { DEFAULT_S3_PORT, DEMO_S3_CREDENTIALS, type SandboxS3 };
+import type { EngineStorage } from "./engine/mod.ts";
 import type { ExecutionLauncher } from "./launcher.ts";
 import { engineLauncher } from "./engine/mod.ts";
 import type { AdminContext, SandboxCompiler } from "./admin/context.ts";
@@ -80,8 +92,10 @@ export interface SandboxServices {
   signals: Client<typeof SignalService>;
   /** Absolute data directory. */
   dataDir: string;
-  /** Absolute root of the blob store (`file://` URLs point below it). */
+  /** Absolute root of the blob store (its bucket's objects are the files below it). */
   blobRoot: string;
+  /** The bucket, mounted onto {@link blobRoot}, and what task processes need to reach it through S3. */
+  storage: EngineStorage;
 }
 
 /**
@@ -130,6 +144,20 @@ export interface SandboxOptions {
    * not limited by it.
    */
   maxRequestBytes?: number;
+  /**
+   * Port of the S3 face. Default {@link DEFAULT_S3_PORT} (30002, where
+   * flytekit's `Config.for_sandbox()` looks) when `port` is the default
+   * 30080, else 0 (any free port).
+   */
+  s3Port?: number;
+  /** The bucket of native URLs (`s3://<bucket>/...`). Default `my-s3-bucket`. */
+  bucket?: string;
+  /**
+   * Credentials S3 requests must be signed with. Default the demo cluster's
+   * (`minio` / `miniostorage`) on loopback; beyond loopback the secret is
+   * the token (or a random one), never the well-known default.
+   */
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -152,6 +180,8 @@ export interface SandboxHandle {
   token?: string;
   /** In-process clients. */
   services: SandboxServices;
+  /** The S3 face over the blob store. */
+  s3: SandboxS3;
   /** Stops the launcher, the server and closes the database. */
   close(): Promise<void>;
 }
@@ -210,7 +240,13 @@ export async function startSandbox(
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
   fs.mkdirSync(dataDir, { recursive: true });
   const db = SandboxDb.open(path.join(dataDir, "sandbox.db"));
-  const blobs = BlobStore.open(dataDir);
+  let blobs: BlobStore;
+  try {
+    blobs = BlobStore.open(dataDir, options.bucket ?? DEFAULT_BUCKET);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const ctx: AdminContext = {
     db,
     blobs,
@@ -232,40 +268,78 @@ export async function startSandbox(
   const transport = createRouterTransport((router) => {
     for (const b of bindings) router.service(b.service, b.impl as never);
   }, { router: { interceptors: [surfaceInternalErrors] } });
+  const listenHost = options.host ?? "127.0.0.1";
+  const loopback = isLoopbackHost(listenHost);
+  const token = options.token ?? (loopback ? undefined : randomToken());
+  const guard = guardPolicy({
+    host: listenHost,
+    allowedHosts: options.allowedHosts,
+    token,
+  });
+  const port = options.port ?? DEFAULT_PORT;
+  const credentials = options.s3Credentials ??
+    (loopback ? DEMO_S3_CREDENTIALS : {
+      accessKeyId: DEMO_S3_CREDENTIALS.accessKeyId,
+      secretAccessKey: token || randomToken(),
+    });
+  const [frontResult, s3Result] = await Promise.allSettled([
+    startFrontEnd({
+      host: listenHost,
+      port,
+      services: bindings,
+      blobs,
+      guard,
+      maxRequestBytes: options.maxRequestBytes,
+    }),
+    startS3Face({
+      blobs,
+      dataDir,
+      host: listenHost,
+      port: options.s3Port ?? (port === DEFAULT_PORT ? DEFAULT_S3_PORT : 0),
+      credentials,
+      guard,
+    }),
+  ]);
+  if (frontResult.status === "rejected" || s3Result.status === "rejected") {
+    if (frontResult.status === "fulfilled") await frontResult.value.close();
+    if (s3Result.status === "fulfilled") await s3Result.value.close();
+    db.close();
+    if (frontResult.status === "rejected") throw frontResult.reason;
+    const e = (s3Result as PromiseRejectedResult).reason as Error;
+    throw new Error(
+      `the sandbox's S3 face cannot listen on ${listenHost}:${
+        options.s3Port ?? (port === DEFAULT_PORT ? DEFAULT_S3_PORT : 0)
+      } (${e.message}); choose another port with s3Port / --s3-port`,
+      { cause: e },
+    );
+  }
+  const front = frontResult.value;
+  const s3face: S3Face = s3Result.value;
+  const s3: SandboxS3 = {
+    endpoint: s3Endpoint(listenHost, s3face.port),
+    port: s3face.port,
+    bucket: blobs.bucket,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    region: "us-east-1",
+  };
   const services: SandboxServices = {
     transport,
     admin: createClient(AdminService, transport),
     signals: createClient(SignalService, transport),
     dataDir,
     blobRoot: blobs.root,
+    storage: {
+      mounts: { [blobs.bucket]: blobs.root },
+      env: taskS3Env(s3),
+    },
   };
-  const listenHost = options.host ?? "127.0.0.1";
-  const token = options.token ??
-    (isLoopbackHost(listenHost) ? undefined : randomToken());
-  const guard = guardPolicy({
-    host: listenHost,
-    allowedHosts: options.allowedHosts,
-    token,
-  });
-  let front;
-  try {
-    front = await startFrontEnd({
-      host: listenHost,
-      port: options.port ?? DEFAULT_PORT,
-      services: bindings,
-      blobs,
-      guard,
-      maxRequestBytes: options.maxRequestBytes,
-    });
-  } catch (e) {
-    db.close();
-    throw e;
-  }
   const host = options.host ?? "127.0.0.1";
   const endpoint = `http://${
     host.includes(":") ? `[${host}]` : host
   }:${front.port}`;
   blobs.baseUrl = endpoint;
+  blobs.uploadSigner = uploadSigner(s3);
   // The log server listens on loopback only: Host and Origin checks, no token.
   const logPolicy = guardPolicy({ host: "127.0.0.1" });
   const launcher = options.launcher === undefined
@@ -283,13 +357,14 @@ export async function startSandbox(
     dataDir,
     token: token || undefined,
     services,
+    s3,
     close: async () => {
       if (closed) return;
       closed = true;
       try {
         await ctx.launcher?.close();
       } finally {
-        await front.close();
+        await Promise.all([front.close(), s3face.close()]);
         db.close();
       }
     },

@@ -1,5 +1,8 @@
 /**
- * A sandbox with one Deno task for the data tests: it reads file input `f`
+ * A sandbox with one Deno task for the data tests: a plain container
+ * program that, as in a demo-cluster pod, reaches its `s3://` inputs and
+ * outputs through the S3 endpoint and credentials in its environment (the
+ * AWS SDK for JavaScript). It reads file input `f`
  * and directory input `d`, and writes a file (`upper`), a directory
  * (`copy`, with a subfolder), a CSV dataset (`table`, a folder with one
  * part) and a JSON-lines file (`rows`).
@@ -11,37 +14,56 @@ import { FlyteRemote } from "../../src/remote/mod.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { ident } from "./sandbox_fixtures.ts";
 
-const PROGRAM = `
+/**
+ * The start of a plain container program (JavaScript) that reaches the
+ * sandbox's storage as a demo-cluster pod does: through the S3 face named by
+ * the AWS environment the engine gives every task, with the AWS SDK for
+ * JavaScript. Defines `read(uri)`, `write(uri, bytes)` and `list(prefixUri)`.
+ */
+export const S3_TASK_PRELUDE = `
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+// As in a demo-cluster pod: the sandbox's S3 face through the AWS environment.
+const s3 = new S3Client({ endpoint: Deno.env.get("AWS_ENDPOINT_URL"), forcePathStyle: true });
+const at = (u) => { const m = /^s3:\\/\\/([^/]+)\\/(.*)$/.exec(u); if (!m) throw new Error("not s3: " + u); return { Bucket: m[1], Key: m[2] }; };
+const read = async (u) => await (await s3.send(new GetObjectCommand(at(u)))).Body.transformToByteArray();
+const write = (u, Body) => s3.send(new PutObjectCommand({ ...at(u), Body }));
+const list = async (u) => {
+  const { Bucket, Key } = at(u.replace(/\\/?$/, "/"));
+  const out = [];
+  let ContinuationToken;
+  do {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: Key, ContinuationToken }));
+    for (const c of r.Contents ?? []) out.push(c.Key.slice(Key.length));
+    ContinuationToken = r.NextContinuationToken;
+  } while (ContinuationToken);
+  return out.sort();
+};
+`;
+
+const PROGRAM = S3_TASK_PRELUDE + `
 const [input, outPrefix] = Deno.args;
-const local = (u) => u.startsWith("file://") ? decodeURIComponent(new URL(u).pathname) : u;
-const inputs = fromBinary(LiteralMapSchema, Deno.readFileSync(local(input)));
+const inputs = fromBinary(LiteralMapSchema, await read(input));
 const uriOf = (n) => inputs.literals[n].value.value.value.value.uri;
-const text = Deno.readTextFileSync(local(uriOf("f")));
-const dir = local(uriOf("d"));
-const walk = (d, rel = "") => [...Deno.readDirSync(d + "/" + rel)].flatMap((e) =>
-  e.isDirectory ? walk(d, rel + e.name + "/") : [rel + e.name]);
-const names = walk(dir).sort();
-const out = local(outPrefix);
-for (const n of names) {
-  const to = out + "/copy/" + n;
-  Deno.mkdirSync(to.slice(0, to.lastIndexOf("/")), { recursive: true });
-  Deno.copyFileSync(dir + "/" + n, to);
-}
-Deno.mkdirSync(out + "/table", { recursive: true });
-Deno.writeTextFileSync(out + "/upper.txt", text.toUpperCase());
-Deno.writeTextFileSync(out + "/table/part-0.csv", "name,n\\n" + names.map((n, i) => n + "," + i).join("\\n") + "\\n");
-Deno.writeTextFileSync(out + "/rows.jsonl", names.map((n) => JSON.stringify({ name: n })).join("\\n") + "\\n");
+const text = new TextDecoder().decode(await read(uriOf("f")));
+const dir = uriOf("d").replace(/\\/$/, "");
+const names = await list(dir);
+const out = outPrefix.replace(/\\/$/, "");
+for (const n of names) await write(out + "/copy/" + n, await read(dir + "/" + n));
+const enc = (t) => new TextEncoder().encode(t);
+await write(out + "/upper.txt", enc(text.toUpperCase()));
+await write(out + "/table/part-0.csv", enc("name,n\\n" + names.map((n, i) => n + "," + i).join("\\n") + "\\n"));
+await write(out + "/rows.jsonl", enc(names.map((n) => JSON.stringify({ name: n })).join("\\n") + "\\n"));
 const blob = (uri, dim) => ({ value: { case: "scalar", value: { value: { case: "blob", value: { uri, metadata: { type: { format: "", dimensionality: dim } } } } } } });
 const sd = (uri) => ({ value: { case: "scalar", value: { value: { case: "structuredDataset", value: { uri, metadata: { structuredDatasetType: { format: "csv" } } } } } } });
 const m = create(LiteralMapSchema, { literals: {
-  upper: blob("file://" + out + "/upper.txt", 0),
-  copy: blob("file://" + out + "/copy", 1),
-  table: sd("file://" + out + "/table"),
-  rows: blob("file://" + out + "/rows.jsonl", 0),
+  upper: blob(out + "/upper.txt", 0),
+  copy: blob(out + "/copy", 1),
+  table: sd(out + "/table"),
+  rows: blob(out + "/rows.jsonl", 0),
 } });
-Deno.writeFileSync(out + "/outputs.pb", toBinary(LiteralMapSchema, m));
+await write(out + "/outputs.pb", toBinary(LiteralMapSchema, m));
 `;
 
 /** A file input/output type. */

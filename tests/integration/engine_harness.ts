@@ -358,36 +358,57 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
 import { ErrorDocumentSchema } from "@flyteidl/core/errors_pb.ts";
 const [op, input, outPrefix] = Deno.args;
-const out = outPrefix.replace(/^file:\\/\\//, "");
-Deno.mkdirSync(out, { recursive: true });
-const inputs = fromBinary(LiteralMapSchema, Deno.readFileSync(input.replace(/^file:\\/\\//, "")));
+// Local (file://, the engine alone) or s3:// (the sandbox: its S3 face, named
+// by the AWS environment every task gets, as in a demo-cluster pod).
+let s3;
+async function s3call(u, make) {
+  const sdk = await import("@aws-sdk/client-s3");
+  s3 ??= new sdk.S3Client({ endpoint: Deno.env.get("AWS_ENDPOINT_URL"), forcePathStyle: true });
+  const m = /^s3:\\/\\/([^/]+)\\/(.*)$/.exec(u);
+  return await s3.send(make(sdk, { Bucket: m[1], Key: m[2] }));
+}
+async function readBytes(u) {
+  if (!u.startsWith("s3://")) return Deno.readFileSync(u.replace(/^file:\\/\\//, ""));
+  const r = await s3call(u, (sdk, at) => new sdk.GetObjectCommand(at));
+  return await r.Body.transformToByteArray();
+}
+async function writeBytes(u, Body) {
+  if (!u.startsWith("s3://")) {
+    const p = u.replace(/^file:\\/\\//, "");
+    Deno.mkdirSync(p.slice(0, p.lastIndexOf("/")), { recursive: true });
+    return Deno.writeFileSync(p, Body);
+  }
+  await s3call(u, (sdk, at) => new sdk.PutObjectCommand({ ...at, Body }));
+}
+const out = outPrefix.replace(/\\/$/, "");
+const inputs = fromBinary(LiteralMapSchema, await readBytes(input));
 const idx = Deno.env.get("FLYTE_K8S_ARRAY_INDEX");
 function intIn(name) {
   let l = inputs.literals[name];
   if (l?.value.case === "collection" && idx !== undefined) l = l.value.value.literals[Number(idx)];
   return Number(l.value.value.value.value.value.value);
 }
-function write(o0) {
+async function write(o0) {
   const m = create(LiteralMapSchema, { literals: { o0: { value: { case: "scalar", value: { value: { case: "primitive", value: { value: { case: "integer", value: BigInt(o0) } } } } } } } });
-  Deno.writeFileSync(out + "/outputs.pb", toBinary(LiteralMapSchema, m));
+  await writeBytes(out + "/outputs.pb", toBinary(LiteralMapSchema, m));
 }
-function fail(code, message, recoverable) {
+async function fail(code, message, recoverable) {
   const d = create(ErrorDocumentSchema, { error: { code, message, kind: recoverable ? 1 : 0, origin: 1 } });
-  Deno.writeFileSync(out + "/error.pb", toBinary(ErrorDocumentSchema, d));
+  await writeBytes(out + "/error.pb", toBinary(ErrorDocumentSchema, d));
 }
 const attempt = Number(Deno.env.get("FLYTE_ATTEMPT_NUMBER"));
 switch (op) {
-  case "add": write(intIn("a") + intIn("b")); break;
-  case "double": write(intIn("x") * 2); break;
-  case "inc": write(intIn("x") + 1); break;
+  case "add": await write(intIn("a") + intIn("b")); break;
+  case "double": await write(intIn("x") * 2); break;
+  case "inc": await write(intIn("x") + 1); break;
   case "count": {
     Deno.writeTextFileSync(Deno.env.get("COUNT_FILE"), "x", { append: true });
-    write(intIn("x") + 1);
+    await write(intIn("x") + 1);
     break;
   }
-  case "sleep": await new Promise((r) => setTimeout(r, intIn("x") * 1000)); write(intIn("x")); break;
-  case "flaky": attempt === 0 ? fail("Flaky", "first attempt fails", true) : write(intIn("x") + 100); break;
-  case "userfail": fail("Boom", "permanent user failure", false); break;
+  case "sleep": await new Promise((r) => setTimeout(r, intIn("x") * 1000)); await write(intIn("x")); break;
+  case "flaky": attempt === 0 ? await fail("Flaky", "first attempt fails", true) : await write(intIn("x") + 100); break;
+  case "userfail": await fail("Boom", "permanent user failure", false); break;
   case "exit3": console.error("something broke"); Deno.exit(3);
   case "fanout": {
     // A dynamic task: writes futures.pb (DynamicJobSpec) with two nodes.
@@ -409,7 +430,7 @@ switch (op) {
       outputs: [{ var: "o0", binding: { value: { case: "promise", value: { nodeId: "dn1", var: "o0" } } } }],
       tasks: [tpl("double"), tpl("inc")],
     });
-    Deno.writeFileSync(out + "/futures.pb", toBinary(DynamicJobSpecSchema, spec));
+    await writeBytes(out + "/futures.pb", toBinary(DynamicJobSpecSchema, spec));
     break;
   }
   case "noout": break;
@@ -418,12 +439,12 @@ switch (op) {
       Deno.writeTextFileSync(Deno.env.get("PID_FILE"), String(Deno.pid));
       await new Promise((r) => setTimeout(r, 120000));
     }
-    write(intIn("x") * 3);
+    await write(intIn("x") * 3);
     break;
   }
-  case "garbage": Deno.writeFileSync(out + "/outputs.pb", new Uint8Array([0xff, 0xff, 0xff])); break;
-  case "podenv": write(Number(Deno.env.get("POD_VALUE")) + intIn("x")); break;
-  case "env": write(Number(Deno.env.get("FLYTE_ATTEMPT_NUMBER")) + (Deno.env.get("FLYTE_INTERNAL_EXECUTION_ID") ? 10 : 0)); break;
+  case "garbage": await writeBytes(out + "/outputs.pb", new Uint8Array([0xff, 0xff, 0xff])); break;
+  case "podenv": await write(Number(Deno.env.get("POD_VALUE")) + intIn("x")); break;
+  case "env": await write(Number(Deno.env.get("FLYTE_ATTEMPT_NUMBER")) + (Deno.env.get("FLYTE_INTERNAL_EXECUTION_ID") ? 10 : 0)); break;
 }
 `;
 

@@ -2,7 +2,8 @@
  * Data through the data proxy against the sandbox with its real engine:
  * local files and directories given to `execute` are uploaded and replaced
  * by their remote URIs; outputs are downloaded with `remote.download`
- * (file://, signed URL, flyte://).
+ * (s3:// native URLs through the data proxy, signed URL, flyte://, local
+ * file://).
  */
 import {
   assert,
@@ -27,30 +28,27 @@ import {
 import { FlyteDirectory, FlyteFile } from "../../src/types/mod.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { ident } from "./sandbox_fixtures.ts";
+import { S3_TASK_PRELUDE } from "./data_fixtures.ts";
 
 /** Reads file `f` and directory `d`; writes `upper` (a file), `listing` (a string) and `copy` (a directory). */
-const PROGRAM = `
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { LiteralMapSchema } from "@flyteidl/core/literals_pb.ts";
+const PROGRAM = S3_TASK_PRELUDE + `
 const [input, outPrefix] = Deno.args;
-const local = (u) => u.startsWith("file://") ? decodeURIComponent(new URL(u).pathname) : u;
-const inputs = fromBinary(LiteralMapSchema, Deno.readFileSync(local(input)));
+const inputs = fromBinary(LiteralMapSchema, await read(input));
 const uriOf = (n) => inputs.literals[n].value.value.value.value.uri;
-const text = Deno.readTextFileSync(local(uriOf("f")));
-const dir = local(uriOf("d"));
-const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-const out = local(outPrefix);
-Deno.mkdirSync(out + "/copy", { recursive: true });
-Deno.writeTextFileSync(out + "/upper.txt", text.toUpperCase());
-for (const n of names) Deno.copyFileSync(dir + "/" + n, out + "/copy/" + n);
+const text = new TextDecoder().decode(await read(uriOf("f")));
+const dir = uriOf("d").replace(/\\/$/, "");
+const names = await list(dir);
+const out = outPrefix.replace(/\\/$/, "");
+await write(out + "/upper.txt", new TextEncoder().encode(text.toUpperCase()));
+for (const n of names) await write(out + "/copy/" + n, await read(dir + "/" + n));
 const blob = (uri, dim) => ({ value: { case: "scalar", value: { value: { case: "blob", value: { uri, metadata: { type: { format: "", dimensionality: dim } } } } } } });
 const str = (s) => ({ value: { case: "scalar", value: { value: { case: "primitive", value: { value: { case: "stringValue", value: s } } } } } });
 const m = create(LiteralMapSchema, { literals: {
-  upper: blob("file://" + out + "/upper.txt", 0),
-  copy: blob("file://" + out + "/copy", 1),
+  upper: blob(out + "/upper.txt", 0),
+  copy: blob(out + "/copy", 1),
   listing: str(names.join(",")),
 } });
-Deno.writeFileSync(out + "/outputs.pb", toBinary(LiteralMapSchema, m));
+await write(out + "/outputs.pb", toBinary(LiteralMapSchema, m));
 `;
 
 const FILE = {

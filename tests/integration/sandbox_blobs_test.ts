@@ -30,8 +30,15 @@ Deno.test("blob store: keys can never leave the store", async () => {
       BlobKeyError,
     );
     assertThrows(() => blobs.keyOf("s3://bucket/key"), BlobKeyError);
+    assertThrows(
+      () => blobs.keyOf("s3://my-s3-bucket/a/../../x"),
+      BlobKeyError,
+    );
     blobs.write("a/b.txt", new TextEncoder().encode("hi"));
+    assertEquals(blobs.nativeUrl("a/b.txt"), "s3://my-s3-bucket/a/b.txt");
     assertEquals(blobs.keyOf(blobs.nativeUrl("a/b.txt")), "a/b.txt");
+    // file:// URLs of older data directories stay readable.
+    assertEquals(blobs.keyOf(blobs.fileUrl("a/b.txt")), "a/b.txt");
     // The plain-path form tasks see (engine/local_refs.ts), with the same rules.
     assertEquals(blobs.keyOf(blobs.pathOf("a/b.txt")), "a/b.txt");
     assertThrows(() => blobs.keyOf("/etc/passwd"), BlobKeyError);

@@ -20,7 +20,7 @@ import {
   registerChain,
 } from "./sandbox_fixtures.ts";
 
-Deno.test("data proxy: signed upload and download are byte-identical; tampered, expired and md5-mismatched uploads are refused", async () => {
+Deno.test("data proxy: signed upload (presigned on the S3 face) and download are byte-identical; tampered, expired and md5-mismatched uploads are refused", async () => {
   const sb = await freshSandbox();
   try {
     const dp = createClient(
@@ -43,6 +43,19 @@ Deno.test("data proxy: signed upload and download are byte-identical; tampered, 
       loc.nativeUrl,
     );
     assertEquals(loc.headers["Content-MD5"], md5.toString("base64"));
+    // A SigV4-presigned PUT on the S3 face, as FlyteAdmin presigns on MinIO.
+    const presigned = new URL(loc.signedUrl);
+    assertEquals(presigned.port, String(sb.s3.port));
+    assertEquals(
+      presigned.pathname,
+      `/my-s3-bucket/uploads/${PROJECT}/${DOMAIN}/${
+        encodeURIComponent(base32(md5))
+      }/data.bin`,
+    );
+    assertEquals(
+      presigned.searchParams.get("X-Amz-Algorithm"),
+      "AWS4-HMAC-SHA256",
+    );
 
     // md5 mismatch: a different body on the same signed URL.
     const wrong = await fetch(loc.signedUrl, {
@@ -290,7 +303,7 @@ Deno.test("data proxy: GetData resolves flyte://v1 URIs of node inputs and outpu
     const n1 = await c.getNodeExecution({
       id: { executionId: execId, nodeId: "n1" },
     });
-    assert(n1.inputUri.startsWith("file://"));
+    assert(n1.inputUri.startsWith("s3://my-s3-bucket/metadata/"), n1.inputUri);
     assert(n1.closure?.outputResult.case === "outputUri");
     const off = await dp.getData({
       flyteUrl: "flyte://v1/flytesnacks/development/data/n1/o/v",

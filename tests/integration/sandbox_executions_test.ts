@@ -2,7 +2,6 @@ import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { fileURLToPath } from "node:url";
 import { ResourceType } from "@flyteidl/core/identifier_pb.ts";
 import {
   ExecutionMetadata_ExecutionMode,
@@ -76,13 +75,19 @@ Deno.test("executions: create from a launch plan writes inputs.pb and hands the 
     );
     const inputs = fromBinary(
       LiteralMapSchema,
-      Deno.readFileSync(fileURLToPath(req.inputsUri)),
+      Deno.readFileSync(
+        `${sb.services.blobRoot}/${
+          req.inputsUri.replace("s3://my-s3-bucket/", "")
+        }`,
+      ),
     );
     // The launch plan's default (3) filled the missing input.
     const x = inputs.literals.x.value;
     assert(x.case === "scalar" && x.value.value.case === "primitive");
     assertEquals(x.value.value.value.value.value, 3n);
-    assert(req.metadataPrefix.startsWith("file://"));
+    assert(req.inputsUri.startsWith("s3://my-s3-bucket/"), req.inputsUri);
+    assert(req.metadataPrefix.startsWith("s3://my-s3-bucket/"));
+    assertEquals(req.rawOutputPrefix, "s3://my-s3-bucket/raw");
     assert(req.metadataPrefix.endsWith(`/${PROJECT}-${DOMAIN}-exec-one`));
 
     const e = await c.getExecution({

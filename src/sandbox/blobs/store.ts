@@ -1,6 +1,8 @@
 /**
  * The sandbox blob store: files under `<dataDir>/blobs`, addressed by a key
- * (`a/b/c.pb`) whose native URL is a `file://` URL. Signed URLs carry an
+ * (`a/b/c.pb`) whose native URL is `s3://<bucket>/<key>` (the sandbox's S3
+ * face, src/sandbox/s3, serves the same files). `file://` URLs and absolute
+ * paths into the store (older data directories) stay readable. Signed URLs carry an
  * HMAC-SHA256 over method, key, expiry and (for uploads) the expected md5;
  * keys can never escape the store.
  *
@@ -49,6 +51,9 @@ export class SignedUrlError extends Error {
   }
 }
 
+/** The bucket of Flyte's demo cluster, the sandbox's default. */
+export const DEFAULT_BUCKET = "my-s3-bucket";
+
 /** The route prefix under which signed URLs are served. */
 export const BLOB_ROUTE = "/sandbox/blobs/";
 
@@ -67,17 +72,34 @@ export const BLOB_ROUTE = "/sandbox/blobs/";
 export class BlobStore {
   /** Absolute root directory of the blobs. */
   readonly root: string;
+  /** The bucket native URLs name (`s3://<bucket>/<key>`). */
+  readonly bucket: string;
   readonly #secret: Uint8Array;
   /** Base URL (`http://host:port`) used in signed URLs; set once the server listens. */
   baseUrl = "";
+  /**
+   * Makes upload URLs elsewhere: when set (the sandbox sets its S3 face's
+   * SigV4 presigner), `signedUrl("PUT", ...)` answers what it returns for
+   * the key, expiry and expected md5 (base64, "" for any body).
+   */
+  uploadSigner?: (key: string, expiresAt: Date, md5: string) => string;
 
-  private constructor(root: string, secret: Uint8Array) {
+  private constructor(root: string, secret: Uint8Array, bucket: string) {
     this.root = root;
     this.#secret = secret;
+    this.bucket = bucket;
   }
 
-  /** Opens the store under `<dataDir>/blobs`, creating the HMAC secret once. */
-  static open(dataDir: string): BlobStore {
+  /**
+   * Opens the store under `<dataDir>/blobs`, creating the HMAC secret once.
+   * `bucket` (default {@link DEFAULT_BUCKET}) is the bucket of its native URLs.
+   */
+  static open(dataDir: string, bucket: string = DEFAULT_BUCKET): BlobStore {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new BlobKeyError(
+        `invalid bucket name [${bucket}]: 3-63 lower-case letters, digits, '.' or '-'`,
+      );
+    }
     const root = path.resolve(dataDir, "blobs");
     fs.mkdirSync(root, { recursive: true });
     const secretPath = path.resolve(dataDir, "blob-secret");
@@ -88,7 +110,7 @@ export class BlobStore {
       secret = randomBytes(32);
       fs.writeFileSync(secretPath, secret, { mode: 0o600 });
     }
-    return new BlobStore(root, secret);
+    return new BlobStore(root, secret, bucket);
   }
 
   /** Checks a key and returns its absolute path; throws BlobKeyError if it could escape. */
@@ -112,16 +134,34 @@ export class BlobStore {
     return abs;
   }
 
-  /** `file://` URL of a key. */
+  /** `s3://<bucket>/<key>`: the native URL of a key. */
   nativeUrl(key: string): string {
+    this.pathOf(key);
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  /** `file://` URL of a key's file (what older data directories hold). */
+  fileUrl(key: string): string {
     return pathToFileURL(this.pathOf(key)).href;
   }
 
   /**
-   * The key of a `file://` URL, or of an absolute path (what tasks see, see
-   * engine/local_refs.ts), inside the store; throws BlobKeyError otherwise.
+   * The key of an `s3://<bucket>/<key>` URL, of a `file://` URL or of an
+   * absolute path (older data directories, see engine/local_refs.ts) inside
+   * the store; throws BlobKeyError otherwise.
    */
   keyOf(url: string): string {
+    if (url.startsWith("s3://")) {
+      const prefix = `s3://${this.bucket}/`;
+      if (!url.startsWith(prefix)) {
+        throw new BlobKeyError(
+          `URL [${url}] is not in this sandbox's bucket [${this.bucket}]`,
+        );
+      }
+      const key = url.slice(prefix.length).replace(/\/+$/, "");
+      this.pathOf(key);
+      return key;
+    }
     let p: string;
     try {
       if (url.startsWith("/")) p = url;
@@ -129,7 +169,7 @@ export class BlobStore {
       else throw new Error("not file://");
     } catch {
       throw new BlobKeyError(
-        `URL [${url}] is not a file:// URL or absolute path of this sandbox's blob store`,
+        `URL [${url}] is not an s3://${this.bucket}/ URL, file:// URL or absolute path of this sandbox's blob store`,
       );
     }
     const abs = path.resolve(p);
@@ -153,7 +193,7 @@ export class BlobStore {
     return fs.readFileSync(this.pathOf(key));
   }
 
-  /** Reads a `file://` URL of this store. */
+  /** Reads an `s3://` or `file://` URL of this store. */
   readUrl(url: string): Uint8Array {
     return this.read(this.keyOf(url));
   }
@@ -271,6 +311,7 @@ export class BlobStore {
   /**
    * A signed URL for `method` (PUT or GET) on `key`, valid until
    * `expiresAt`; a PUT URL signed with `md5` (base64) only accepts that body.
+   * With an {@link BlobStore.uploadSigner}, PUT URLs are its.
    */
   signedUrl(
     method: "PUT" | "GET",
@@ -279,6 +320,9 @@ export class BlobStore {
     md5 = "",
   ): string {
     this.pathOf(key);
+    if (method === "PUT" && this.uploadSigner) {
+      return this.uploadSigner(key, expiresAt, md5);
+    }
     if (!this.baseUrl) throw new Error("blob store has no base URL yet");
     const expires = Math.floor(expiresAt.getTime() / 1000);
     const q = new URLSearchParams({

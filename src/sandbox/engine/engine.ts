@@ -25,6 +25,7 @@ import { Run } from "./run.ts";
 import { Semaphore } from "./concurrency.ts";
 import { Scheduler } from "./scheduler.ts";
 import { type CommandMapper, killGroup } from "./process.ts";
+import { type BucketMounts, withMounts } from "./storage.ts";
 
 /**
  * Options of {@link Engine}.
@@ -88,6 +89,49 @@ export interface EngineOptions {
   maxCacheAgeMs?: number;
   /** Resume unfinished executions found in `engine.db` on start. Default true. */
   resume?: boolean;
+  /**
+   * The storage tasks see: buckets mounted onto local folders (the engine
+   * reads and writes `s3://<bucket>/...` metadata there) and the environment
+   * every task process gets to reach the same bucket through S3 (endpoint and
+   * credentials, as on a demo-cluster pod). Default: none (`file://` only).
+   */
+  storage?: EngineStorage;
+}
+
+/**
+ * Storage of an {@link Engine}: see {@link EngineOptions.storage}.
+ *
+ * @example
+ * ```ts
+ * import type { EngineStorage } from "./engine.ts";
+ * const s: EngineStorage = {
+ *   mounts: { "my-s3-bucket": "/tmp/sb/blobs" },
+ *   env: { FLYTE_AWS_ENDPOINT: "http://127.0.0.1:30002" },
+ * };
+ * ```
+ */
+export interface EngineStorage {
+  /** Bucket -> absolute folder. */
+  mounts: BucketMounts;
+  /** Environment variables added to every task process's. */
+  env: Record<string, string>;
+}
+
+/** Variables of the host's environment that would point tasks at other AWS credentials. */
+const FOREIGN_AWS = [
+  "AWS_PROFILE",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_ENDPOINT_URL_S3",
+];
+
+function taskBaseEnv(o: EngineOptions): Record<string, string> {
+  const env = { ...(o.baseEnv ?? Deno.env.toObject()) };
+  if (o.storage) {
+    for (const k of FOREIGN_AWS) delete env[k];
+    Object.assign(env, o.storage.env);
+  }
+  return env;
 }
 
 function defaultExtraPath(): string[] {
@@ -315,13 +359,13 @@ export class Engine implements ExecutionLauncher {
       logUrl: (rel) => `${this.#logBase}/${rel}`,
       pollMs: o.pollIntervalMs ?? 200,
       maxSystemFailures: o.maxSystemFailures ?? 3,
-      baseEnv: o.baseEnv ?? Deno.env.toObject(),
+      baseEnv: taskBaseEnv(o),
       processes: this.#processes,
       reservations: this.#reservations,
       maxCacheAgeMs: o.maxCacheAgeMs ?? 0,
     });
     this.#runs.set(run.key, run);
-    run.start().catch((e) =>
+    withMounts(o.storage?.mounts ?? {}, () => run.start()).catch((e) =>
       console.error(`engine: execution ${run.key} loop crashed:`, e)
     )
       .finally(() => {
@@ -411,6 +455,8 @@ export interface EngineHost {
   signals: Client<typeof SignalService>;
   /** The sandbox data directory; the engine keeps its state in `<dataDir>/engine`. */
   dataDir: string;
+  /** The host's storage (its bucket and how tasks reach it), when it has one. */
+  storage?: EngineStorage;
 }
 
 /**
@@ -432,5 +478,6 @@ export function engineLauncher(
       admin: host.admin,
       signals: host.signals,
       dataDir: options.dataDir ?? `${host.dataDir}/engine`,
+      storage: options.storage ?? host.storage,
     });
 }

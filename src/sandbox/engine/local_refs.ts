@@ -1,8 +1,9 @@
 /**
  * How the sandbox's local store is presented to task processes.
  *
- * The blob store hands out `file://` native URLs (uploads, the data proxy),
- * but flytekit treats a `file://` URI as a local file and then checks it with
+ * The blob store hands out `s3://` native URLs, which tasks read through the
+ * sandbox's S3 face; older data directories hold `file://` ones, and
+ * flytekit treats a `file://` URI as a local file and then checks it with
  * `os.path.isfile(uri)`, which fails on the URI string: a Python task given a
  * FlyteFile or FlyteDirectory as `file:///...` dies with "Expected a file, but
  * file:///... is not a file". Local files reach flytekit as plain paths in

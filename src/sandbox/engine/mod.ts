@@ -23,7 +23,9 @@ export {
   type EngineHost,
   engineLauncher,
   type EngineOptions,
+  type EngineStorage,
 } from "./engine.ts";
+export type { BucketMounts } from "./storage.ts";
 export type { CommandMapper } from "./process.ts";
 export {
   Aborted,

@@ -1,12 +1,15 @@
 /**
- * Reading and writing the metadata tree (`file://` URIs) with flyteidl
- * protobufs.
+ * Reading and writing the metadata tree with flyteidl protobufs. URIs are
+ * `s3://<bucket>/<key>` (what the sandbox hands out; the bucket is mounted
+ * onto the blob store's folder, see {@link withMounts}), `file://` (older
+ * data directories, tests) or plain absolute paths.
  *
  * @module
  */
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { AsyncLocalStorage } from "node:async_hooks";
 import {
   type DescMessage,
   fromBinary,
@@ -16,7 +19,38 @@ import {
 import { StorageError } from "./errors.ts";
 
 /**
- * The local path of a `file://` URI (or a bare absolute path).
+ * Buckets served from local folders: bucket name -> absolute folder (the
+ * sandbox mounts its bucket onto its blob store).
+ *
+ * @example
+ * ```ts
+ * import type { BucketMounts } from "./storage.ts";
+ * const m: BucketMounts = { "my-s3-bucket": "/tmp/sandbox/blobs" };
+ * ```
+ */
+export type BucketMounts = Readonly<Record<string, string>>;
+
+const mounted = new AsyncLocalStorage<BucketMounts>();
+
+/**
+ * Runs `fn` (and everything it starts) with `mounts` in force, so
+ * `s3://<bucket>/<key>` URIs of those buckets resolve to their folders.
+ * Each engine runs its executions inside its own mounts, so sandboxes in
+ * one process with the same bucket name never mix their files.
+ *
+ * @example
+ * ```ts
+ * import { localPath, withMounts } from "./storage.ts";
+ * withMounts({ "my-s3-bucket": "/tmp/sb/blobs" }, () => localPath("s3://my-s3-bucket/a/b.pb")); // "/tmp/sb/blobs/a/b.pb"
+ * ```
+ */
+export function withMounts<T>(mounts: BucketMounts, fn: () => T): T {
+  return mounted.run(mounts, fn);
+}
+
+/**
+ * The local path of an `s3://` URI of a mounted bucket, a `file://` URI or
+ * a bare absolute path; anything else is a {@link StorageError} naming it.
  *
  * @example
  * ```ts
@@ -26,10 +60,28 @@ import { StorageError } from "./errors.ts";
  */
 export function localPath(uri: string): string {
   if (uri.startsWith("/")) return uri;
+  if (uri.startsWith("s3://")) {
+    const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
+    const root = m ? mounted.getStore()?.[m[1]] : undefined;
+    if (!m || root === undefined) {
+      throw new StorageError(
+        uri,
+        `bucket [${m?.[1] ?? ""}] is not mounted in this engine (mounted: ${
+          Object.keys(mounted.getStore() ?? {}).join(", ") || "none"
+        })`,
+      );
+    }
+    const key = (m[2] ?? "").replace(/\/+$/, "");
+    const abs = resolve(root, key);
+    if (abs !== root && !abs.startsWith(root + sep)) {
+      throw new StorageError(uri, "the key leaves its bucket");
+    }
+    return abs;
+  }
   if (!uri.startsWith("file://")) {
     throw new StorageError(
       uri,
-      "only file:// URIs are supported by the engine",
+      "only s3:// URIs of the sandbox's bucket, file:// URIs and absolute paths are supported by the engine",
     );
   }
   return fileURLToPath(uri);

@@ -19,8 +19,9 @@
  *   `flyte-authorization` header), a `token` query parameter, or the cookie
  *   set after a page was opened with one.
  *
- * Owns nothing else; used by server.ts for every request and, through the
- * engine's `logGuard` hook, by the task-log server.
+ * Owns nothing else; used by server.ts for every request, by the S3 face
+ * (src/sandbox/s3, whose SigV4 signatures stand in for the token) and,
+ * through the engine's `logGuard` hook, by the task-log server.
  *
  * @example
  * ```ts
@@ -159,7 +160,9 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Checks one request; `undefined` means it may proceed.
+ * Checks one request; `undefined` means it may proceed. A
+ * `selfAuthenticated` request carries its own credential (the S3 face's
+ * SigV4 signatures) and needs no token; Host and Origin are still checked.
  *
  * @example
  * ```ts
@@ -174,6 +177,7 @@ export function checkRequest(
   policy: GuardPolicy,
   url: URL,
   headers: Headers,
+  options: { selfAuthenticated?: boolean } = {},
 ): Refusal | undefined {
   const host = headers.get("host") ?? headers.get(":authority") ?? "";
   // With a token (a sandbox reachable from other machines), any name may
@@ -199,7 +203,9 @@ export function checkRequest(
       message: `cross-origin request from ${origin} refused`,
     };
   }
-  if (policy.token && !tokenExempt(url.pathname)) {
+  if (
+    policy.token && !options.selfAuthenticated && !tokenExempt(url.pathname)
+  ) {
     const given = presentedToken(url, headers);
     if (given === undefined || !sameSecret(given, policy.token)) {
       return {
