@@ -156,6 +156,8 @@ try {
   console.log(text);
   if (sizes.mode === "full") {
     await writeSection(`${repo}bench/RESULTS.md`, text);
+    // deno fmt's table layout, so `deno task check` stays clean.
+    await timed(Deno.execPath(), ["fmt", `${repo}bench/RESULTS.md`]);
     log("bench/RESULTS.md updated");
   }
 } finally {
