@@ -51,6 +51,11 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
 echo "notebook suite tools: $NOTEBOOK_PKGS"
+# bench:flytekit (its --short mode runs in CI) times curl beside the transfers.
+if ! command -v curl >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl
+fi
 # moto's S3 server (server mode) in its own venv, so its dependencies never meet
 # flytekit's: the runtime's s3:// test starts it on loopback.
 MOTO_VERSION=5.1.18

@@ -12,17 +12,16 @@ import {
 } from "@connectrpc/connect";
 import { AdminService } from "@flyteidl/service/admin_pb.ts";
 import { DataProxyService } from "@flyteidl/service/dataproxy_pb.ts";
-import { SignalService } from "@flyteidl/service/signal_pb.ts";
-import { AuthMetadataService } from "@flyteidl/service/auth_pb.ts";
-import { IdentityService } from "@flyteidl/service/identity_pb.ts";
+import type { SignalService } from "@flyteidl/service/signal_pb.ts";
+import type { AuthMetadataService } from "@flyteidl/service/auth_pb.ts";
+import type { IdentityService } from "@flyteidl/service/identity_pb.ts";
 import { Authenticator, authInterceptor } from "./auth/authenticator.ts";
 import { discoverAuthMetadata } from "./auth/discovery.ts";
 import { proxyAuthInterceptor } from "./auth/proxy.ts";
 import type { AuthOptions } from "./auth/types.ts";
 import { parseEndpoint } from "./endpoint.ts";
 import { FlyteInvalidInputError } from "./errors.ts";
-import { createGrpcTransportFor } from "./transport/grpc.ts";
-import { createRestTransport } from "./transport/rest.ts";
+import { lazyClient, lazyTransport } from "./lazy.ts";
 import { RetryingTransport } from "./transport/retry.ts";
 import type { ClosableTransport, TransportParams } from "./transport/types.ts";
 
@@ -269,15 +268,22 @@ export function createConnection(options: ConnectionOptions): Connection {
   const outer: Interceptor[] = options.proxyCommand?.length
     ? [headerInterceptor, proxyAuthInterceptor(options.proxyCommand)]
     : [headerInterceptor];
+  // The transport's module (node:http2 and connect-node for gRPC, the
+  // route table for REST) is loaded by the first call, and only that kind.
   const make = (interceptors: Interceptor[]): ClosableTransport =>
-    kind === "grpc"
-      ? createGrpcTransportFor({ ...params, interceptors })
-      : createRestTransport({
-        ...params,
-        baseUrl: ep.baseUrl,
-        interceptors,
-        fetch: fetchFn,
-      });
+    lazyTransport(async () =>
+      kind === "grpc"
+        ? (await import("./transport/grpc.ts")).createGrpcTransportFor({
+          ...params,
+          interceptors,
+        })
+        : (await import("./transport/rest.ts")).createRestTransport({
+          ...params,
+          baseUrl: ep.baseUrl,
+          interceptors,
+          fetch: fetchFn,
+        })
+    );
   const retry = { maxRetries: options.maxRetries ?? 3 };
   const anonymous = new RetryingTransport(
     () => make(outer),
@@ -305,9 +311,23 @@ export function createConnection(options: ConnectionOptions): Connection {
     transportKind: kind,
     admin: createClient(AdminService, transport),
     dataProxy: createClient(DataProxyService, transport),
-    signal: createClient(SignalService, transport),
-    authMetadata: createClient(AuthMetadataService, anonymous),
-    identity: createClient(IdentityService, transport),
+    // Bindings loaded by their first call (AdminService and DataProxyService
+    // are imported by what uses them at once anyway).
+    signal: lazyClient<typeof SignalService>(
+      async () =>
+        (await import("@flyteidl/service/signal_pb.ts")).SignalService,
+      transport,
+    ),
+    authMetadata: lazyClient<typeof AuthMetadataService>(
+      async () =>
+        (await import("@flyteidl/service/auth_pb.ts")).AuthMetadataService,
+      anonymous,
+    ),
+    identity: lazyClient<typeof IdentityService>(
+      async () =>
+        (await import("@flyteidl/service/identity_pb.ts")).IdentityService,
+      transport,
+    ),
     transport,
     authenticator,
     close,

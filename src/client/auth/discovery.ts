@@ -11,7 +11,6 @@ import {
   createClient,
   type Transport,
 } from "@connectrpc/connect";
-import { AuthMetadataService } from "@flyteidl/service/auth_pb.ts";
 import { toFlyteError } from "../errors.ts";
 import type { AuthMetadata } from "./types.ts";
 
@@ -31,6 +30,8 @@ import type { AuthMetadata } from "./types.ts";
 export async function discoverAuthMetadata(
   transport: Transport,
 ): Promise<AuthMetadata | null> {
+  // Loaded here: discovery runs only when a server asks for credentials.
+  const { AuthMetadataService } = await import("@flyteidl/service/auth_pb.ts");
   const client = createClient(AuthMetadataService, transport);
   const [pub, oauth] = await Promise.allSettled([
     client.getPublicClientConfig({}),

@@ -1,10 +1,11 @@
 /**
  * A token cache file readable only by its owner (mode 0600), shared by
  * processes on one machine. Written atomically (temporary file + rename).
+ * Deno's own file APIs, not node:fs: a connection reads this file on its
+ * first call, and node:fs's error path (no file yet) is slower to fail.
  *
  * @module
  */
-import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import * as os from "node:os";
 import type { Token } from "./types.ts";
@@ -61,12 +62,12 @@ export class TokenCache {
   async #readAll(): Promise<Record<string, CachedToken>> {
     let text: string;
     try {
-      const st = await fs.stat(this.file);
+      const st = await Deno.stat(this.file);
       // Refuse a file others can read or write: its tokens may be stolen or planted.
-      if (Deno.build.os !== "windows" && (st.mode & 0o077) !== 0) {
+      if (Deno.build.os !== "windows" && ((st.mode ?? 0) & 0o077) !== 0) {
         return {};
       }
-      text = await fs.readFile(this.file, "utf8");
+      text = await Deno.readTextFile(this.file);
     } catch {
       return {};
     }
@@ -90,10 +91,12 @@ export class TokenCache {
     const all = await this.#readAll();
     if (token) all[key] = token;
     else delete all[key];
-    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    await Deno.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(all, null, 2), { mode: 0o600 });
-    await fs.chmod(tmp, 0o600);
-    await fs.rename(tmp, this.file);
+    await Deno.writeTextFile(tmp, JSON.stringify(all, null, 2), {
+      mode: 0o600,
+    });
+    if (Deno.build.os !== "windows") await Deno.chmod(tmp, 0o600);
+    await Deno.rename(tmp, this.file);
   }
 }
