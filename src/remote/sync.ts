@@ -173,33 +173,54 @@ export class Monitor {
       : new RemoteExecution<O>(raw);
     exec.raw = raw;
     exec.consoleUrl ||= consoleUrl(this.#ctx.settings.consoleBase, raw.id!);
-    exec.interface ??= await this.interfaceOf(raw.spec?.launchPlan).catch(() =>
-      undefined
-    );
-    exec.inputLiterals = data.fullInputs ?? raw.closure?.computedInputs ??
-      await offloaded(data.inputs?.url, signal);
+    // The interface, offloaded data and the node tree need only `raw`:
+    // fetched side by side, not one round trip after the other.
+    const work: Promise<unknown>[] = [];
+    if (!exec.interface) {
+      work.push(
+        this.interfaceOf(raw.spec?.launchPlan).then(
+          (i) => exec.interface ??= i,
+          () => undefined,
+        ),
+      );
+    }
+    const inputs = data.fullInputs ?? raw.closure?.computedInputs;
+    if (inputs) exec.inputLiterals = inputs;
+    else {
+      work.push(
+        offloaded(data.inputs?.url, signal).then((m) => exec.inputLiterals = m),
+      );
+    }
     const r = raw.closure?.outputResult;
     exec.outputLiterals = data.fullOutputs ??
       (r?.case === "outputData" ? r.value : undefined);
     if (!exec.outputLiterals && exec.isSuccessful) {
       // Too large to inline: admin returns a (signed) URL instead.
-      exec.outputLiterals = await offloaded(data.outputs?.url, signal);
       exec.outputsUri = data.outputs?.url || undefined;
+      work.push(
+        offloaded(data.outputs?.url, signal).then((m) =>
+          exec.outputLiterals = m
+        ),
+      );
     }
-    if (options.nodes) await this.#syncNodes(exec, options);
+    if (options.nodes) work.push(this.#syncNodes(exec, options));
+    await Promise.all(work);
     return exec;
   }
 
   async #syncNodes(exec: RemoteExecution, options: SyncOptions) {
     const wfId = exec.raw.closure?.workflowId;
-    if (wfId?.name && !exec.workflow) {
-      exec.workflow = (await this.#entities.getWorkflowById(wfId)).closure;
-    }
+    const [workflow, raws] = await Promise.all([
+      wfId?.name && !exec.workflow
+        ? this.#entities.getWorkflowById(wfId).then((w) => w.closure)
+        : exec.workflow,
+      this.#listNodes(exec.id, "", options.signal),
+    ]);
+    exec.workflow = workflow;
     const scope = scopeOfTemplate(
       exec.workflow,
       exec.workflow?.primary?.template,
     );
-    const raws = await this.#listNodes(exec.id, "", options.signal);
     const fresh = new Map<string, RemoteNodeExecution>();
     await Promise.all(
       raws.map((r) => {
