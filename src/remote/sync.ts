@@ -21,7 +21,11 @@ import {
 } from "@flyteidl/core/interface_pb.ts";
 import type { RemoteContext } from "./context.ts";
 import type { Entities } from "./entities.ts";
-import { formatExecutionId, formatNodeExecutionId } from "./ids.ts";
+import {
+  formatEntityId,
+  formatExecutionId,
+  formatNodeExecutionId,
+} from "./ids.ts";
 import { consoleUrl } from "./console.ts";
 import { paginate } from "./paging.ts";
 import {
@@ -95,6 +99,7 @@ export interface SyncOptions {
 export class Monitor {
   readonly #ctx: RemoteContext;
   readonly #entities: Entities;
+  readonly #interfaces = new Map<string, Promise<TypedInterface | undefined>>();
 
   /** Creates the sub-client. */
   constructor(ctx: RemoteContext, entities: Entities) {
@@ -106,11 +111,26 @@ export class Monitor {
     return this.#ctx.call(what, fn);
   }
 
-  /** The interface of what an execution ran (given its spec's launch plan id): its task's, or its launch plan's. */
-  async interfaceOf(
+  /**
+   * The interface of what an execution ran (given its spec's launch plan
+   * id): its task's, or its launch plan's. Kept per id: a registered
+   * version's interface never changes (only a launch plan's state does).
+   */
+  interfaceOf(
     lp: Identifier | undefined,
   ): Promise<TypedInterface | undefined> {
-    if (!lp?.name) return undefined;
+    if (!lp?.name) return Promise.resolve(undefined);
+    const key = formatEntityId(lp);
+    let p = this.#interfaces.get(key);
+    if (!p) {
+      p = this.#loadInterface(lp);
+      this.#interfaces.set(key, p);
+      p.catch(() => this.#interfaces.delete(key));
+    }
+    return p;
+  }
+
+  async #loadInterface(lp: Identifier): Promise<TypedInterface | undefined> {
     if (lp.resourceType === ResourceType.TASK) {
       return (await this.#entities.getTaskById(lp)).interface;
     }
@@ -158,6 +178,13 @@ export class Monitor {
     const id = target instanceof RemoteExecution ? target.id : target;
     const what = formatExecutionId(id);
     const signal = options.signal;
+    // The top-level node list needs only the id: it goes out with the
+    // first round trip (handled here so that a failed GetExecution leaves
+    // no unhandled rejection behind).
+    const nodeList = options.nodes
+      ? this.#listNodes(id, "", signal)
+      : undefined;
+    nodeList?.catch(() => {});
     const [raw, data] = await Promise.all([
       this.#rpc(
         `get execution ${what}`,
@@ -203,18 +230,22 @@ export class Monitor {
         ),
       );
     }
-    if (options.nodes) work.push(this.#syncNodes(exec, options));
+    if (nodeList) work.push(this.#syncNodes(exec, options, nodeList));
     await Promise.all(work);
     return exec;
   }
 
-  async #syncNodes(exec: RemoteExecution, options: SyncOptions) {
+  async #syncNodes(
+    exec: RemoteExecution,
+    options: SyncOptions,
+    nodeList: Promise<NodeExecution[]>,
+  ) {
     const wfId = exec.raw.closure?.workflowId;
     const [workflow, raws] = await Promise.all([
       wfId?.name && !exec.workflow
         ? this.#entities.getWorkflowById(wfId).then((w) => w.closure)
         : exec.workflow,
-      this.#listNodes(exec.id, "", options.signal),
+      nodeList,
     ]);
     exec.workflow = workflow;
     const scope = scopeOfTemplate(
