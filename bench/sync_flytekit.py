@@ -1,4 +1,4 @@
-"""flytekit's side of bench/sync_bench.ts (the mirror of sync_ours.ts).
+"""flytekit's side of bench/sync_full.ts (the mirror of sync_ours.ts).
 
 One fresh process per call:
   python sync_flytekit.py <host:port> <execution name> <runs>

@@ -8,7 +8,8 @@
  * reuses those executions), then, round by round and interleaved (who goes
  * first alternates), syncs each execution in fresh processes: this module
  * (bench/sync_ours.ts: `syncExecution` with nodes, node data and task
- * attempts, and with nodes and node data only) and flytekit 1.16 from the
+ * attempts over gRPC and over REST, and with nodes and node data only) and
+ * flytekit 1.16 from the
  * project's .venv (bench/sync_flytekit.py: `sync_execution(ex,
  * sync_nodes=True)`), both then reading every top-level node's inputs and
  * outputs. Each process syncs three times: the first (cold: code not yet
@@ -43,7 +44,7 @@ const load = () =>
 const started = Date.now();
 const log = (s: string) =>
   console.error(
-    `[sync_bench ${((Date.now() - started) / 1000).toFixed(0)} s] ${s}`,
+    `[sync_full ${((Date.now() - started) / 1000).toFixed(0)} s] ${s}`,
   );
 
 const dataDir = flag("--data") ??
@@ -91,6 +92,19 @@ const sides = {
       name,
       String(RUNS),
       "full",
+    ]),
+  "ours over REST (nodes + data + attempts)": (name: string) =>
+    runSide(Deno.execPath(), [
+      "run",
+      "-A",
+      "--config",
+      `${repo}deno.json`,
+      here("./sync_ours.ts"),
+      sb.endpoint,
+      name,
+      String(RUNS),
+      "full",
+      "rest",
     ]),
   "ours (nodes + data)": (name: string) =>
     runSide(Deno.execPath(), [
@@ -200,7 +214,7 @@ try {
       file,
       text.includes(open)
         ? text.replace(new RegExp(`${open}[\\s\\S]*${close}`), block)
-        : `${text.trimEnd()}\n\n## Full sync beside flytekit (bench/sync_bench.ts)\n\n${block}\n`,
+        : `${text.trimEnd()}\n\n## Full sync beside flytekit (bench/sync_full.ts)\n\n${block}\n`,
     );
   }
 } finally {

@@ -1,5 +1,5 @@
 /**
- * bench/sync_bench.ts's setup, through this module against a sandbox
+ * bench/sync_full.ts's setup, through this module against a sandbox
  * process: a trivial container task (an `sh` that copies a prepared
  * outputs.pb), fan-out workflows of 100 and 1,000 nodes over it and a
  * 1,000-item map (an array node), each run once by the real engine so that
