@@ -8,7 +8,8 @@
  * reuses those executions), then, round by round and interleaved (who goes
  * first alternates), syncs each execution in fresh processes: this module
  * (bench/sync_ours.ts: `syncExecution` with nodes, node data and task
- * attempts over gRPC and over REST, and with nodes and node data only) and
+ * attempts over gRPC and over REST, and with nodes and node data only;
+ * and a floor: only the admin calls such a sync makes, bare) and
  * flytekit 1.16 from the
  * project's .venv (bench/sync_flytekit.py: `sync_execution(ex,
  * sync_nodes=True)`), both then reading every top-level node's inputs and
@@ -105,6 +106,18 @@ const sides = {
       String(RUNS),
       "full",
       "rest",
+    ]),
+  "floor: the same admin calls, bare (gRPC)": (name: string) =>
+    runSide(Deno.execPath(), [
+      "run",
+      "-A",
+      "--config",
+      `${repo}deno.json`,
+      here("./sync_ours.ts"),
+      sb.endpoint,
+      name,
+      String(RUNS),
+      "floor",
     ]),
   "ours (nodes + data)": (name: string) =>
     runSide(Deno.execPath(), [
