@@ -48,8 +48,8 @@ const log = (s: string) =>
     `[sync_full ${((Date.now() - started) / 1000).toFixed(0)} s] ${s}`,
   );
 
-const dataDir = flag("--data") ??
-  await Deno.makeTempDir({ prefix: "sync-bench-" });
+const keep = flag("--data");
+const dataDir = keep ?? await Deno.makeTempDir({ prefix: "sync-bench-" });
 await Deno.mkdir(dataDir, { recursive: true });
 const shapesFile = `${dataDir}/shapes-${short ? "short" : "full"}.json`;
 const sb = await spawnSandboxProcess(`${dataDir}/sandbox`);
@@ -233,4 +233,5 @@ try {
 } finally {
   sb.child.kill();
   await sb.child.status;
+  if (!keep) await Deno.remove(dataDir, { recursive: true });
 }
