@@ -3,7 +3,7 @@
  * and execution snapshots — executions, node executions, task attempts,
  * signals — camelCase views over the flyteidl messages (kept in `raw` as an
  * escape hatch), with phases as strings (models_common.ts) and outputs
- * decoded through the interface.
+ * decoded through the interface when first read (once per literal map).
  *
  * @module
  */
@@ -44,7 +44,7 @@ import {
   formatTaskExecutionId,
 } from "./ids.ts";
 import {
-  decode,
+  DecodeCache,
   type ExecutionPhase,
   type NodePhase,
   outputVariables,
@@ -108,6 +108,8 @@ export class RemoteTaskExecution {
   children: RemoteNodeExecution[] = [];
   /** Console link ("" until known). */
   consoleUrl = "";
+  readonly #inputs = new DecodeCache();
+  readonly #outputs = new DecodeCache();
   /** Rich notebook display (text/html and text/plain; see src/display). */
   [Symbol.for("Jupyter.display")](): MimeBundle {
     return renderTaskExecution(this, this.consoleUrl);
@@ -120,17 +122,17 @@ export class RemoteTaskExecution {
   get id(): TaskExecutionIdentifier {
     return this.raw.id!;
   }
-  /** Inputs decoded through the interface (empty until fetched). */
+  /** Inputs decoded through the interface when first read, then kept (empty until fetched). */
   get inputs(): Record<string, unknown> {
-    return decode(
+    return this.#inputs.get(
       this.inputLiterals,
       this.interface?.inputs?.variables,
       "inputs",
     );
   }
-  /** Outputs decoded through the interface (empty until fetched or when it produced none). */
+  /** Outputs decoded through the interface when first read, then kept (empty until fetched or when it produced none). */
   get outputs(): Record<string, unknown> {
-    return decode(
+    return this.#outputs.get(
       this.outputLiterals,
       this.interface?.outputs?.variables,
       "outputs",
@@ -212,6 +214,8 @@ export class RemoteNodeExecution {
   dynamicWorkflow?: DynamicWorkflowNodeMetadata;
   /** Console link ("" until known). */
   consoleUrl = "";
+  readonly #inputs = new DecodeCache();
+  readonly #outputs = new DecodeCache();
   /** Rich notebook display (text/html and text/plain; see src/display). */
   [Symbol.for("Jupyter.display")](): MimeBundle {
     return renderNodeExecution(this, this.consoleUrl);
@@ -224,17 +228,17 @@ export class RemoteNodeExecution {
   get id(): NodeExecutionIdentifier {
     return this.raw.id!;
   }
-  /** Inputs decoded through the interface (empty until fetched). */
+  /** Inputs decoded through the interface when first read, then kept (empty until fetched). */
   get inputs(): Record<string, unknown> {
-    return decode(
+    return this.#inputs.get(
       this.inputLiterals,
       this.interface?.inputs?.variables,
       "inputs",
     );
   }
-  /** Outputs decoded through the interface (empty until fetched or when it produced none). */
+  /** Outputs decoded through the interface when first read, then kept (empty until fetched or when it produced none). */
   get outputs(): Record<string, unknown> {
-    return decode(
+    return this.#outputs.get(
       this.outputLiterals,
       this.interface?.outputs?.variables,
       "outputs",
@@ -319,6 +323,8 @@ export class RemoteExecution<
   workflow?: CompiledWorkflowClosure;
   /** Console link for this execution. */
   consoleUrl = "";
+  readonly #inputs = new DecodeCache();
+  readonly #outputs = new DecodeCache();
 
   /** Rich notebook display (text/html and text/plain; see src/display). */
   [Symbol.for("Jupyter.display")](): MimeBundle {
@@ -386,9 +392,9 @@ export class RemoteExecution<
   get createdAt(): Date | undefined {
     return toDate(this.raw.closure?.createdAt);
   }
-  /** Inputs decoded through the interface (empty until fetched). */
+  /** Inputs decoded through the interface when first read, then kept (empty until fetched). */
   get inputs(): Record<string, unknown> {
-    return decode(
+    return this.#inputs.get(
       this.inputLiterals,
       this.interface?.inputs?.variables,
       "inputs",
@@ -423,7 +429,7 @@ export class RemoteExecution<
         }: outputs are too large to inline and are stored at ${this.outputsUri}, which cannot be read without storage credentials`,
       );
     }
-    return decode(
+    return this.#outputs.get(
       this.outputLiterals,
       outputVariables(this.interface),
       "outputs",

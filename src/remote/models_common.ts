@@ -94,6 +94,35 @@ export function decode(
     : {};
 }
 
+/**
+ * Decodes a literal map once: reading the same map through the same
+ * variables again returns the values decoded the first time (flytekit's
+ * LiteralsResolver keeps its native values the same way); a new map or
+ * interface is decoded afresh. Empty results and errors are not kept.
+ */
+export class DecodeCache {
+  #map?: LiteralMap;
+  #vars?: Record<string, Variable>;
+  #value?: Record<string, unknown>;
+
+  /** `decode(map, vars, root)`, from the cache when map and vars are the ones decoded last. */
+  get(
+    map: LiteralMap | undefined,
+    vars: Record<string, Variable> | undefined,
+    root: "inputs" | "outputs",
+  ): Record<string, unknown> {
+    if (!map) return {};
+    if (this.#value && map === this.#map && vars === this.#vars) {
+      return this.#value;
+    }
+    const value = decode(map, vars, root);
+    this.#map = map;
+    this.#vars = vars;
+    this.#value = value;
+    return value;
+  }
+}
+
 /** The output variables of an interface ({} when unknown). */
 export function outputVariables(iface: TypedInterface | undefined) {
   return iface?.outputs?.variables ?? {};

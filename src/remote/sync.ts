@@ -21,7 +21,11 @@ import {
 } from "@flyteidl/core/interface_pb.ts";
 import type { RemoteContext } from "./context.ts";
 import type { Entities } from "./entities.ts";
-import { formatExecutionId, formatNodeExecutionId } from "./ids.ts";
+import {
+  formatEntityId,
+  formatExecutionId,
+  formatNodeExecutionId,
+} from "./ids.ts";
 import { consoleUrl } from "./console.ts";
 import { paginate } from "./paging.ts";
 import {
@@ -95,6 +99,7 @@ export interface SyncOptions {
 export class Monitor {
   readonly #ctx: RemoteContext;
   readonly #entities: Entities;
+  readonly #interfaces = new Map<string, Promise<TypedInterface | undefined>>();
 
   /** Creates the sub-client. */
   constructor(ctx: RemoteContext, entities: Entities) {
@@ -106,11 +111,26 @@ export class Monitor {
     return this.#ctx.call(what, fn);
   }
 
-  /** The interface of what an execution ran (given its spec's launch plan id): its task's, or its launch plan's. */
-  async interfaceOf(
+  /**
+   * The interface of what an execution ran (given its spec's launch plan
+   * id): its task's, or its launch plan's. Kept per id: a registered
+   * version's interface never changes (only a launch plan's state does).
+   */
+  interfaceOf(
     lp: Identifier | undefined,
   ): Promise<TypedInterface | undefined> {
-    if (!lp?.name) return undefined;
+    if (!lp?.name) return Promise.resolve(undefined);
+    const key = formatEntityId(lp);
+    let p = this.#interfaces.get(key);
+    if (!p) {
+      p = this.#loadInterface(lp);
+      this.#interfaces.set(key, p);
+      p.catch(() => this.#interfaces.delete(key));
+    }
+    return p;
+  }
+
+  async #loadInterface(lp: Identifier): Promise<TypedInterface | undefined> {
     if (lp.resourceType === ResourceType.TASK) {
       return (await this.#entities.getTaskById(lp)).interface;
     }
@@ -158,6 +178,13 @@ export class Monitor {
     const id = target instanceof RemoteExecution ? target.id : target;
     const what = formatExecutionId(id);
     const signal = options.signal;
+    // The top-level node list needs only the id: it goes out with the
+    // first round trip (handled here so that a failed GetExecution leaves
+    // no unhandled rejection behind).
+    const nodeList = options.nodes
+      ? this.#listNodes(id, "", signal)
+      : undefined;
+    nodeList?.catch(() => {});
     const [raw, data] = await Promise.all([
       this.#rpc(
         `get execution ${what}`,
@@ -173,33 +200,58 @@ export class Monitor {
       : new RemoteExecution<O>(raw);
     exec.raw = raw;
     exec.consoleUrl ||= consoleUrl(this.#ctx.settings.consoleBase, raw.id!);
-    exec.interface ??= await this.interfaceOf(raw.spec?.launchPlan).catch(() =>
-      undefined
-    );
-    exec.inputLiterals = data.fullInputs ?? raw.closure?.computedInputs ??
-      await offloaded(data.inputs?.url, signal);
+    // The interface, offloaded data and the node tree need only `raw`:
+    // fetched side by side, not one round trip after the other.
+    const work: Promise<unknown>[] = [];
+    if (!exec.interface) {
+      work.push(
+        this.interfaceOf(raw.spec?.launchPlan).then(
+          (i) => exec.interface ??= i,
+          () => undefined,
+        ),
+      );
+    }
+    const inputs = data.fullInputs ?? raw.closure?.computedInputs;
+    if (inputs) exec.inputLiterals = inputs;
+    else {
+      work.push(
+        offloaded(data.inputs?.url, signal).then((m) => exec.inputLiterals = m),
+      );
+    }
     const r = raw.closure?.outputResult;
     exec.outputLiterals = data.fullOutputs ??
       (r?.case === "outputData" ? r.value : undefined);
     if (!exec.outputLiterals && exec.isSuccessful) {
       // Too large to inline: admin returns a (signed) URL instead.
-      exec.outputLiterals = await offloaded(data.outputs?.url, signal);
       exec.outputsUri = data.outputs?.url || undefined;
+      work.push(
+        offloaded(data.outputs?.url, signal).then((m) =>
+          exec.outputLiterals = m
+        ),
+      );
     }
-    if (options.nodes) await this.#syncNodes(exec, options);
+    if (nodeList) work.push(this.#syncNodes(exec, options, nodeList));
+    await Promise.all(work);
     return exec;
   }
 
-  async #syncNodes(exec: RemoteExecution, options: SyncOptions) {
+  async #syncNodes(
+    exec: RemoteExecution,
+    options: SyncOptions,
+    nodeList: Promise<NodeExecution[]>,
+  ) {
     const wfId = exec.raw.closure?.workflowId;
-    if (wfId?.name && !exec.workflow) {
-      exec.workflow = (await this.#entities.getWorkflowById(wfId)).closure;
-    }
+    const [workflow, raws] = await Promise.all([
+      wfId?.name && !exec.workflow
+        ? this.#entities.getWorkflowById(wfId).then((w) => w.closure)
+        : exec.workflow,
+      nodeList,
+    ]);
+    exec.workflow = workflow;
     const scope = scopeOfTemplate(
       exec.workflow,
       exec.workflow?.primary?.template,
     );
-    const raws = await this.#listNodes(exec.id, "", options.signal);
     const fresh = new Map<string, RemoteNodeExecution>();
     await Promise.all(
       raws.map((r) => {
