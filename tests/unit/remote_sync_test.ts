@@ -482,7 +482,7 @@ Deno.test("wait sees a short execution finish without waiting out the poll inter
   const e = await r.syncExecution(exId("root") as never);
   polls = 0;
   const seen: string[] = [];
-  // Five polls, 20, 40, 80 and 160 ms apart (doubling): with a fixed 60 s
+  // Five polls, 10, 15, 23 and 35 ms apart (growing by half): with a fixed 60 s
   // interval this wait would hit its 20 s timeout instead.
   const done = await r.wait(e, {
     pollInterval: 60_000,
