@@ -1,6 +1,7 @@
 /**
  * bench/flytekit's setup, through this module against the sandbox process:
- * the trivial container task (an `sh` that copies a prepared outputs.pb),
+ * the trivial container task (an `sh` that puts a prepared outputs.pb at its
+ * output prefix: curl to the S3 face),
  * a fan-out workflow and a map over that task, run once each by the real
  * engine (the sync rows read them); the big file, uploaded once, and the
  * signed URLs curl and the download rows use.
@@ -72,7 +73,10 @@ export async function prepare(
             command: [
               "sh",
               "-c",
-              `d="\${1#file://}"; mkdir -p "$d" && cp ${outputs} "$d/outputs.pb"`,
+              // The output prefix is s3:// (the sandbox's S3 face, named by
+              // the AWS environment a task gets, as in a demo-cluster pod):
+              // curl signs the PUT with SigV4. A file:// prefix is a folder.
+              `case "$1" in s3://*) curl -sSf -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --aws-sigv4 "aws:amz:\${AWS_REGION:-us-east-1}:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -T ${outputs} "$AWS_ENDPOINT_URL/\${1#s3://}/outputs.pb" ;; *) d="\${1#file://}"; mkdir -p "$d" && cp ${outputs} "$d/outputs.pb" ;; esac`,
               "sh",
               "{{.outputPrefix}}",
             ],
@@ -169,7 +173,13 @@ export async function prepare(
   ];
   for (const ex of [fanEx, mapEx]) {
     if (ex.phase !== "SUCCEEDED") {
-      throw new Error(`setup execution ${ex.id.name}: ${ex.phase}`);
+      throw new Error(
+        `setup execution ${ex.id.name}: ${ex.phase}: ${
+          ex.raw.closure?.outputResult.case === "error"
+            ? ex.raw.closure.outputResult.value.message
+            : "no error message"
+        }`,
+      );
     }
   }
 
