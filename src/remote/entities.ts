@@ -81,6 +81,9 @@ export interface ScopedListOptions extends ListOptions {
   domain?: string;
 }
 
+/** Each Entities' create calls (see `creatorOf`). */
+const creators = new WeakMap<Entities, Creator>();
+
 /**
  * The entities sub-client (`remote.entities`): `fetchTask`,
  * `fetchWorkflow`, `fetchLaunchPlan` (latest or a version; the facade's
@@ -98,8 +101,6 @@ export interface ScopedListOptions extends ListOptions {
  * }
  * ```
  */
-const creators = new WeakMap<Entities, Creator>();
-
 export class Entities {
   readonly #ctx: RemoteContext;
   readonly #cache = new Map<string, Promise<unknown>>();
