@@ -5,28 +5,27 @@
  *
  * @module
  */
-import { identifierProblem } from "../names/mod.ts";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Sort_Direction, SortSchema } from "@flyteidl/admin/common_pb.ts";
 import type { Domain, Project } from "@flyteidl/admin/project_pb.ts";
 import {
-  LaunchPlanSpecSchema,
+  type LaunchPlanSpecSchema,
   LaunchPlanState,
 } from "@flyteidl/admin/launch_plan_pb.ts";
-import { TaskSpecSchema } from "@flyteidl/admin/task_pb.ts";
-import { WorkflowSpecSchema } from "@flyteidl/admin/workflow_pb.ts";
+import type { TaskSpecSchema } from "@flyteidl/admin/task_pb.ts";
+import type { WorkflowSpecSchema } from "@flyteidl/admin/workflow_pb.ts";
 import {
   type Identifier,
   type IdentifierSchema,
   ResourceType,
 } from "@flyteidl/core/identifier_pb.ts";
 import {
-  FlyteEntityAlreadyExistsError,
   FlyteEntityNotExistError,
   FlyteInvalidInputError,
 } from "../client/errors.ts";
 import type { RemoteContext } from "./context.ts";
 import { consoleUrl } from "./console.ts";
+import { type Creator, creatorFor } from "./create.ts";
 import { entityId, type EntityKind, formatEntityId } from "./ids.ts";
 import { type ListOptions, paginate } from "./paging.ts";
 import { RemoteLaunchPlan, RemoteTask, RemoteWorkflow } from "./models.ts";
@@ -82,6 +81,9 @@ export interface ScopedListOptions extends ListOptions {
   domain?: string;
 }
 
+/** Each Entities' create calls (see `creatorOf`). */
+const creators = new WeakMap<Entities, Creator>();
+
 /**
  * The entities sub-client (`remote.entities`): `fetchTask`,
  * `fetchWorkflow`, `fetchLaunchPlan` (latest or a version; the facade's
@@ -102,10 +104,13 @@ export interface ScopedListOptions extends ListOptions {
 export class Entities {
   readonly #ctx: RemoteContext;
   readonly #cache = new Map<string, Promise<unknown>>();
+  readonly #create: Creator;
 
   /** Creates the sub-client over a shared context. */
   constructor(ctx: RemoteContext) {
     this.#ctx = ctx;
+    this.#create = creatorFor(ctx);
+    creators.set(this, this.#create);
   }
 
   async #resolveVersion(
@@ -425,24 +430,6 @@ export class Entities {
     return r.domains;
   }
 
-  async #register(
-    what: string,
-    call: () => Promise<unknown>,
-    id?: { project: string; domain: string; name: string; version: string },
-  ): Promise<boolean> {
-    for (const key of ["project", "domain", "name", "version"] as const) {
-      const problem = id && identifierProblem(`id.${key}`, id[key]);
-      if (problem) throw new FlyteInvalidInputError(`${what}: ${problem}`);
-    }
-    try {
-      await this.#ctx.call(what, call);
-      return true;
-    } catch (e) {
-      if (e instanceof FlyteEntityAlreadyExistsError) return false;
-      throw e;
-    }
-  }
-
   /**
    * Registers a flyteidl task template (its `id` names it). An identical
    * task already registered counts as success; a different one with the same
@@ -451,22 +438,7 @@ export class Entities {
   async registerTask(
     spec: MessageInitShape<typeof TaskSpecSchema>,
   ): Promise<RemoteTask> {
-    const s = create(TaskSpecSchema, spec);
-    const id = s.template?.id;
-    if (!id?.name || !id.version) {
-      throw new FlyteInvalidInputError(
-        "registerTask: template.id needs project, domain, name and version",
-      );
-    }
-    // The template's own id too: FlyteAdmin compiles it as it is sent.
-    id.resourceType = ResourceType.TASK;
-    const full = { ...id, resourceType: ResourceType.TASK };
-    await this.#register(
-      `register ${formatEntityId(full as Identifier)}`,
-      () => this.#ctx.services.admin.createTask({ id: full, spec: s }),
-      full,
-    );
-    return this.getTaskById(full as Identifier);
+    return this.getTaskById(await this.#create.task(spec));
   }
 
   /**
@@ -478,27 +450,13 @@ export class Entities {
     spec: MessageInitShape<typeof WorkflowSpecSchema>,
     options: { defaultLaunchPlan?: boolean } = {},
   ): Promise<RemoteWorkflow> {
-    const s = create(WorkflowSpecSchema, spec);
-    const id = s.template?.id;
-    if (!id?.name || !id.version) {
-      throw new FlyteInvalidInputError(
-        "registerWorkflow: template.id needs project, domain, name and version",
-      );
-    }
-    id.resourceType = ResourceType.WORKFLOW;
-    const full = { ...id, resourceType: ResourceType.WORKFLOW } as Identifier;
-    await this.#register(
-      `register ${formatEntityId(full)}`,
-      () => this.#ctx.services.admin.createWorkflow({ id: full, spec: s }),
-      full,
-    );
+    const { id, spec: s } = await this.#create.workflow(spec);
     if (options.defaultLaunchPlan ?? true) {
-      const lpId = {
+      await this.#create.launchPlan({
         ...id,
         resourceType: ResourceType.LAUNCH_PLAN,
-      } as Identifier;
-      await this.registerLaunchPlan(lpId, {
-        workflowId: full,
+      }, {
+        workflowId: id,
         defaultInputs: {
           parameters: Object.fromEntries(
             Object.entries(s.template?.interface?.inputs?.variables ?? {}).map((
@@ -508,7 +466,7 @@ export class Entities {
         },
       });
     }
-    return this.getWorkflowById(full);
+    return this.getWorkflowById(id);
   }
 
   /** Registers a launch plan (its workflow must be registered). */
@@ -516,21 +474,22 @@ export class Entities {
     id: MessageInitShape<typeof IdentifierSchema>,
     spec: MessageInitShape<typeof LaunchPlanSpecSchema>,
   ): Promise<RemoteLaunchPlan> {
-    const full = {
-      ...id,
-      resourceType: ResourceType.LAUNCH_PLAN,
-    } as Identifier;
-    if (!full.name || !full.version || !full.project || !full.domain) {
-      throw new FlyteInvalidInputError(
-        "registerLaunchPlan: id needs project, domain, name and version",
-      );
-    }
-    const s = create(LaunchPlanSpecSchema, spec);
-    await this.#register(
-      `register ${formatEntityId(full)}`,
-      () => this.#ctx.services.admin.createLaunchPlan({ id: full, spec: s }),
-      full,
-    );
-    return this.getLaunchPlanById(full);
+    return this.getLaunchPlanById(await this.#create.launchPlan(id, spec));
   }
+}
+
+/**
+ * The create calls of an Entities (src/remote/create.ts), for registration
+ * that fetches back only what it returns (src/remote/register.ts). Not part
+ * of the public API.
+ *
+ * @example
+ * ```ts
+ * import { creatorOf, type Entities } from "./entities.ts";
+ * const bound = (e: Entities) => creatorOf(e).concurrency;
+ * console.log(bound.length);
+ * ```
+ */
+export function creatorOf(entities: Entities): Creator {
+  return creators.get(entities)!;
 }

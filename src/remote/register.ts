@@ -23,9 +23,11 @@ import {
   type CompileWorkflowOptions,
   type TaskDefinition,
 } from "../sdk/mod.ts";
-import type { Entities } from "./entities.ts";
+import type { Creator } from "./create.ts";
+import { creatorOf, type Entities } from "./entities.ts";
 import { formatEntityId } from "./ids.ts";
 import type { RemoteLaunchPlan, RemoteTask } from "./models.ts";
+import { mapConcurrent } from "./pool.ts";
 
 /**
  * A local definition FlyteRemote can register and execute.
@@ -126,32 +128,58 @@ function description(docs: unknown) {
   };
 }
 
+/**
+ * One registration's state. Tasks of a workflow go out concurrently
+ * (bounded by the context's limiter); everything else waits for what it
+ * uses. Entities are created without being fetched back, except what the
+ * registration returns (the task, the launch plan).
+ */
 class Registrar {
   readonly ids: Identifier[] = [];
   readonly done = new Set<string>();
   /** Docs of local definitions by name (for their description entities). */
   readonly docs = new Map<string, unknown>();
+  readonly create: Creator;
   constructor(
     readonly entities: Entities,
     readonly options: CompileWorkflowOptions,
-  ) {}
+  ) {
+    this.create = creatorOf(entities);
+  }
 
+  /** True the first time `id` is seen (its id is then listed, in order). */
   #first(id: Identifier): boolean {
     const key = `${id.resourceType}/${id.name}/${id.version}`;
     if (this.done.has(key)) return false;
     this.done.add(key);
+    this.ids.push(id);
     return true;
   }
 
-  async task(tpl: TaskTemplate): Promise<RemoteTask | undefined> {
-    if (!this.#first(tpl.id!)) return undefined;
-    const t = await once(tpl.id!, () =>
-      this.entities.registerTask({
-        template: tpl,
-        description: description(this.docs.get(tpl.id!.name)),
-      }));
-    this.ids.push(tpl.id!);
-    return t;
+  #taskSpec(tpl: TaskTemplate) {
+    return {
+      template: tpl,
+      description: description(this.docs.get(tpl.id!.name)),
+    };
+  }
+
+  /** A task definition on its own: registered, then fetched (it is returned). */
+  async task(tpl: TaskTemplate): Promise<RemoteTask> {
+    this.#first(tpl.id!);
+    return await once(
+      tpl.id!,
+      () => this.entities.registerTask(this.#taskSpec(tpl)),
+    );
+  }
+
+  /** A workflow's tasks, concurrently; resolves once all are registered. */
+  async tasks(tpls: TaskTemplate[]): Promise<void> {
+    const fresh = tpls.filter((tpl) => this.#first(tpl.id!));
+    await mapConcurrent(
+      fresh,
+      this.create.concurrency,
+      (tpl) => once(tpl.id!, () => this.create.task(this.#taskSpec(tpl))),
+    );
   }
 
   async workflowTemplate(
@@ -160,33 +188,37 @@ class Registrar {
   ): Promise<void> {
     if (!this.#first(tpl.id!)) return;
     await once(tpl.id!, () =>
-      this.entities.registerWorkflow({
+      this.create.workflow({
         template: tpl,
         subWorkflows: subs,
         description: description(this.docs.get(tpl.id!.name)),
-      }, { defaultLaunchPlan: false }));
-    this.ids.push(tpl.id!);
+      }));
   }
 
-  async launchPlan(lp: AnyLaunchPlan | AnyWorkflow): Promise<RemoteLaunchPlan> {
+  /** Registers a launch plan; `fetch` also gets it back. */
+  async launchPlan(
+    lp: AnyLaunchPlan | AnyWorkflow,
+    fetch: boolean,
+  ): Promise<RemoteLaunchPlan | undefined> {
     const c = compileLaunchPlan(lp, this.options);
-    const r = await once(
-      c.id,
-      () => this.entities.registerLaunchPlan(c.id, c.spec),
-    );
-    if (this.#first(c.id)) this.ids.push(c.id);
-    return r;
+    this.#first(c.id);
+    await once(c.id, () => this.create.launchPlan(c.id, c.spec));
+    return fetch ? await this.entities.getLaunchPlanById(c.id) : undefined;
   }
 
-  async workflow(wf: AnyWorkflow): Promise<RemoteLaunchPlan> {
+  /** A workflow and what it needs; `fetch` gets its default launch plan back. */
+  async workflow(
+    wf: AnyWorkflow,
+    fetch: boolean,
+  ): Promise<RemoteLaunchPlan | undefined> {
     for (const d of [wf, ...wf.tasks(), ...wf.subWorkflows()]) {
       this.docs.set(d.name, d.options.docs);
     }
     const c = compileWorkflow(wf, this.options);
-    for (const t of c.tasks) await this.task(t);
+    await this.tasks(c.tasks);
     for (const lp of c.launchPlans) {
-      await this.workflow(lp.workflow as AnyWorkflow);
-      await this.launchPlan(lp);
+      await this.workflow(lp.workflow as AnyWorkflow, false);
+      await this.launchPlan(lp, false);
     }
     // Sub-workflows (innermost first) are registered as workflows of their
     // own too, as pyflyte does; each carries the templates below it.
@@ -194,7 +226,7 @@ class Registrar {
       await this.workflowTemplate(sub, c.subWorkflows.slice(0, i));
     }
     await this.workflowTemplate(c.workflow, c.subWorkflows);
-    return this.launchPlan(wf);
+    return this.launchPlan(wf, fetch);
   }
 }
 
@@ -242,10 +274,10 @@ export async function registerDefinition(
     return { ids: r.ids, task };
   }
   if (def.kind === "workflow") {
-    const launchPlan = await r.workflow(def as AnyWorkflow);
+    const launchPlan = await r.workflow(def as AnyWorkflow, true);
     return { ids: r.ids, launchPlan };
   }
-  await r.workflow(def.workflow as AnyWorkflow);
-  const launchPlan = await r.launchPlan(def);
+  await r.workflow(def.workflow as AnyWorkflow, false);
+  const launchPlan = await r.launchPlan(def, true);
   return { ids: r.ids, launchPlan };
 }
