@@ -11,7 +11,8 @@
  * ```
  *
  * Bench files are given relative to each checkout (both must hold the same
- * file). Extra markdown table rows a bench prints itself (e.g. the fresh
+ * file); `file.ts::pattern` runs only the rows matching the pattern (deno
+ * bench's `--filter`, e.g. `"bench/engine_bench.ts::/trivial/"`). Extra markdown table rows a bench prints itself (e.g. the fresh
  * process table of bench/remote_bench.ts, whose runs are set by FRESH_RUNS)
  * are collected too: any stdout line `| name | 123 ms | ...` before the JSON.
  * `--out` appends one JSON line per run (raw results); `--summarize` with
@@ -65,8 +66,22 @@ async function runOnce(
   dir: string,
   file: string,
 ): Promise<Record<string, number>> {
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["bench", "-A", "--no-check", "--json", file],
+  // "file.ts::pattern" runs only the rows matching pattern (--filter).
+  const [path, filter] = file.split("::");
+  // Under /usr/bin/time: user+sys CPU of the whole bench process and the
+  // task processes it waited for (less sensitive to the load than wall).
+  const cmd = new Deno.Command("/usr/bin/time", {
+    args: [
+      "-f",
+      "@@cpu %U %S",
+      Deno.execPath(),
+      "bench",
+      "-A",
+      "--no-check",
+      "--json",
+      ...(filter ? ["--filter", filter] : []),
+      path,
+    ],
     cwd: dir,
     stdout: "piped",
     stderr: "piped",
@@ -79,6 +94,12 @@ async function runOnce(
     throw new Error(`${dir}/${file} failed: ${err.slice(-2000)}`);
   }
   const rows = tableRows(text.slice(0, start));
+  const err = new TextDecoder().decode(res.stderr);
+  const cpu = /@@cpu (\S+) (\S+)/.exec(err);
+  if (cpu) {
+    rows["[process] CPU user+sys of the whole bench run"] =
+      (Number(cpu[1]) + Number(cpu[2])) * 1000;
+  }
   const json = JSON.parse(text.slice(start));
   for (const b of json.benches) {
     const ok = b.results?.[0]?.ok;
@@ -125,6 +146,7 @@ for (let round = 1; round <= (summarize ? 0 : rounds); round++) {
 
 for (const file of files) {
   const mine = runs.filter((r) => r.file === file);
+  if (!mine.length) continue;
   const names = Object.keys(mine[0].rows);
   console.log(`\n### ${file}\n`);
   console.log(
