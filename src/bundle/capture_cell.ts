@@ -33,6 +33,7 @@ import { bundleModule, findConfig } from "./capture_module.ts";
 import { fromFileUrl, isModuleFile } from "./paths.ts";
 import { dirname } from "node:path";
 import { sha256Hex } from "./bundle.ts";
+import { importOf } from "./import_of.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyFunction = (...args: any[]) => unknown;
@@ -91,11 +92,6 @@ function isLibraryUrl(url: string): boolean {
     !url.includes("$deno$") && url !== Deno.mainModule;
 }
 
-/** Whether a binding lives at a cell's (script's or module's) top level. */
-function isTopLevel(b: ScopeBinding): boolean {
-  return b.scope === "Script" || b.scope === "Module";
-}
-
 class CellCapture {
   readonly #ins: ClosureInspector;
   readonly #imports = new Map<string, ImportBinding>();
@@ -110,9 +106,8 @@ class CellCapture {
     this.#ins = ins;
   }
 
-  async #index(refresh = false): Promise<Map<string, ImportBinding>> {
-    if (this.#importIndex && !refresh) return this.#importIndex;
-    if (refresh) await this.#ins.settle(50, 2000);
+  async #index(): Promise<Map<string, ImportBinding>> {
+    if (this.#importIndex) return this.#importIndex;
     const index = new Map<string, ImportBinding>();
     for (const [id, url] of this.#ins.scripts) {
       if (isLibraryUrl(url)) continue;
@@ -212,8 +207,7 @@ class CellCapture {
     for (const b of await this.#ins.bindings(fn)) {
       if (!bindings.has(b.name)) bindings.set(b.name, b);
     }
-    let index = await this.#index();
-    let refreshed = false;
+    const index = await this.#index();
     for (const [name, node] of free) {
       if (SKIP.has(name)) continue;
       const at = (node as { start?: number }).start ?? offset;
@@ -224,17 +218,7 @@ class CellCapture {
         (ownerUrl && !isModuleFile(ownerUrl) ? ownerUrl : "a notebook cell");
       const ref = { name, owner, where, line };
       const b = bindings.get(name);
-      if (
-        b && !refreshed && !index.has(name) && isTopLevel(b) &&
-        typeof b.value === "function"
-      ) {
-        // A cell-level function not found among the cells' imports may be
-        // an import whose cell's script report is still on its way: look
-        // once more, with a longer quiet time, before judging it.
-        index = await this.#index(true);
-        refreshed = true;
-      }
-      if (b && !isTopLevel(b)) {
+      if (b && b.scope !== "Script" && b.scope !== "Module") {
         await this.#value(ref, b.value);
       } else if (index.has(name)) {
         this.#imports.set(name, index.get(name)!);
@@ -268,6 +252,15 @@ class CellCapture {
       const src = Function.prototype.toString.call(value);
       const site = await this.#ins.site(value as AnyFunction);
       if (src.includes("[native code]") || isLibraryUrl(site.url)) {
+        // A cell's import whose cell V8 has already dropped: the function's
+        // module names the import (only if importing it gives this value).
+        const found = site.url
+          ? await importOf(value, name, site.url)
+          : undefined;
+        if (found) {
+          this.#imports.set(name, { ...found, scriptId: -1 });
+          return;
+        }
         throw new UnshippableReferenceError(
           name,
           owner.name,

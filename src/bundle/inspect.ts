@@ -96,22 +96,11 @@ export class ClosureInspector {
     // V8 reports every script already loaded as scriptParsed events, which
     // Deno's Session may deliver after the enable reply: take them all
     // (until none arrives for a few ms) before anyone reads `scripts`.
-    await ins.settle(5, 250);
-    return ins;
-  }
-
-  /**
-   * Waits until no new script has been reported for `quietMs` (at most
-   * `maxMs` in all). On a busy machine the reports of scripts already loaded
-   * can trail the enable reply by more than a few milliseconds; a caller
-   * that misses a script it expects settles again with a longer quiet time.
-   */
-  async settle(quietMs: number, maxMs: number): Promise<void> {
-    const end = Date.now() + maxMs;
-    for (let seen = -1; seen !== this.#scripts.size && Date.now() < end;) {
-      seen = this.#scripts.size;
-      await new Promise((r) => setTimeout(r, quietMs));
+    for (let seen = -1, i = 0; seen !== ins.#scripts.size && i < 50; i++) {
+      seen = ins.#scripts.size;
+      await new Promise((r) => setTimeout(r, 5));
     }
+    return ins;
   }
 
   /** Releases remote objects and disconnects. */
