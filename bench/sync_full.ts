@@ -81,56 +81,25 @@ async function runSide(cmd: string, argv: string[]): Promise<Report> {
   return JSON.parse(m[1]);
 }
 
+/** One run of bench/sync_ours.ts in a fresh process: `mode` and extra args. */
+const ours = (...mode: string[]) => (name: string) =>
+  runSide(Deno.execPath(), [
+    "run",
+    "-A",
+    "--config",
+    `${repo}deno.json`,
+    here("./sync_ours.ts"),
+    sb.endpoint,
+    name,
+    String(RUNS),
+    ...mode,
+  ]);
+
 const sides = {
-  "ours (nodes + data + attempts)": (name: string) =>
-    runSide(Deno.execPath(), [
-      "run",
-      "-A",
-      "--config",
-      `${repo}deno.json`,
-      here("./sync_ours.ts"),
-      sb.endpoint,
-      name,
-      String(RUNS),
-      "full",
-    ]),
-  "ours over REST (nodes + data + attempts)": (name: string) =>
-    runSide(Deno.execPath(), [
-      "run",
-      "-A",
-      "--config",
-      `${repo}deno.json`,
-      here("./sync_ours.ts"),
-      sb.endpoint,
-      name,
-      String(RUNS),
-      "full",
-      "rest",
-    ]),
-  "floor: the same admin calls, bare (gRPC)": (name: string) =>
-    runSide(Deno.execPath(), [
-      "run",
-      "-A",
-      "--config",
-      `${repo}deno.json`,
-      here("./sync_ours.ts"),
-      sb.endpoint,
-      name,
-      String(RUNS),
-      "floor",
-    ]),
-  "ours (nodes + data)": (name: string) =>
-    runSide(Deno.execPath(), [
-      "run",
-      "-A",
-      "--config",
-      `${repo}deno.json`,
-      here("./sync_ours.ts"),
-      sb.endpoint,
-      name,
-      String(RUNS),
-      "data",
-    ]),
+  "ours (nodes + data + attempts)": ours("full"),
+  "ours over REST (nodes + data + attempts)": ours("full", "rest"),
+  "floor: the same admin calls, bare (gRPC)": ours("floor"),
+  "ours (nodes + data)": ours("data"),
   "flytekit sync_execution(sync_nodes=True)": (name: string) =>
     runSide(python, [
       here("./sync_flytekit.py"),
