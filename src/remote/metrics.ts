@@ -5,11 +5,11 @@
  * @module
  */
 import type { Span } from "@flyteidl/core/metrics_pb.ts";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { WorkflowExecutionIdentifier } from "@flyteidl/core/identifier_pb.ts";
 import type { RemoteContext } from "./context.ts";
 import { formatExecutionId } from "./ids.ts";
 import { RemoteExecution } from "./models.ts";
+import { toDate } from "./models_common.ts";
 import { withDisplay } from "./display.ts";
 import { renderSpans } from "../display/mod.ts";
 
@@ -55,12 +55,6 @@ export interface ExecutionMetrics {
   explain(): string;
 }
 
-function date(ts: Timestamp | undefined): Date | undefined {
-  return ts
-    ? new Date(Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6))
-    : undefined;
-}
-
 /**
  * Converts a flyteidl span tree.
  *
@@ -70,8 +64,8 @@ function date(ts: Timestamp | undefined): Date | undefined {
  * ```
  */
 export function toExecutionSpan(span: Span): ExecutionSpan {
-  const start = date(span.startTime);
-  const end = date(span.endTime);
+  const start = toDate(span.startTime);
+  const end = toDate(span.endTime);
   let kind: ExecutionSpan["kind"] = "unknown";
   let label = "";
   switch (span.id.case) {

@@ -47,7 +47,6 @@ import {
   DecodeCache,
   type ExecutionPhase,
   type NodePhase,
-  outputVariables,
   type TaskPhase,
   TERMINAL_EXECUTION,
   TERMINAL_NODE,
@@ -431,7 +430,7 @@ export class RemoteExecution<
     }
     return this.#outputs.get(
       this.outputLiterals,
-      outputVariables(this.interface),
+      this.interface?.outputs?.variables,
       "outputs",
     ) as O;
   }

@@ -9,7 +9,7 @@ import type {
   TaskExecution_Phase,
   WorkflowExecution_Phase,
 } from "@flyteidl/core/execution_pb.ts";
-import type { TypedInterface, Variable } from "@flyteidl/core/interface_pb.ts";
+import type { Variable } from "@flyteidl/core/interface_pb.ts";
 import type { LiteralMap } from "@flyteidl/core/literals_pb.ts";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { fromLiteralMap } from "../types/mod.ts";
@@ -121,9 +121,4 @@ export class DecodeCache {
     this.#value = value;
     return value;
   }
-}
-
-/** The output variables of an interface ({} when unknown). */
-export function outputVariables(iface: TypedInterface | undefined) {
-  return iface?.outputs?.variables ?? {};
 }

@@ -251,7 +251,10 @@ export function urlBlob(ctx: AdminContext, uri: string): UrlBlob | undefined {
   if (!uri) return undefined;
   try {
     const key = ctx.blobs.keyOf(uri);
-    const bytes = ctx.blobs.read(key).length;
+    // Its size only: the map itself is read (once) by whoever needs it.
+    const st = Deno.statSync(ctx.blobs.pathOf(key));
+    if (!st.isFile) throw new Error(`${uri} is not a file`);
+    const bytes = st.size;
     return create(UrlBlobSchema, {
       url: ctx.blobs.signedUrl(
         "GET",

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import type { BlobStore } from "../blobs/store.ts";
 import { BlobKeyError } from "../blobs/store.ts";
 import { S3Error } from "./errors.ts";
+import { etagFromMd5 } from "./respond.ts";
 
 /**
  * A stored object's metadata.
@@ -95,9 +96,11 @@ export function etagOf(
   o: ObjectInfo,
   compute = true,
 ): string {
-  const md5 = blobs.knownMd5(o.key) ??
-    (compute && o.size <= MD5_ETAG_LIMIT ? blobs.md5Of(o.key) : undefined);
-  if (md5) return `"${Buffer.from(md5, "base64").toString("hex")}"`;
+  // md5Of answers from the known md5 first, so one call does both.
+  const md5 = compute && o.size <= MD5_ETAG_LIMIT
+    ? blobs.md5Of(o.key)
+    : blobs.knownMd5(o.key);
+  if (md5) return etagFromMd5(md5);
   return `"${o.size.toString(16)}-${
     Math.floor(o.mtime.getTime()).toString(16)
   }"`;
