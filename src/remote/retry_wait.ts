@@ -50,9 +50,20 @@ export function isTransient(e: unknown): boolean {
 }
 
 /**
+ * A CANCELLED that the caller did not ask for (its own abort is ruled out
+ * first): the server reset the stream, as an HTTP/2 peer does with CANCEL
+ * when its process goes away mid-call; for a read it is connection loss.
+ */
+function peerCancelled(e: unknown): boolean {
+  return e instanceof FlyteError && e.code === Code.Canceled;
+}
+
+/**
  * Runs `call`, retrying transient failures with exponential backoff (250 ms
  * doubling to 5 s) until `deadline` (epoch ms) or abort; then the last
- * failure is thrown. `onRetry` hears about each retry.
+ * failure is thrown. A CANCELLED not caused by `signal` (the server reset
+ * the stream as it went away) is retried too. `onRetry` hears about each
+ * retry.
  *
  * @example
  * ```ts
@@ -77,7 +88,7 @@ export async function retryTransient<T>(
     } catch (e) {
       options.signal?.throwIfAborted();
       const left = options.deadline - Date.now();
-      if (!isTransient(e) || left <= 0) throw e;
+      if (!(isTransient(e) || peerCancelled(e)) || left <= 0) throw e;
       attempt++;
       since ||= Date.now();
       const nextInMs = Math.min(250 * 2 ** (attempt - 1), 5_000, left);
